@@ -1,0 +1,1 @@
+"""Pure tree-sitter signature extraction: source bytes + language -> signatures. No I/O, no SQLite."""
