@@ -1,0 +1,36 @@
+"""Entry point behind hooks/run: ``run.py EVENT`` runs a hook, ``run.py cli ARGS`` the command line.
+
+Kept free of modern syntax so that an old interpreter gets as far as the version check and exits 0.
+"""
+import os
+import sys
+
+MIN_VERSION = (3, 10)
+
+
+def _too_old():
+    home = os.environ.get("MEMORY_HOME") or os.environ.get("CLAUDE_PLUGIN_DATA") or os.path.join(
+        os.path.expanduser("~"), ".claude", "compound-memory")
+    try:
+        if not os.path.isdir(home):
+            os.makedirs(home, 0o700)
+        with open(os.path.join(home, "launcher.log"), "a") as log:
+            log.write("compound-memory needs Python %d.%d or newer; %s is %s: hooks skipped\n"
+                      % (MIN_VERSION + (sys.executable, sys.version.split()[0])))
+    except Exception:
+        pass
+
+
+if __name__ == "__main__":
+    if sys.version_info < MIN_VERSION:
+        _too_old()
+        sys.exit(0)
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    args = sys.argv[1:]
+    if args[:1] == ["cli"]:
+        from memory.cli import main as cli_main
+
+        sys.exit(cli_main(args[1:]))
+    from memory.hooks.runtime import main as hook_main
+
+    sys.exit(hook_main(args[0] if args else ""))

@@ -1,0 +1,74 @@
+"""Logging for a process that must never fail: a size-capped rotating file in the data folder.
+
+The ``logging`` module is imported on first use, so a hook that has nothing to report pays nothing. Secrets
+are redacted before a line is written. Logging itself never raises.
+"""
+
+from __future__ import annotations
+
+import os
+
+from memory import paths
+
+_logger = None
+
+
+def _get_logger():  # returns a logging.Logger, imported lazily
+    global _logger
+    if _logger is None:
+        import logging
+        from logging.handlers import RotatingFileHandler
+
+        from memory.config import DEFAULTS
+
+        general = DEFAULTS["general"]
+        target = paths.log_path()
+        paths.ensure_private_dir(os.path.dirname(target))
+        handler = RotatingFileHandler(
+            target, maxBytes=int(general["log_max_bytes"]), backupCount=int(general["log_backups"]),
+            encoding="utf-8", delay=True,
+        )
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(process)d] %(message)s"))
+        logger = logging.getLogger("compound-memory")
+        logger.propagate = False
+        logger.setLevel(logging.INFO)
+        logger.addHandler(handler)
+        _logger = logger
+    return _logger
+
+
+def _write(level: str, source: str, message: str) -> None:
+    try:
+        text = _redact(f"{source}: {message}")
+        getattr(_get_logger(), level)(text)
+        if os.path.exists(paths.log_path()):
+            os.chmod(paths.log_path(), 0o600)
+    except Exception:  # logging must never take a hook down
+        pass
+
+
+def info(source: str, message: str) -> None:
+    """Log an informational line."""
+    _write("info", source, message)
+
+
+def warning(source: str, message: str) -> None:
+    """Log a warning."""
+    _write("warning", source, message)
+
+
+def error(source: str, message: str, exc: BaseException | None = None) -> None:
+    """Log an error, with the traceback of ``exc`` when given."""
+    if exc is not None:
+        import traceback
+
+        message = f"{message}\n{''.join(traceback.format_exception(type(exc), exc, exc.__traceback__))}"
+    _write("error", source, message)
+
+
+def _redact(text: str) -> str:
+    try:
+        from memory.learning.redact import redact
+    except ImportError:
+        return text
+    return redact(text)

@@ -1,0 +1,67 @@
+"""Where things live: the data folder, the database, logs, the plugin's own virtual environment.
+
+Nothing here writes inside the user's repository. Every folder we create is private (0700) and every file
+0600, because the memory holds excerpts of the user's work. Paths are plain strings: this module is on every
+hook's hot path, where importing ``pathlib`` alone costs several milliseconds.
+"""
+
+from __future__ import annotations
+
+import os
+
+PLUGIN_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def data_home() -> str:
+    """The data folder: ``$MEMORY_HOME``, else ``$CLAUDE_PLUGIN_DATA``, else ``~/.claude/compound-memory``."""
+    configured = os.environ.get("MEMORY_HOME") or os.environ.get("CLAUDE_PLUGIN_DATA")
+    if configured:
+        return os.path.expanduser(configured)
+    return os.path.join(os.path.expanduser("~"), ".claude", "compound-memory")
+
+
+def ensure_private_dir(path: str) -> str:
+    """Create ``path`` (and parents) if needed and make it 0700; return it."""
+    os.makedirs(path, mode=0o700, exist_ok=True)
+    if os.stat(path).st_mode & 0o777 != 0o700:
+        os.chmod(path, 0o700)
+    return path
+
+
+def db_path() -> str:
+    """The SQLite database file."""
+    return os.path.join(data_home(), "memory.db")
+
+
+def log_path() -> str:
+    """The size-capped, rotating log file."""
+    return os.path.join(data_home(), "logs", "memory.log")
+
+
+def venv_dir() -> str:
+    """The plugin's own virtual environment: under ``$CLAUDE_PLUGIN_DATA`` when set, else the data folder.
+
+    ``hooks/run`` computes the same path in shell; keep the two in step.
+    """
+    base = os.environ.get("CLAUDE_PLUGIN_DATA") or data_home()
+    return os.path.join(os.path.expanduser(base), "venv")
+
+
+def write_private_file(path: str, data: str | bytes) -> None:
+    """Atomically replace ``path`` with ``data`` (0600): write a temp file beside it, fsync, rename."""
+    ensure_private_dir(os.path.dirname(path))
+    tmp = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.{os.getpid()}.tmp")
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(raw)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

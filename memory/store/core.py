@@ -1,0 +1,68 @@
+"""Queries on the tables every part shares: projects, sessions, hook runs and errors."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from memory.project import Project
+
+
+def upsert_project(conn: sqlite3.Connection, project: Project) -> int:
+    """The id of ``project``'s row, created on first sight (the root and name follow the latest visit)."""
+    row = conn.execute("SELECT id, root FROM projects WHERE key = ?", (project.key,)).fetchone()
+    if row is not None:
+        return int(row["id"])
+    conn.execute(
+        "INSERT OR IGNORE INTO projects(key, root, name) VALUES (?, ?, ?)", (project.key, project.root, project.name)
+    )
+    return int(conn.execute("SELECT id FROM projects WHERE key = ?", (project.key,)).fetchone()["id"])
+
+
+def touch_session(
+    conn: sqlite3.Connection,
+    session_id: str,
+    project_id: int | None,
+    *,
+    cwd: str | None = None,
+    transcript_path: str | None = None,
+    source: str | None = None,
+) -> None:
+    """Create the session row on first sight, else refresh its last-seen time and what we learned of it."""
+    conn.execute(
+        """
+        INSERT INTO sessions(id, project_id, cwd, transcript_path, source) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT(id) DO UPDATE SET
+            last_seen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+            project_id = coalesce(sessions.project_id, excluded.project_id),
+            transcript_path = coalesce(excluded.transcript_path, sessions.transcript_path),
+            source = coalesce(excluded.source, sessions.source)
+        """,
+        (session_id, project_id, cwd, transcript_path, source),
+    )
+
+
+def record_hook_run(
+    conn: sqlite3.Connection, event: str, session_id: str | None, duration_ms: float, outcome: str, detail: str | None
+) -> None:
+    """Append one row to ``hook_runs``."""
+    conn.execute(
+        "INSERT INTO hook_runs(event, session_id, duration_ms, outcome, detail) VALUES (?, ?, ?, ?, ?)",
+        (event, session_id, round(duration_ms, 3), outcome, detail),
+    )
+
+
+def record_error(conn: sqlite3.Connection, source: str, message: str, *, session_id: str | None = None,
+                 detail: str | None = None) -> None:
+    """Append one row to ``errors``."""
+    conn.execute(
+        "INSERT INTO errors(source, session_id, message, detail) VALUES (?, ?, ?, ?)",
+        (source, session_id, message[:2000], detail[:8000] if detail else None),
+    )
+
+
+def prune_hook_runs(conn: sqlite3.Connection, keep_days: int) -> int:
+    """Delete hook runs and errors older than ``keep_days``; return how many hook runs went."""
+    cutoff = f"-{int(keep_days)} days"
+    cur = conn.execute("DELETE FROM hook_runs WHERE ts < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)", (cutoff,))
+    conn.execute("DELETE FROM errors WHERE ts < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)", (cutoff,))
+    return cur.rowcount
