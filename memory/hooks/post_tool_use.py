@@ -1,4 +1,4 @@
-"""PostToolUse hook."""
+"""PostToolUse: track the action for continuity, account for follow-up reads of summarized files."""
 
 from __future__ import annotations
 
@@ -10,5 +10,13 @@ if TYPE_CHECKING:
 
 
 def handle(ctx: HookContext) -> dict[str, Any] | None:
-    """Nothing to do yet: the feature modules fill this in."""
+    """Record the tool call; answers nothing (tracking never speaks to the model)."""
+    if ctx.config.feature_enabled("continuity"):
+        from memory.continuity import tracking
+
+        tracking.record(ctx)
+    if ctx.config.feature_enabled("signatures"):
+        from memory import signatures
+
+        signatures.record_tool_use(ctx)
     return None

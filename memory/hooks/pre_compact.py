@@ -1,4 +1,4 @@
-"""PreCompact hook."""
+"""PreCompact: save the handoff, queue learning extraction."""
 
 from __future__ import annotations
 
@@ -10,5 +10,14 @@ if TYPE_CHECKING:
 
 
 def handle(ctx: HookContext) -> dict[str, Any] | None:
-    """Nothing to do yet: the feature modules fill this in."""
+    """Build and store the handoff; enqueue extraction and start the worker detached."""
+    if ctx.config.feature_enabled("continuity"):
+        from memory.continuity import handoff
+
+        handoff.on_pre_compact(ctx)
+    if ctx.config.feature_enabled("learning"):
+        from memory import jobs, worker
+
+        jobs.enqueue_extraction(ctx, reason="pre_compact")
+        worker.start_detached()
     return None

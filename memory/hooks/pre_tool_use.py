@@ -1,4 +1,4 @@
-"""PreToolUse hook."""
+"""PreToolUse (Read): narrow the read of a large code file to its head and give its signatures."""
 
 from __future__ import annotations
 
@@ -10,5 +10,9 @@ if TYPE_CHECKING:
 
 
 def handle(ctx: HookContext) -> dict[str, Any] | None:
-    """Nothing to do yet: the feature modules fill this in."""
-    return None
+    """Answer allow + updatedInput + signatures for a large code file; None lets the read pass untouched."""
+    if ctx.payload["tool_name"] != "Read" or not ctx.config.feature_enabled("signatures"):
+        return None
+    from memory import signatures
+
+    return signatures.pre_read(ctx)

@@ -1,4 +1,4 @@
-"""SessionEnd hook."""
+"""SessionEnd: close the session, queue learning extraction, return at once (Claude Code allows ~1.5 s)."""
 
 from __future__ import annotations
 
@@ -10,5 +10,14 @@ if TYPE_CHECKING:
 
 
 def handle(ctx: HookContext) -> dict[str, Any] | None:
-    """Nothing to do yet: the feature modules fill this in."""
+    """Mark the session ended; enqueue extraction and start the worker detached."""
+    if ctx.config.feature_enabled("continuity"):
+        from memory.continuity import handoff
+
+        handoff.on_session_end(ctx)
+    if ctx.config.feature_enabled("learning"):
+        from memory import jobs, worker
+
+        jobs.enqueue_extraction(ctx, reason="session_end")
+        worker.start_detached()
     return None

@@ -1,18 +1,34 @@
-"""SessionStart hook: make sure the dependencies are on their way, keep the store tidy."""
+"""SessionStart: restore the handoff, recall learnings, keep dependencies and the worker moving."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from memory import bootstrap
+from memory.hooks.output import additional_context
 from memory.hooks.runtime import HookContext
 from memory.store.core import prune_hook_runs, touch_session
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 
 def handle(ctx: HookContext) -> dict[str, Any] | None:
-    """Start the dependency bootstrap when needed, register the session, prune old hook runs."""
+    """Inject "Continuing: …" and relevant learnings; start the bootstrap or the worker when needed."""
     bootstrap.start_if_needed()
     touch_session(ctx.db, ctx.session_id, ctx.project_id, cwd=ctx.payload.get("cwd"),
                   transcript_path=ctx.payload.get("transcript_path"), source=ctx.payload.get("source"))
     prune_hook_runs(ctx.db, ctx.config.get("general", "hook_runs_keep_days"))
-    return None
+    parts = []
+    if ctx.config.feature_enabled("continuity"):
+        from memory.continuity import restore
+
+        parts.append(restore.session_start_context(ctx))
+    if ctx.config.feature_enabled("recall"):
+        from memory import recall
+
+        parts.append(recall.session_start_context(ctx))
+    if ctx.config.feature_enabled("learning"):
+        from memory import worker
+
+        worker.start_if_pending(ctx.db)
+    return additional_context("SessionStart", "\n\n".join(part for part in parts if part))

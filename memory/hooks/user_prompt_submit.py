@@ -1,7 +1,8 @@
-"""UserPromptSubmit hook."""
+"""UserPromptSubmit: recall learnings relevant to the prompt that were not shown yet this session."""
 
 from __future__ import annotations
 
+from memory.hooks.output import additional_context
 from memory.hooks.runtime import HookContext
 
 TYPE_CHECKING = False
@@ -10,5 +11,9 @@ if TYPE_CHECKING:
 
 
 def handle(ctx: HookContext) -> dict[str, Any] | None:
-    """Nothing to do yet: the feature modules fill this in."""
-    return None
+    """Inject "Previous learning: …" lines within the per-prompt token budget."""
+    if not ctx.config.feature_enabled("recall"):
+        return None
+    from memory import recall
+
+    return additional_context("UserPromptSubmit", recall.prompt_context(ctx) or "")
