@@ -13,6 +13,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,11 +32,18 @@ _INHERITED = ("PATH", "LANG", "LC_ALL", "TZ", "TMPDIR")
 
 
 class ClaudeUnavailable(RuntimeError):
-    """The CLI cannot be run here (no node/npm, or the install failed); the reason says which."""
+    """node or npm is missing, so the CLI cannot be installed here: the one reason e2e tests skip."""
+
+
+class ClaudeInstallFailed(RuntimeError):
+    """node and npm exist but install-claude.sh failed: an error, never a skip."""
 
 
 def find_claude(install: bool = True) -> Path:
-    """The pinned `claude` binary, installing it once with install-claude.sh when node/npm exist."""
+    """The pinned `claude` binary, installing it with install-claude.sh when node/npm exist.
+
+    Raises ClaudeUnavailable when node/npm are missing, ClaudeInstallFailed when installing fails.
+    """
     if CLAUDE_BIN.exists():
         return CLAUDE_BIN
     missing = [tool for tool in ("node", "npm") if shutil.which(tool) is None]
@@ -43,10 +51,10 @@ def find_claude(install: bool = True) -> Path:
         raise ClaudeUnavailable(f"{' and '.join(missing)} not installed: cannot install the claude CLI "
                                 f"(.ci/run installs them; locally run `apt-get install nodejs npm`)")
     if not install:
-        raise ClaudeUnavailable(f"{CLAUDE_BIN} missing: run {INSTALL_SCRIPT}")
+        raise ClaudeInstallFailed(f"{CLAUDE_BIN} missing: run {INSTALL_SCRIPT}")
     done = subprocess.run(["sh", str(INSTALL_SCRIPT)], capture_output=True, text=True, timeout=600)
     if done.returncode != 0 or not CLAUDE_BIN.exists():
-        raise ClaudeUnavailable(f"install-claude.sh failed ({done.returncode}): {done.stderr[-2000:]}")
+        raise ClaudeInstallFailed(f"install-claude.sh failed ({done.returncode}): {done.stderr[-2000:]}")
     return CLAUDE_BIN
 
 
@@ -111,6 +119,7 @@ def claude_env(server: ScriptedServer, home: Path, data_dir: Path,
         "XDG_CACHE_HOME": str(home / ".cache"),
         "XDG_DATA_HOME": str(home / ".local" / "share"),
         "MEMORY_HOME": str(data_dir),
+        "MEMORY_PYTHON": sys.executable,  # hooks/run: run the plugin with the interpreter of the tests
         "ANTHROPIC_BASE_URL": server.url,
         "ANTHROPIC_API_KEY": "x",
         "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
