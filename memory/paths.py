@@ -13,11 +13,28 @@ PLUGIN_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def data_home() -> str:
-    """The data folder: ``$MEMORY_HOME``, else ``$CLAUDE_PLUGIN_DATA``, else ``~/.claude/compound-memory``."""
+    """The data folder: ``$MEMORY_HOME``, else ``$CLAUDE_PLUGIN_DATA``, else ``~/.claude/compound-memory``.
+
+    Claude Code sets CLAUDE_PLUGIN_DATA for hooks, but not in a terminal. So that ``python -m memory`` in a
+    terminal reads the memory the hooks wrote, it falls back to the plugin data folder Claude Code keeps
+    (``~/.claude/plugins/data/compound-memory*``) when one holds a database.
+    """
     configured = os.environ.get("MEMORY_HOME") or os.environ.get("CLAUDE_PLUGIN_DATA")
     if configured:
         return os.path.expanduser(configured)
-    return os.path.join(os.path.expanduser("~"), ".claude", "compound-memory")
+    claude_home = os.path.join(os.path.expanduser("~"), ".claude")
+    return _plugin_data_folder(claude_home) or os.path.join(claude_home, "compound-memory")
+
+
+def _plugin_data_folder(claude_home: str) -> str | None:
+    """The most recently used ``plugins/data/compound-memory*`` folder that holds a database, if any."""
+    folder = os.path.join(claude_home, "plugins", "data")
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith("compound-memory")]
+    except OSError:
+        return None
+    found = [os.path.join(folder, n) for n in names if os.path.exists(os.path.join(folder, n, "memory.db"))]
+    return max(found, key=lambda f: os.path.getmtime(os.path.join(f, "memory.db"))) if found else None
 
 
 def ensure_private_dir(path: str) -> str:
