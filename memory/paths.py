@@ -56,11 +56,13 @@ def log_path() -> str:
 
 
 def venv_dir() -> str:
-    """The plugin's own virtual environment: under ``$CLAUDE_PLUGIN_DATA`` when set, else the data folder.
+    """Where the bootstrap creates the plugin's virtual environment: ``$CLAUDE_PLUGIN_DATA/venv``, else
+    ``$MEMORY_HOME/venv``, else ``~/.claude/compound-memory/venv``.
 
-    ``hooks/run`` computes the same path in shell; keep the two in step.
+    ``hooks/run`` looks in the same three places (in shell); keep the two in step.
     """
-    base = os.environ.get("CLAUDE_PLUGIN_DATA") or data_home()
+    base = (os.environ.get("CLAUDE_PLUGIN_DATA") or os.environ.get("MEMORY_HOME")
+            or os.path.join(os.path.expanduser("~"), ".claude", "compound-memory"))
     return os.path.join(os.path.expanduser(base), "venv")
 
 
