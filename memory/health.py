@@ -74,10 +74,14 @@ def check_data_folder() -> Check:
     """The data folder exists (or can be made), is writable and private."""
     home = paths.data_home()
     if not os.path.exists(home):
-        parent = os.path.dirname(home.rstrip(os.sep)) or "/"
-        if os.access(parent if os.path.exists(parent) else os.path.expanduser("~"), os.W_OK):
+        ancestor = os.path.dirname(home.rstrip(os.sep)) or os.sep
+        while not os.path.exists(ancestor):
+            ancestor = os.path.dirname(ancestor)
+        if os.path.isdir(ancestor) and os.access(ancestor, os.W_OK | os.X_OK):
             return Check("data folder", "ok", f"{home} (created on first use)")
-        return Check("data folder", "fail", f"{home} does not exist and cannot be created")
+        return Check("data folder", "fail", f"{home} does not exist and cannot be created ({ancestor} is in the way)")
+    if not os.path.isdir(home):
+        return Check("data folder", "fail", f"{home} is not a folder")
     if not os.access(home, os.W_OK | os.X_OK):
         return Check("data folder", "fail", f"{home} is not writable: nothing can be stored")
     mode = os.stat(home).st_mode & 0o777

@@ -60,8 +60,9 @@ def backup(conn: sqlite3.Connection, db_file: str, version: int) -> str:
     folder = os.path.join(os.path.dirname(db_file), "backups")
     os.makedirs(folder, mode=0o700, exist_ok=True)
     stem = os.path.splitext(os.path.basename(db_file))[0]
-    target = os.path.join(folder, f"{stem}-v{version}-{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}.db")
-    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{time.time_ns() % 1_000_000_000:09d}"
+    target = os.path.join(folder, f"{stem}-v{version}-{stamp}.db")
+    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     dest = sqlite3.connect(target)
     try:
         conn.backup(dest)
