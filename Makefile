@@ -1,0 +1,38 @@
+# Development and CI entry points. `make test` and `make demo` set everything up first (once).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: setup test test-fast e2e demo bench clean
+
+setup: $(STAMP) .tools/node_modules/.bin/claude
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
+	$(PY) -m compileall -q memory parser hooks
+	@sh scripts/system-packages.sh
+	touch $(STAMP)
+
+.tools/node_modules/.bin/claude: tests/e2e/package.json tests/e2e/package-lock.json
+	sh tests/e2e/install-claude.sh --install-node
+
+test: setup
+	@$(PY) -m pytest; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing"; fi; exit $$status
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not e2e and not slow"
+
+e2e: setup
+	$(PY) -m pytest tests/e2e
+
+demo: $(STAMP)
+	$(PY) -m memory demo
+
+bench: $(STAMP)
+	$(PY) -m benchmarks.run_all
+
+clean:
+	rm -rf $(VENV) .tools .pytest_cache
