@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from typing import Callable, Match
+from typing import Callable
 
 # (kind, pattern, substrings separated by "|"): a rule's regex runs only when one of its substrings occurs.
 _TOKEN_RULES: list[tuple[str, str, str]] = [
@@ -198,15 +198,15 @@ def _marker(kind: str) -> str:
     return f"[REDACTED:{kind}]"
 
 
-def _keep_head(kind: str) -> Callable[[Match[str]], str]:
-    def replace(match: Match[str]) -> str:
+def _keep_head(kind: str) -> Callable[[re.Match], str]:
+    def replace(match: re.Match) -> str:
         if match.group("value").startswith("[REDACTED"):
             return match.group(0)
         return match.group("head") + _marker(kind)
     return replace
 
 
-def _redact_assignment(match: Match[str]) -> str:
+def _redact_assignment(match: re.Match) -> str:
     key = match.group("key")
     raw = match.group("value")
     quote = raw[0] if raw[:1] in "\"'" and len(raw) >= 2 and raw[-1] == raw[0] else ""
@@ -256,7 +256,7 @@ def _credential_like(value: str) -> bool:
     return len(value) >= 20 or (len(value) >= 8 and any(c.isdigit() for c in value))
 
 
-def _redact_random(match: Match[str]) -> str:
+def _redact_random(match: re.Match) -> str:
     run = match.group(0)
     return _marker("high-entropy") if _looks_random(run) else run
 

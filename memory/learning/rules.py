@@ -294,8 +294,8 @@ def _fixes_and_tips(exchanges: list[ToolExchange], ctx: _Context) -> None:
             _add_fix(chain, ex, ctx)
         if _is_build_or_test(key) and not _INSTALL_RE.match(key.split(" ", 1)[-1]):
             tips.setdefault(key, []).append(ex)
-    for key, successes in tips.items():
-        _add_tip(key, successes, ctx)
+    for successes in _group_tips(tips).values():
+        _add_tip(successes, ctx)
 
 
 def _add_fix(chain: _Chain, success: ToolExchange, ctx: _Context) -> None:
@@ -323,7 +323,24 @@ def _about_the_command(gist: str, key: str) -> bool:
     return not missing or (missing.group(1) or missing.group(2)) == _program(key)
 
 
-def _add_tip(key: str, successes: list[ToolExchange], ctx: _Context) -> None:
+def _group_tips(tips: dict[str, list[ToolExchange]]) -> dict[str, list[ToolExchange]]:
+    """One tip per tool and subcommand (`pytest -q` and `pytest tests/x.py -q` are one), shortest first."""
+    groups: dict[str, list[ToolExchange]] = {}
+    for key in sorted(tips, key=len):
+        words = _PY_MODULE_RE.sub("", key).split()
+        group = [os.path.basename(words[0])]
+        for word in words[1:3]:
+            if not re.fullmatch(r"[a-z][\w:\-]*", word):
+                break
+            group.append(word)
+            if word not in ("run", "exec", "x"):
+                break
+        groups.setdefault(" ".join(group), []).extend(tips[key])
+    return groups
+
+
+def _add_tip(successes: list[ToolExchange], ctx: _Context) -> None:
+    key = command_key(command_of(successes[0]) or "")
     plain = _PY_MODULE_RE.sub("python -m ", key)
     if _TEST_WORDS_RE.search(plain):
         verb = "Run tests with"
@@ -385,15 +402,18 @@ def _assistant_statements(records: list[AnyRecord], exchanges: list[ToolExchange
         if not isinstance(rec, AssistantText):
             continue
         recent = _recent_failure(failures, rec.line)
+        abandoned: list[str] = []
         for sentence in sentences(rec.text):
             if not _prose(sentence):
                 continue
             if _DEAD_END_RE.search(sentence) or (recent and _INSTEAD_RE.search(sentence)):
-                ctx.add("dead-end", _with_failure(sentence, recent), _lines(rec.line, recent), 0.55)
+                abandoned.append(sentence.rstrip(".") + ".")
             elif _DECISION_RE.search(sentence) and not _NOT_DECISION_RE.search(sentence):
                 ctx.add("architecture", _as_instruction(sentence), [rec.line], 0.6)
             elif _FACT_RE.search(sentence):
                 ctx.add("pattern", _capitalize(sentence), [rec.line], 0.55)
+        if abandoned:
+            ctx.add("dead-end", _with_failure(clip(" ".join(abandoned), 200), recent), _lines(rec.line, recent), 0.55)
 
 
 def _recent_failure(failures: list[tuple[int, ToolExchange]], line: int) -> ToolExchange | None:
