@@ -74,6 +74,8 @@ BODY_TYPES = frozenset(
 # Kinds shown by their first line only (a multi-line value is not a signature).
 ONE_LINE_KINDS = frozenset({"constant", "field", "type", "macro"})
 MAX_BODYLESS_SIGNATURE = 40  # lines of a body-less declaration (prototype, abstract method) to show
+CONDITIONAL_COMPILATION = frozenset({"swift", "c", "cpp", "csharp"})
+_DIRECTIVE = re.compile(rb"(?m)^[ \t]*#[ \t]*(?:if|ifdef|ifndef|elif|elseif|else|endif)\b[^\n]*")
 _WORD = re.compile(r"[A-Za-z0-9]")
 _COMMENT_NOISE = re.compile(r"<[^>]*>|^\s*(?:[rRbBuUfF]{0,2}(?:\"\"\"|'''|\"|')|/\*+|\*+|//+!?|#+)")
 
@@ -87,6 +89,7 @@ class _Candidate(NamedTuple):
     kind: str
     name: str
     pattern: int
+    name_row: int | None  # row of the name, shown even when it sits below the signature (C typedefs)
 
 
 def extract(source: bytes, language: str) -> Signatures:
@@ -101,10 +104,34 @@ def extract(source: bytes, language: str) -> Signatures:
     if isinstance(source, str):
         source = source.encode("utf-8", "surrogatepass")
     parser, query = _tools(language)
-    tree = parser.parse(source)
-    root = tree.root_node
-    definitions = _definitions(_candidates(query, root, source), source, language)
+    root = parser.parse(source).root_node
+    if root.has_error and language in CONDITIONAL_COMPILATION:
+        root = _reparse_without_directives(parser, source, root)
+    definitions = _definitions(_candidates(query, root, source, language), source, language)
     return Signatures(language, _count_lines(source), root.has_error, definitions)
+
+
+def _reparse_without_directives(parser: Parser, source: bytes, root: Node) -> Node:
+    """Parse again with `#if`/`#else`/`#endif` lines blanked (same length, so lines and offsets stay), and
+    keep that tree if it has fewer errors: conditional compilation inside an expression or a switch is a
+    frequent cause of a failed parse, and keeping both branches' code usually parses."""
+    blanked = _DIRECTIVE.sub(lambda m: b" " * len(m.group()), source)
+    if blanked == source:
+        return root
+    retry = parser.parse(blanked).root_node
+    return retry if _error_count(retry) < _error_count(root) else root
+
+
+def _error_count(root: Node) -> int:
+    """Number of ERROR and MISSING nodes in the tree."""
+    count, stack = 0, [root]
+    while stack:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            count += 1
+        elif node.has_error:
+            stack.extend(node.children)
+    return count
 
 
 def _count_lines(source: bytes) -> int:
@@ -127,7 +154,7 @@ def _tools(language: str) -> tuple[Parser, Query]:
     return get_parser(language), Query(get_language(language), query_text)
 
 
-def _candidates(query: Query, root: Node, source: bytes) -> list[_Candidate]:
+def _candidates(query: Query, root: Node, source: bytes, language: str) -> list[_Candidate]:
     """Query matches as (node, kind, name) candidates, one per node and name, in source order."""
     from tree_sitter import QueryCursor
 
@@ -138,11 +165,16 @@ def _candidates(query: Query, root: Node, source: bytes) -> list[_Candidate]:
                 continue
             kind = capture.removeprefix("definition.")
             name_nodes = captures.get("name") or []
-            name = _text(source, name_nodes[0]).split("\n")[0].strip() if name_nodes else ""
+            name = " ".join(_text(source, n).split("\n")[0].strip() for n in name_nodes)
+            name_row = name_nodes[0].start_point.row if name_nodes else None
             for node in nodes:
-                key = (node.start_byte, node.end_byte, name)
+                if language in ("c", "cpp") and not name_nodes:
+                    name, name_row, kind = _c_declaration(node, kind, source)
+                    if not name:
+                        continue
+                key = (node.start_byte, node.end_byte, kind)
                 if key not in found or found[key].pattern > pattern:
-                    found[key] = _Candidate(node, kind, name, pattern)
+                    found[key] = _Candidate(node, kind, name, pattern, name_row)
     return sorted(found.values(), key=lambda c: (c.node.start_byte, -c.node.end_byte, c.pattern))
 
 
@@ -153,7 +185,10 @@ def _definitions(candidates: list[_Candidate], source: bytes, language: str) -> 
     for index, cand in enumerate(candidates):
         while scopes and scopes[-1][0].node.end_byte <= cand.node.start_byte:
             scopes.pop()
-        in_function = any(kind in FUNCTION_KINDS for _, kind in scopes)
+        in_function = bool(scopes) and scopes[-1][1] in FUNCTION_KINDS
+        if cand.kind == "declaration":
+            kind = "field" if scopes and scopes[-1][1] in CONTAINER_KINDS else "constant"
+            cand = cand._replace(kind=kind)
         if _hidden(cand, index, candidates, in_function):
             continue
         parent = scopes[-1] if scopes else None
@@ -169,8 +204,8 @@ def _definitions(candidates: list[_Candidate], source: bytes, language: str) -> 
 def _hidden(cand: _Candidate, index: int, candidates: list[_Candidate], in_function: bool) -> bool:
     """Whether a candidate is not a definition worth showing.
 
-    Imports, constants and fields inside a function body are local details; a constant whose value is a
-    function or class (``const f = () => …``) is shown as that function instead.
+    Imports, constants and fields directly inside a function body are local details; a constant whose value
+    is a function or class (``const f = () => …``) is shown as that function instead.
     """
     if cand.kind in IMPORT_KINDS or cand.kind in ONE_LINE_KINDS:
         if in_function and cand.kind != "type":
@@ -192,6 +227,9 @@ def _definition(cand: _Candidate, kind: str, parent: str | None, depth: int, sou
     outer, wrapper_decorators = _outermost(node)
     decorators = sorted({r for r in _decorator_rows(node) + wrapper_decorators + _preceding_decorators(outer) if r < first})
     last = _signature_end(node, kind, first)
+    shown = set(range(first + 1, last + 2))
+    if cand.name_row is not None and cand.name_row > first:
+        shown.add(cand.name_row + 1)
     top = min([outer.start_point.row, first, *decorators])
     doc = _docstring_row(node, source) if language == "python" else None
     if doc is None:
@@ -203,10 +241,35 @@ def _definition(cand: _Candidate, kind: str, parent: str | None, depth: int, sou
         end_line=node.end_point.row + 1,
         depth=depth,
         parent=parent,
-        signature_lines=tuple(range(first + 1, last + 2)),
+        signature_lines=tuple(sorted(shown)),
         decorator_lines=tuple(r + 1 for r in decorators),
         doc_line=None if doc is None else doc + 1,
     )
+
+
+_C_NAME_TYPES = frozenset(
+    {"identifier", "field_identifier", "type_identifier", "qualified_identifier", "operator_name",
+     "destructor_name", "primitive_type", "template_function", "operator_cast"}
+)
+
+
+def _c_declaration(node: Node, kind: str, source: bytes) -> tuple[str, int | None, str]:
+    """C/C++: the (name, name row, kind) of a declaration, typedef or function definition, found by
+    following its declarator chain. A declaration whose chain has a function declarator is a function."""
+    declarator = node.child_by_field_name("declarator")
+    is_function = node.type == "function_definition"
+    while declarator is not None:
+        if declarator.type == "function_declarator":
+            is_function = True
+        if declarator.type in _C_NAME_TYPES:
+            name = _text(source, declarator).split("(")[0].strip()
+            new_kind = "function" if is_function and kind == "declaration" else kind
+            return name, declarator.start_point.row, new_kind
+        inner = declarator.child_by_field_name("declarator")
+        if inner is None and declarator.named_child_count:
+            inner = declarator.named_children[-1 if declarator.type == "reference_declarator" else 0]
+        declarator = inner
+    return "", None, kind
 
 
 def _definition_row(node: Node) -> int:

@@ -7,7 +7,7 @@
 (class_declaration "enum" (type_identifier) @name) @definition.enum
 (class_declaration (type_identifier) @name) @definition.class
 (object_declaration (type_identifier) @name) @definition.object
-(companion_object) @definition.object
+(companion_object (type_identifier)? @name) @definition.object
 (function_declaration (simple_identifier) @name) @definition.function
 (secondary_constructor) @definition.constructor
 (type_alias (type_identifier) @name) @definition.type
