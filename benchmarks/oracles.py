@@ -18,7 +18,8 @@ the expected name as a word (ctags names an ``impl<T> Trait for T`` "T" and a co
 "operator bool"; the line is what Claude needs to see).
 
 Known ctags 5.9 false positives are filtered, each by a rule rather than a list of cases:
-- anonymous tags (``AnonymousFunction…``, ``__anon…``, ``<lambda>``): not named definitions;
+- anonymous tags (``AnonymousFunction…``, ``__anon…``, ``<lambda>``): not named definitions, and names
+  with control characters (5.9 garbles some backtick-quoted Kotlin names);
 - Kotlin "method" tags on lines without ``fun`` (5.9 also tags lambda parameters as methods);
 - JavaScript "class" tags on lines without ``class`` (5.9 tags object literals with members as classes);
 - Ruby tags on lines inside string literals (``class_eval "def …"`` and heredocs);
@@ -117,7 +118,7 @@ def ctags_definitions(language: str, paths: Iterable[Path]) -> dict[Path, list[E
     return found
 
 
-ANONYMOUS = re.compile(r"^(?:AnonymousFunction|__anon)|^<lambda>$")
+ANONYMOUS = re.compile(r"^(?:AnonymousFunction|__anon)|^<lambda>$|[^\x20-\x7e]")  # or garbled by ctags
 # (language, ctags kind) -> a regex the tagged line must match for the tag to count (see module docstring)
 LINE_MUST_MATCH: dict[tuple[str, str], re.Pattern[str]] = {
     ("kotlin", "method"): re.compile(r"\bfun\b"),
@@ -177,7 +178,9 @@ def _code_lines(text: str) -> list[str]:
 
 def normalized(name: str) -> str:
     """A name as both sides can agree on: last component of a qualified name, no generics, no "operator"."""
-    name = re.sub(r"[<(].*", "", name.strip())
+    name = name.strip().split("(")[0]
+    while re.search(r"<[^<>]*>", name):
+        name = re.sub(r"<[^<>]*>", "", name)
     for separator in ("::", "."):
         name = name.rsplit(separator, 1)[-1]
     return name.removeprefix("operator").strip("`'\"$ ")

@@ -107,7 +107,10 @@ def extract(source: bytes, language: str) -> Signatures:
     root = parser.parse(source).root_node
     if root.has_error and language in CONDITIONAL_COMPILATION:
         root = _reparse_without_directives(parser, source, root)
-    definitions = _definitions(_candidates(query, root, source, language), source, language)
+    candidates = _candidates(query, root, source, language)
+    if root.has_error:
+        candidates = _with_recovered(candidates, parser, query, root, source, language)
+    definitions = _definitions(candidates, source, language)
     return Signatures(language, _count_lines(source), root.has_error, definitions)
 
 
@@ -120,6 +123,89 @@ def _reparse_without_directives(parser: Parser, source: bytes, root: Node) -> No
         return root
     retry = parser.parse(blanked).root_node
     return retry if _error_count(retry) < _error_count(root) else root
+
+
+def _with_recovered(
+    candidates: list[_Candidate], parser: Parser, query: Query, root: Node, source: bytes, language: str
+) -> list[_Candidate]:
+    """Candidates with those inside syntax-error regions replaced by what re-parsing the region's pieces
+    finds. A grammar gap (a construct it does not know) can turn a whole class or file into one ERROR node;
+    each top-level piece of that region (split at its least-indented lines), parsed alone with the rest of
+    the file blanked out, usually parses. A piece that still fails is split again, up to two levels deeper."""
+    regions = _error_regions(root)
+    if not regions:
+        return candidates
+    starts = _line_starts(source)
+    recovered: list[_Candidate] = []
+    for first, last in regions:
+        _recover(parser, query, source, language, starts, first, last, 3, recovered)
+    spans = [(starts[a], starts[b + 1]) for a, b in regions]
+    kept = [c for c in candidates if not any(lo <= c.node.start_byte < hi for lo, hi in spans)]
+    merged = {(c.node.start_byte, c.node.end_byte, c.kind): c for c in recovered + kept}
+    return sorted(merged.values(), key=lambda c: (c.node.start_byte, -c.node.end_byte, c.pattern))
+
+
+def _error_regions(root: Node) -> list[tuple[int, int]]:
+    """(first row, last row) of each outermost ERROR node."""
+    regions, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        if node.is_error:
+            regions.append((node.start_point.row, node.end_point.row))
+        elif node.has_error:
+            stack.extend(node.children)
+    return sorted(regions)
+
+
+def _line_starts(source: bytes) -> list[int]:
+    """Byte offset of the start of each row, plus one past the end."""
+    starts = [0]
+    starts.extend(i + 1 for i, byte in enumerate(source) if byte == 10)
+    starts.append(len(source) + 1)
+    return starts
+
+
+def _recover(parser, query, source, language, starts, first, last, levels, out) -> None:
+    """Parse each piece of rows first..last alone (the rest blanked) and collect its candidates."""
+    for top, bottom in _pieces(source, starts, first, last):
+        root = parser.parse(_blank_outside(source, starts[top], starts[bottom + 1])).root_node
+        inner = _pieces(source, starts, top + 1, bottom) if root.has_error and levels > 1 and bottom > top else []
+        if inner:  # the piece's own lines before its first member (a class header), then each member
+            header_end = max(top, inner[0][0] - 1) if len(inner) > 1 else top
+            header = parser.parse(_blank_outside(source, starts[top], starts[header_end + 1])).root_node
+            out.extend(_candidates(query, header, source, language))
+            _recover(parser, query, source, language, starts, header_end + 1, bottom, levels - 1, out)
+        else:
+            out.extend(_candidates(query, root, source, language))
+
+
+def _pieces(source: bytes, starts: list[int], first: int, last: int) -> list[tuple[int, int]]:
+    """Rows first..last split before each least-indented line that opens something (not a closing
+    bracket, `end`, or a line right after a decorator/comment line of the same indentation)."""
+    rows = []
+    for row in range(first, min(last, len(starts) - 2) + 1):
+        text = source[starts[row] : starts[row + 1]].rstrip(b"\r\n")
+        if text.strip():
+            rows.append((row, len(text) - len(text.lstrip()), text.lstrip()))
+    if not rows:
+        return []
+    closing = (b"}", b")", b"]", b"end")
+    indent = min((level for _, level, text in rows if not text.startswith(closing)), default=0)
+    cuts, previous = [first], None
+    for row, level, text in rows:
+        if level == indent and row != first and not text.startswith(closing):
+            if previous is None or not previous.startswith((b"@", b"#[", b"/", b"*", b"[")):
+                cuts.append(row)
+        if level == indent:
+            previous = text
+    return [(top, (cuts[i + 1] - 1) if i + 1 < len(cuts) else last) for i, top in enumerate(cuts)]
+
+
+def _blank_outside(source: bytes, start: int, end: int) -> bytes:
+    """``source`` with every byte outside start..end replaced by a space (newlines kept)."""
+    head = re.sub(rb"[^\n]", b" ", source[:start])
+    tail = re.sub(rb"[^\n]", b" ", source[end:])
+    return head + source[start:end] + tail
 
 
 def _error_count(root: Node) -> int:
@@ -207,12 +293,15 @@ def _hidden(cand: _Candidate, index: int, candidates: list[_Candidate], in_funct
     Imports, constants and fields directly inside a function body are local details; a constant whose value
     is a function or class (``const f = () => …``) is shown as that function instead.
     """
-    if cand.kind in IMPORT_KINDS or cand.kind in ONE_LINE_KINDS:
-        if in_function and cand.kind != "type":
-            return True
+    if in_function and (cand.kind in IMPORT_KINDS or cand.kind in ("constant", "field")):
+        return True
     if cand.kind in ("constant", "field") and index + 1 < len(candidates):
-        following = candidates[index + 1].node
-        return following.start_byte >= cand.node.start_byte and following.end_byte <= cand.node.end_byte
+        following = candidates[index + 1]
+        return (
+            following.kind not in ONE_LINE_KINDS
+            and following.node.start_point.row == cand.node.start_point.row
+            and following.node.end_byte <= cand.node.end_byte
+        )
     return False
 
 
@@ -223,7 +312,7 @@ def _definition(cand: _Candidate, kind: str, parent: str | None, depth: int, sou
         rows = range(node.start_point.row, node.end_point.row + 1)
         return Definition(kind, cand.name, node.start_point.row + 1, node.end_point.row + 1, depth, parent,
                           tuple(r + 1 for r in rows))
-    first = _definition_row(node)
+    first = _definition_row(node) if node.type != "ERROR" else (cand.name_row or node.start_point.row)
     outer, wrapper_decorators = _outermost(node)
     decorators = sorted({r for r in _decorator_rows(node) + wrapper_decorators + _preceding_decorators(outer) if r < first})
     last = _signature_end(node, kind, first)
@@ -340,7 +429,7 @@ def _find_body(node: Node) -> Node | None:
 
 def _signature_end(node: Node, kind: str, first: int) -> int:
     """Last row of the signature: up to the body's start, or the whole declaration if it has no body."""
-    if kind in ONE_LINE_KINDS and kind != "type":
+    if (kind in ONE_LINE_KINDS and kind != "type") or node.type == "ERROR":
         return first
     body = _find_body(node)
     if body is not None:

@@ -23,3 +23,4 @@
 (assignment_expression
   left: (subscript_expression) @name
   right: [(arrow_function) (function_expression) (generator_function)]) @definition.function
+(function_expression name: (identifier) @name) @definition.function

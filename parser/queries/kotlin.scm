@@ -14,3 +14,9 @@
 
 (property_declaration (variable_declaration (simple_identifier) @name)) @definition.field
 (enum_entry (simple_identifier) @name) @definition.field
+
+; Recovery: a declaration the grammar could not parse whole.
+(ERROR "class" . (simple_identifier) @name) @definition.class
+(ERROR "fun" . (simple_identifier) @name) @definition.function
+((ERROR (simple_identifier) @name . (simple_identifier) @_object) @definition.object
+  (#eq? @name "companion") (#eq? @_object "object"))

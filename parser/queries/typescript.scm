@@ -36,3 +36,4 @@
 (property_signature name: (_) @name) @definition.field
 (enum_body (property_identifier) @name @definition.field)
 (enum_body (enum_assignment name: (_) @name) @definition.field)
+(function_expression name: (identifier) @name) @definition.function
