@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from .languages import EXTENSIONS
-from .model import CONTAINER_KINDS, FUNCTION_KINDS, IMPORT_KINDS, Definition, Signatures
+from .model import CONTAINER_KINDS, FUNCTION_KINDS, IMPORT_KINDS, METHOD_PARENT_KINDS, Definition, Signatures
 
 if TYPE_CHECKING:  # tree_sitter is imported lazily: `import parser` must stay cheap
     from tree_sitter import Node, Parser, Query
@@ -76,6 +76,7 @@ ONE_LINE_KINDS = frozenset({"constant", "field", "type", "macro"})
 MAX_BODYLESS_SIGNATURE = 40  # lines of a body-less declaration (prototype, abstract method) to show
 CONDITIONAL_COMPILATION = frozenset({"swift", "c", "cpp", "csharp"})
 _DIRECTIVE = re.compile(rb"(?m)^[ \t]*#[ \t]*(?:if|ifdef|ifndef|elif|elseif|else|endif)\b[^\n]*")
+_WHOLE_FILE = None  # set on first use (tree_sitter is imported lazily)
 _WORD = re.compile(r"[A-Za-z0-9]")
 _COMMENT_NOISE = re.compile(r"<[^>]*>|^\s*(?:[rRbBuUfF]{0,2}(?:\"\"\"|'''|\"|')|/\*+|\*+|//+!?|#+)")
 
@@ -141,7 +142,7 @@ def _with_recovered(
         _recover(parser, query, source, language, starts, first, last, 3, recovered)
     spans = [(starts[a], starts[b + 1]) for a, b in regions]
     kept = [c for c in candidates if not any(lo <= c.node.start_byte < hi for lo, hi in spans)]
-    merged = {(c.node.start_byte, c.node.end_byte, c.kind): c for c in recovered + kept}
+    merged = {(c.node.start_byte, c.node.end_byte, c.node.type): c for c in recovered + kept}
     return sorted(merged.values(), key=lambda c: (c.node.start_byte, -c.node.end_byte, c.pattern))
 
 
@@ -157,10 +158,17 @@ def _error_regions(root: Node) -> list[tuple[int, int]]:
     return sorted(regions)
 
 
+def _whole_file_range():
+    """The parser's default included range: everything."""
+    from tree_sitter import Point, Range
+
+    return Range(Point(0, 0), Point(0xFFFFFFFF, 0xFFFFFFFF), 0, 0xFFFFFFFF)
+
+
 def _line_starts(source: bytes) -> list[int]:
     """Byte offset of the start of each row, plus one past the end."""
     starts = [0]
-    starts.extend(i + 1 for i, byte in enumerate(source) if byte == 10)
+    starts.extend(match.end() for match in re.finditer(b"\n", source))
     starts.append(len(source) + 1)
     return starts
 
@@ -168,11 +176,11 @@ def _line_starts(source: bytes) -> list[int]:
 def _recover(parser, query, source, language, starts, first, last, levels, out) -> None:
     """Parse each piece of rows first..last alone (the rest blanked) and collect its candidates."""
     for top, bottom in _pieces(source, starts, first, last):
-        root = parser.parse(_blank_outside(source, starts[top], starts[bottom + 1])).root_node
+        root = _parse_rows(parser, source, starts, top, bottom)
         inner = _pieces(source, starts, top + 1, bottom) if root.has_error and levels > 1 and bottom > top else []
         if inner:  # the piece's own lines before its first member (a class header), then each member
             header_end = max(top, inner[0][0] - 1) if len(inner) > 1 else top
-            header = parser.parse(_blank_outside(source, starts[top], starts[header_end + 1])).root_node
+            header = _parse_rows(parser, source, starts, top, header_end)
             out.extend(_candidates(query, header, source, language))
             _recover(parser, query, source, language, starts, header_end + 1, bottom, levels - 1, out)
         else:
@@ -201,11 +209,19 @@ def _pieces(source: bytes, starts: list[int], first: int, last: int) -> list[tup
     return [(top, (cuts[i + 1] - 1) if i + 1 < len(cuts) else last) for i, top in enumerate(cuts)]
 
 
-def _blank_outside(source: bytes, start: int, end: int) -> bytes:
-    """``source`` with every byte outside start..end replaced by a space (newlines kept)."""
-    head = re.sub(rb"[^\n]", b" ", source[:start])
-    tail = re.sub(rb"[^\n]", b" ", source[end:])
-    return head + source[start:end] + tail
+def _parse_rows(parser: Parser, source: bytes, starts: list[int], top: int, bottom: int) -> Node:
+    """Parse only rows top..bottom of ``source`` (nodes keep their positions in the whole file)."""
+    from tree_sitter import Point, Range
+
+    end = min(starts[bottom + 1] - 1, len(source))
+    global _WHOLE_FILE
+    if _WHOLE_FILE is None:
+        _WHOLE_FILE = _whole_file_range()
+    parser.included_ranges = [Range(Point(top, 0), Point(bottom, end - starts[bottom]), starts[top], end)]
+    try:
+        return parser.parse(source).root_node
+    finally:
+        parser.included_ranges = [_WHOLE_FILE]
 
 
 def _error_count(root: Node) -> int:
@@ -254,11 +270,11 @@ def _candidates(query: Query, root: Node, source: bytes, language: str) -> list[
             name = " ".join(_text(source, n).split("\n")[0].strip() for n in name_nodes)
             name_row = name_nodes[0].start_point.row if name_nodes else None
             for node in nodes:
-                if language in ("c", "cpp") and not name_nodes:
+                if language in ("c", "cpp") and not name_nodes and kind in ("declaration", "type", "function"):
                     name, name_row, kind = _c_declaration(node, kind, source)
                     if not name:
                         continue
-                key = (node.start_byte, node.end_byte, kind)
+                key = (node.start_byte, node.end_byte, node.type)  # one definition per node
                 if key not in found or found[key].pattern > pattern:
                     found[key] = _Candidate(node, kind, name, pattern, name_row)
     return sorted(found.values(), key=lambda c: (c.node.start_byte, -c.node.end_byte, c.pattern))
@@ -273,13 +289,14 @@ def _definitions(candidates: list[_Candidate], source: bytes, language: str) -> 
             scopes.pop()
         in_function = bool(scopes) and scopes[-1][1] in FUNCTION_KINDS
         if cand.kind == "declaration":
-            kind = "field" if scopes and scopes[-1][1] in CONTAINER_KINDS else "constant"
+            in_container = scopes and scopes[-1][1] in CONTAINER_KINDS
+            kind = "field" if in_container or cand.node.type == "field_declaration" else "constant"
             cand = cand._replace(kind=kind)
         if _hidden(cand, index, candidates, in_function):
             continue
         parent = scopes[-1] if scopes else None
         kind = cand.kind
-        if kind == "function" and parent is not None and parent[1] in CONTAINER_KINDS:
+        if kind == "function" and parent is not None and parent[1] in METHOD_PARENT_KINDS:
             kind = "method"
         definitions.append(_definition(cand, kind, parent[0].name if parent else None, len(scopes), source, language))
         if kind in CONTAINER_KINDS or kind in FUNCTION_KINDS:
@@ -298,7 +315,7 @@ def _hidden(cand: _Candidate, index: int, candidates: list[_Candidate], in_funct
     if cand.kind in ("constant", "field") and index + 1 < len(candidates):
         following = candidates[index + 1]
         return (
-            following.kind not in ONE_LINE_KINDS
+            following.kind in FUNCTION_KINDS
             and following.node.start_point.row == cand.node.start_point.row
             and following.node.end_byte <= cand.node.end_byte
         )
@@ -308,10 +325,11 @@ def _hidden(cand: _Candidate, index: int, candidates: list[_Candidate], in_funct
 def _definition(cand: _Candidate, kind: str, parent: str | None, depth: int, source: bytes, language: str) -> Definition:
     """One Definition with its shown lines (1-based)."""
     node = cand.node
+    end = _last_row(node)
     if kind in IMPORT_KINDS:
-        rows = range(node.start_point.row, node.end_point.row + 1)
-        return Definition(kind, cand.name, node.start_point.row + 1, node.end_point.row + 1, depth, parent,
-                          tuple(r + 1 for r in rows))
+        end = _content_end_row(node, source)
+        rows = range(node.start_point.row, end + 1)
+        return Definition(kind, cand.name, node.start_point.row + 1, end + 1, depth, parent, tuple(r + 1 for r in rows))
     first = _definition_row(node) if node.type != "ERROR" else (cand.name_row or node.start_point.row)
     outer, wrapper_decorators = _outermost(node)
     decorators = sorted({r for r in _decorator_rows(node) + wrapper_decorators + _preceding_decorators(outer) if r < first})
@@ -327,7 +345,7 @@ def _definition(cand: _Candidate, kind: str, parent: str | None, depth: int, sou
         kind=kind,
         name=cand.name,
         line=first + 1,
-        end_line=node.end_point.row + 1,
+        end_line=end + 1,
         depth=depth,
         parent=parent,
         signature_lines=tuple(sorted(shown)),
@@ -359,6 +377,20 @@ def _c_declaration(node: Node, kind: str, source: bytes) -> tuple[str, int | Non
             inner = declarator.named_children[-1 if declarator.type == "reference_declarator" else 0]
         declarator = inner
     return "", None, kind
+
+
+def _last_row(node: Node) -> int:
+    """Last row holding text of ``node`` (a node that ends with its newline ends at column 0 of the next)."""
+    row = node.end_point.row
+    return row - 1 if node.end_point.column == 0 and row > node.start_point.row else row
+
+
+def _content_end_row(node: Node, source: bytes) -> int:
+    """Last row of the node's own text: past trailing comments and blank tokens some grammars attach."""
+    for child in reversed(node.children):
+        if child.type not in COMMENT_TYPES and source[child.start_byte : child.end_byte].strip():
+            return _last_row(child)
+    return _last_row(node)
 
 
 def _definition_row(node: Node) -> int:
@@ -434,7 +466,9 @@ def _signature_end(node: Node, kind: str, first: int) -> int:
     body = _find_body(node)
     if body is not None:
         before = body.prev_sibling
-        end = before.end_point.row if before is not None else body.start_point.row
+        while before is not None and before.type in COMMENT_TYPES:
+            before = before.prev_sibling
+        end = _last_row(before) if before is not None else body.start_point.row
         return max(first, end)
     if kind in FUNCTION_KINDS:
         return max(first, min(node.end_point.row, first + MAX_BODYLESS_SIGNATURE - 1))
@@ -461,6 +495,12 @@ def _doc_comment_row(outer: Node, top: int, source: bytes) -> int | None:
         sibling = sibling.prev_named_sibling
     comments: list[Node] = []
     expected = top
+    if sibling is not None and sibling.type not in COMMENT_TYPES:  # some grammars nest it in the previous node
+        tail = sibling
+        while tail.child_count and tail.type not in COMMENT_TYPES:
+            tail = tail.children[-1]
+        if tail.type in COMMENT_TYPES and tail.end_point.row == top - 1:
+            return _first_text_row(tail, source)
     while sibling is not None and sibling.type in COMMENT_TYPES and sibling.end_point.row >= expected - 1:
         comments.append(sibling)
         expected = sibling.start_point.row

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 CONTAINER_KINDS = frozenset(
     {"class", "interface", "struct", "union", "enum", "trait", "impl", "module", "object", "extension"}
 )
+# Kinds whose functions are methods (a function in a module or namespace stays a function).
+METHOD_PARENT_KINDS = CONTAINER_KINDS - {"module"}
 FUNCTION_KINDS = frozenset({"function", "method", "constructor"})
 # Kinds shown only by their statement lines, never containing other definitions.
 IMPORT_KINDS = frozenset({"import", "export", "package"})

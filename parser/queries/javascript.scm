@@ -23,4 +23,6 @@
 (assignment_expression
   left: (subscript_expression) @name
   right: [(arrow_function) (function_expression) (generator_function)]) @definition.function
-(function_expression name: (identifier) @name) @definition.function
+; a named function expression passed as an argument or returned (`app.use(function mounted(req) {…})`)
+(arguments (function_expression name: (identifier) @name) @definition.function)
+(return_statement (function_expression name: (identifier) @name) @definition.function)

@@ -36,4 +36,6 @@
 (property_signature name: (_) @name) @definition.field
 (enum_body (property_identifier) @name @definition.field)
 (enum_body (enum_assignment name: (_) @name) @definition.field)
-(function_expression name: (identifier) @name) @definition.function
+; a named function expression passed as an argument or returned (`app.use(function mounted(req) {…})`)
+(arguments (function_expression name: (identifier) @name) @definition.function)
+(return_statement (function_expression name: (identifier) @name) @definition.function)
