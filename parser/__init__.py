@@ -28,6 +28,10 @@ comment or docstring. Imports and exports are shown whole; constants, fields, ty
 line. Functions nested in functions are included (at any depth); imports, constants and fields inside
 function bodies are not.
 
+Syntax errors: tree-sitter's error-tolerant parse is used as is; definitions inside an ERROR region are
+re-extracted by parsing the region's pieces alone (see ``parser.extract._with_recovered``), and for
+C/C++/C#/Swift a file is re-parsed with its ``#if``/``#endif`` lines blanked when that has fewer errors.
+
 tree-sitter is imported on the first ``extract`` call, so ``import parser`` stays cheap; each language's
 query is compiled once per process.
 """
