@@ -1,1 +1,56 @@
-"""Pure tree-sitter signature extraction: source bytes + language -> signatures. No I/O, no SQLite."""
+"""Pure parser: a source file's bytes + its language -> the outline of its definitions (tree-sitter).
+
+No I/O, no SQLite. The API others code against::
+
+    from parser import language_for_path, extract, render, render_within, PARSER_VERSION
+
+    language = language_for_path("src/app.ts")     # "typescript", or None: pass the read through
+    sig = extract(source_bytes, language)          # Signatures; never raises for bad input
+    text = render(sig, source_bytes)               # numbered real lines, "⋮" between non-adjacent ones
+    text, dropped = render_within(sig, source_bytes, max_chars=8000)
+
+- ``language_for_path(path) -> str | None``: by extension; see ``parser.languages.EXTENSIONS`` (``.h`` is C).
+- ``extract(source: bytes, language: str) -> Signatures``: ``Signatures(language, total_lines, partial,
+  definitions)``; a file with syntax errors gives what the error-tolerant parse recovered, ``partial=True``.
+  Raises ``ValueError`` for an unsupported language name, ``ParserUnavailable`` if tree-sitter is missing.
+- ``Definition(kind, name, line, end_line, depth, parent, signature_lines, decorator_lines, doc_line)``:
+  ``line`` is the ``def``/``class`` line itself (never a decorator line); ``lines`` is everything shown.
+  Kinds: class, interface, struct, union, enum, trait, impl, module, object, extension, function, method,
+  constructor, type, macro, constant, field, import, export, package.
+- ``render(sig, source) -> str``: each shown line as ``f"{n:>{width}}│ {text}"``, the real source line.
+- ``render_within(sig, source, max_chars) -> (text, dropped)``: drops detail in ``parser.render.DROP_ORDER``
+  until the text fits and names what it dropped; never cuts silently.
+- ``PARSER_VERSION``: changes whenever the output for the same input changes (signature caches key on it).
+
+What is shown for each definition: its decorators/attributes/annotations (first line of each), every line of
+its signature from the definition line up to where the body starts, and the first line with words of its doc
+comment or docstring. Imports and exports are shown whole; constants, fields, type aliases by their first
+line. Functions nested in functions are included (at any depth); imports, constants and fields inside
+function bodies are not.
+
+tree-sitter is imported on the first ``extract`` call, so ``import parser`` stays cheap; each language's
+query is compiled once per process.
+"""
+
+from __future__ import annotations
+
+from .extract import ParserUnavailable, extract
+from .languages import EXTENSIONS, LANGUAGES, language_for_path
+from .model import Definition, Signatures
+from .render import DROP_ORDER, render, render_within
+
+PARSER_VERSION = "1"
+
+__all__ = [
+    "DROP_ORDER",
+    "EXTENSIONS",
+    "LANGUAGES",
+    "PARSER_VERSION",
+    "Definition",
+    "ParserUnavailable",
+    "Signatures",
+    "extract",
+    "language_for_path",
+    "render",
+    "render_within",
+]
