@@ -74,7 +74,7 @@ def record_tool_use(ctx: HookContext) -> None:
         path = tool_input.get("file_path") or tool_input.get("notebook_path")
         if isinstance(path, str) and path:
             record_edit(ctx.db, ctx.session_id, absolute(path, ctx.cwd))
-    elif tool == "Read":
+    elif tool == "Read" and ctx.event == "PostToolUse":  # a failed Read (PostToolUseFailure) delivered nothing
         path = tool_input.get("file_path")
         if isinstance(path, str) and path:
             record_read(ctx.db, ctx.session_id, absolute(path, ctx.cwd), payload)
