@@ -74,6 +74,8 @@ BODY_TYPES = frozenset(
 # Kinds shown by their first line only (a multi-line value is not a signature).
 ONE_LINE_KINDS = frozenset({"constant", "field", "type", "macro"})
 MAX_BODYLESS_SIGNATURE = 40  # lines of a body-less declaration (prototype, abstract method) to show
+CONDITIONAL_COMPILATION = frozenset({"swift", "c", "cpp", "csharp"})
+_DIRECTIVE = re.compile(rb"(?m)^[ \t]*#[ \t]*(?:if|ifdef|ifndef|elif|elseif|else|endif)\b[^\n]*")
 _WORD = re.compile(r"[A-Za-z0-9]")
 _COMMENT_NOISE = re.compile(r"<[^>]*>|^\s*(?:[rRbBuUfF]{0,2}(?:\"\"\"|'''|\"|')|/\*+|\*+|//+!?|#+)")
 
@@ -87,6 +89,7 @@ class _Candidate(NamedTuple):
     kind: str
     name: str
     pattern: int
+    name_row: int | None  # row of the name, shown even when it sits below the signature (C typedefs)
 
 
 def extract(source: bytes, language: str) -> Signatures:
@@ -101,10 +104,120 @@ def extract(source: bytes, language: str) -> Signatures:
     if isinstance(source, str):
         source = source.encode("utf-8", "surrogatepass")
     parser, query = _tools(language)
-    tree = parser.parse(source)
-    root = tree.root_node
-    definitions = _definitions(_candidates(query, root, source), source, language)
+    root = parser.parse(source).root_node
+    if root.has_error and language in CONDITIONAL_COMPILATION:
+        root = _reparse_without_directives(parser, source, root)
+    candidates = _candidates(query, root, source, language)
+    if root.has_error:
+        candidates = _with_recovered(candidates, parser, query, root, source, language)
+    definitions = _definitions(candidates, source, language)
     return Signatures(language, _count_lines(source), root.has_error, definitions)
+
+
+def _reparse_without_directives(parser: Parser, source: bytes, root: Node) -> Node:
+    """Parse again with `#if`/`#else`/`#endif` lines blanked (same length, so lines and offsets stay), and
+    keep that tree if it has fewer errors: conditional compilation inside an expression or a switch is a
+    frequent cause of a failed parse, and keeping both branches' code usually parses."""
+    blanked = _DIRECTIVE.sub(lambda m: b" " * len(m.group()), source)
+    if blanked == source:
+        return root
+    retry = parser.parse(blanked).root_node
+    return retry if _error_count(retry) < _error_count(root) else root
+
+
+def _with_recovered(
+    candidates: list[_Candidate], parser: Parser, query: Query, root: Node, source: bytes, language: str
+) -> list[_Candidate]:
+    """Candidates with those inside syntax-error regions replaced by what re-parsing the region's pieces
+    finds. A grammar gap (a construct it does not know) can turn a whole class or file into one ERROR node;
+    each top-level piece of that region (split at its least-indented lines), parsed alone with the rest of
+    the file blanked out, usually parses. A piece that still fails is split again, up to two levels deeper."""
+    regions = _error_regions(root)
+    if not regions:
+        return candidates
+    starts = _line_starts(source)
+    recovered: list[_Candidate] = []
+    for first, last in regions:
+        _recover(parser, query, source, language, starts, first, last, 3, recovered)
+    spans = [(starts[a], starts[b + 1]) for a, b in regions]
+    kept = [c for c in candidates if not any(lo <= c.node.start_byte < hi for lo, hi in spans)]
+    merged = {(c.node.start_byte, c.node.end_byte, c.kind): c for c in recovered + kept}
+    return sorted(merged.values(), key=lambda c: (c.node.start_byte, -c.node.end_byte, c.pattern))
+
+
+def _error_regions(root: Node) -> list[tuple[int, int]]:
+    """(first row, last row) of each outermost ERROR node."""
+    regions, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        if node.is_error:
+            regions.append((node.start_point.row, node.end_point.row))
+        elif node.has_error:
+            stack.extend(node.children)
+    return sorted(regions)
+
+
+def _line_starts(source: bytes) -> list[int]:
+    """Byte offset of the start of each row, plus one past the end."""
+    starts = [0]
+    starts.extend(i + 1 for i, byte in enumerate(source) if byte == 10)
+    starts.append(len(source) + 1)
+    return starts
+
+
+def _recover(parser, query, source, language, starts, first, last, levels, out) -> None:
+    """Parse each piece of rows first..last alone (the rest blanked) and collect its candidates."""
+    for top, bottom in _pieces(source, starts, first, last):
+        root = parser.parse(_blank_outside(source, starts[top], starts[bottom + 1])).root_node
+        inner = _pieces(source, starts, top + 1, bottom) if root.has_error and levels > 1 and bottom > top else []
+        if inner:  # the piece's own lines before its first member (a class header), then each member
+            header_end = max(top, inner[0][0] - 1) if len(inner) > 1 else top
+            header = parser.parse(_blank_outside(source, starts[top], starts[header_end + 1])).root_node
+            out.extend(_candidates(query, header, source, language))
+            _recover(parser, query, source, language, starts, header_end + 1, bottom, levels - 1, out)
+        else:
+            out.extend(_candidates(query, root, source, language))
+
+
+def _pieces(source: bytes, starts: list[int], first: int, last: int) -> list[tuple[int, int]]:
+    """Rows first..last split before each least-indented line that opens something (not a closing
+    bracket, `end`, or a line right after a decorator/comment line of the same indentation)."""
+    rows = []
+    for row in range(first, min(last, len(starts) - 2) + 1):
+        text = source[starts[row] : starts[row + 1]].rstrip(b"\r\n")
+        if text.strip():
+            rows.append((row, len(text) - len(text.lstrip()), text.lstrip()))
+    if not rows:
+        return []
+    closing = (b"}", b")", b"]", b"end")
+    indent = min((level for _, level, text in rows if not text.startswith(closing)), default=0)
+    cuts, previous = [first], None
+    for row, level, text in rows:
+        if level == indent and row != first and not text.startswith(closing):
+            if previous is None or not previous.startswith((b"@", b"#[", b"/", b"*", b"[")):
+                cuts.append(row)
+        if level == indent:
+            previous = text
+    return [(top, (cuts[i + 1] - 1) if i + 1 < len(cuts) else last) for i, top in enumerate(cuts)]
+
+
+def _blank_outside(source: bytes, start: int, end: int) -> bytes:
+    """``source`` with every byte outside start..end replaced by a space (newlines kept)."""
+    head = re.sub(rb"[^\n]", b" ", source[:start])
+    tail = re.sub(rb"[^\n]", b" ", source[end:])
+    return head + source[start:end] + tail
+
+
+def _error_count(root: Node) -> int:
+    """Number of ERROR and MISSING nodes in the tree."""
+    count, stack = 0, [root]
+    while stack:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            count += 1
+        elif node.has_error:
+            stack.extend(node.children)
+    return count
 
 
 def _count_lines(source: bytes) -> int:
@@ -127,7 +240,7 @@ def _tools(language: str) -> tuple[Parser, Query]:
     return get_parser(language), Query(get_language(language), query_text)
 
 
-def _candidates(query: Query, root: Node, source: bytes) -> list[_Candidate]:
+def _candidates(query: Query, root: Node, source: bytes, language: str) -> list[_Candidate]:
     """Query matches as (node, kind, name) candidates, one per node and name, in source order."""
     from tree_sitter import QueryCursor
 
@@ -138,11 +251,16 @@ def _candidates(query: Query, root: Node, source: bytes) -> list[_Candidate]:
                 continue
             kind = capture.removeprefix("definition.")
             name_nodes = captures.get("name") or []
-            name = _text(source, name_nodes[0]).split("\n")[0].strip() if name_nodes else ""
+            name = " ".join(_text(source, n).split("\n")[0].strip() for n in name_nodes)
+            name_row = name_nodes[0].start_point.row if name_nodes else None
             for node in nodes:
-                key = (node.start_byte, node.end_byte, name)
+                if language in ("c", "cpp") and not name_nodes:
+                    name, name_row, kind = _c_declaration(node, kind, source)
+                    if not name:
+                        continue
+                key = (node.start_byte, node.end_byte, kind)
                 if key not in found or found[key].pattern > pattern:
-                    found[key] = _Candidate(node, kind, name, pattern)
+                    found[key] = _Candidate(node, kind, name, pattern, name_row)
     return sorted(found.values(), key=lambda c: (c.node.start_byte, -c.node.end_byte, c.pattern))
 
 
@@ -153,7 +271,10 @@ def _definitions(candidates: list[_Candidate], source: bytes, language: str) -> 
     for index, cand in enumerate(candidates):
         while scopes and scopes[-1][0].node.end_byte <= cand.node.start_byte:
             scopes.pop()
-        in_function = any(kind in FUNCTION_KINDS for _, kind in scopes)
+        in_function = bool(scopes) and scopes[-1][1] in FUNCTION_KINDS
+        if cand.kind == "declaration":
+            kind = "field" if scopes and scopes[-1][1] in CONTAINER_KINDS else "constant"
+            cand = cand._replace(kind=kind)
         if _hidden(cand, index, candidates, in_function):
             continue
         parent = scopes[-1] if scopes else None
@@ -169,15 +290,18 @@ def _definitions(candidates: list[_Candidate], source: bytes, language: str) -> 
 def _hidden(cand: _Candidate, index: int, candidates: list[_Candidate], in_function: bool) -> bool:
     """Whether a candidate is not a definition worth showing.
 
-    Imports, constants and fields inside a function body are local details; a constant whose value is a
-    function or class (``const f = () => …``) is shown as that function instead.
+    Imports, constants and fields directly inside a function body are local details; a constant whose value
+    is a function or class (``const f = () => …``) is shown as that function instead.
     """
-    if cand.kind in IMPORT_KINDS or cand.kind in ONE_LINE_KINDS:
-        if in_function and cand.kind != "type":
-            return True
+    if in_function and (cand.kind in IMPORT_KINDS or cand.kind in ("constant", "field")):
+        return True
     if cand.kind in ("constant", "field") and index + 1 < len(candidates):
-        following = candidates[index + 1].node
-        return following.start_byte >= cand.node.start_byte and following.end_byte <= cand.node.end_byte
+        following = candidates[index + 1]
+        return (
+            following.kind not in ONE_LINE_KINDS
+            and following.node.start_point.row == cand.node.start_point.row
+            and following.node.end_byte <= cand.node.end_byte
+        )
     return False
 
 
@@ -188,10 +312,13 @@ def _definition(cand: _Candidate, kind: str, parent: str | None, depth: int, sou
         rows = range(node.start_point.row, node.end_point.row + 1)
         return Definition(kind, cand.name, node.start_point.row + 1, node.end_point.row + 1, depth, parent,
                           tuple(r + 1 for r in rows))
-    first = _definition_row(node)
+    first = _definition_row(node) if node.type != "ERROR" else (cand.name_row or node.start_point.row)
     outer, wrapper_decorators = _outermost(node)
     decorators = sorted({r for r in _decorator_rows(node) + wrapper_decorators + _preceding_decorators(outer) if r < first})
     last = _signature_end(node, kind, first)
+    shown = set(range(first + 1, last + 2))
+    if cand.name_row is not None and cand.name_row > first:
+        shown.add(cand.name_row + 1)
     top = min([outer.start_point.row, first, *decorators])
     doc = _docstring_row(node, source) if language == "python" else None
     if doc is None:
@@ -203,10 +330,35 @@ def _definition(cand: _Candidate, kind: str, parent: str | None, depth: int, sou
         end_line=node.end_point.row + 1,
         depth=depth,
         parent=parent,
-        signature_lines=tuple(range(first + 1, last + 2)),
+        signature_lines=tuple(sorted(shown)),
         decorator_lines=tuple(r + 1 for r in decorators),
         doc_line=None if doc is None else doc + 1,
     )
+
+
+_C_NAME_TYPES = frozenset(
+    {"identifier", "field_identifier", "type_identifier", "qualified_identifier", "operator_name",
+     "destructor_name", "primitive_type", "template_function", "operator_cast"}
+)
+
+
+def _c_declaration(node: Node, kind: str, source: bytes) -> tuple[str, int | None, str]:
+    """C/C++: the (name, name row, kind) of a declaration, typedef or function definition, found by
+    following its declarator chain. A declaration whose chain has a function declarator is a function."""
+    declarator = node.child_by_field_name("declarator")
+    is_function = node.type == "function_definition"
+    while declarator is not None:
+        if declarator.type == "function_declarator":
+            is_function = True
+        if declarator.type in _C_NAME_TYPES:
+            name = _text(source, declarator).split("(")[0].strip()
+            new_kind = "function" if is_function and kind == "declaration" else kind
+            return name, declarator.start_point.row, new_kind
+        inner = declarator.child_by_field_name("declarator")
+        if inner is None and declarator.named_child_count:
+            inner = declarator.named_children[-1 if declarator.type == "reference_declarator" else 0]
+        declarator = inner
+    return "", None, kind
 
 
 def _definition_row(node: Node) -> int:
@@ -277,7 +429,7 @@ def _find_body(node: Node) -> Node | None:
 
 def _signature_end(node: Node, kind: str, first: int) -> int:
     """Last row of the signature: up to the body's start, or the whole declaration if it has no body."""
-    if kind in ONE_LINE_KINDS and kind != "type":
+    if (kind in ONE_LINE_KINDS and kind != "type") or node.type == "ERROR":
         return first
     body = _find_body(node)
     if body is not None:

@@ -1,26 +1,17 @@
-; C: includes, functions (definitions and prototypes, pointer-returning too), structs, unions, enums
+; C: includes, functions (definitions, and prototypes among the declarations), structs, unions, enums
 ; (with enumerators), typedefs, macros, struct members, global variables.
+; A `@definition.declaration` becomes a function (its declarator declares one), a field (in a struct) or a
+; constant (at top level); its name is the innermost declarator's (see extract._c_declarator).
 (preproc_include) @import
 
-(function_definition declarator: (function_declarator declarator: (identifier) @name)) @definition.function
-(function_definition declarator: (pointer_declarator declarator: (function_declarator declarator: (identifier) @name))) @definition.function
-(function_definition declarator: (pointer_declarator declarator: (pointer_declarator declarator: (function_declarator declarator: (identifier) @name)))) @definition.function
-(declaration declarator: (function_declarator declarator: (identifier) @name)) @definition.function
-(declaration declarator: (pointer_declarator declarator: (function_declarator declarator: (identifier) @name))) @definition.function
-(declaration declarator: (pointer_declarator declarator: (pointer_declarator declarator: (function_declarator declarator: (identifier) @name)))) @definition.function
+(function_definition) @definition.function
+(declaration) @definition.declaration
+(field_declaration) @definition.declaration
+(type_definition) @definition.type
 
 (struct_specifier name: (type_identifier) @name body: (_)) @definition.struct
 (union_specifier name: (type_identifier) @name body: (_)) @definition.union
 (enum_specifier name: (type_identifier) @name body: (_)) @definition.enum
-(type_definition declarator: (type_identifier) @name) @definition.type
-(type_definition declarator: (pointer_declarator declarator: (type_identifier) @name)) @definition.type
-(type_definition declarator: (function_declarator declarator: (parenthesized_declarator (pointer_declarator declarator: (type_identifier) @name)))) @definition.type
 (preproc_def name: (identifier) @name) @definition.constant
 (preproc_function_def name: (identifier) @name) @definition.macro
-
-(field_declaration declarator: (field_identifier) @name) @definition.field
-(field_declaration declarator: (pointer_declarator declarator: (field_identifier) @name)) @definition.field
-(field_declaration declarator: (array_declarator declarator: (field_identifier) @name)) @definition.field
 (enumerator name: (identifier) @name) @definition.field
-(translation_unit (declaration declarator: (init_declarator declarator: (identifier) @name)) @definition.constant)
-(translation_unit (declaration declarator: (identifier) @name) @definition.constant)

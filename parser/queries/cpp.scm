@@ -1,6 +1,8 @@
-; C++: includes, namespaces, classes, structs, unions, enums, functions and methods (definitions and
-; declarations, qualified `A::f` definitions, operators, destructors), type aliases, typedefs, macros,
-; members, enumerators, global variables.
+; C++: includes, usings, namespaces, classes, structs, unions, enums (with enumerators), functions and
+; methods (definitions, and declarations: prototypes, in-class method declarations, operators, conversion
+; operators, destructors, qualified `A::f` definitions), type aliases, typedefs, macros, members, globals.
+; A `@definition.declaration` becomes a function, a field (in a class) or a constant (at namespace level);
+; its name is the innermost declarator's (see extract._c_declarator).
 (preproc_include) @import
 (using_declaration) @import
 
@@ -10,26 +12,12 @@
 (union_specifier name: (_) @name body: (_)) @definition.union
 (enum_specifier name: (_) @name body: (_)) @definition.enum
 
-(function_definition declarator: (function_declarator declarator: (_) @name)) @definition.function
-(function_definition declarator: (pointer_declarator declarator: (function_declarator declarator: (_) @name))) @definition.function
-(function_definition declarator: (reference_declarator (function_declarator declarator: (_) @name))) @definition.function
-(function_definition declarator: (pointer_declarator declarator: (pointer_declarator declarator: (function_declarator declarator: (_) @name)))) @definition.function
-(declaration declarator: (function_declarator declarator: (_) @name)) @definition.function
-(declaration declarator: (pointer_declarator declarator: (function_declarator declarator: (_) @name))) @definition.function
-(declaration declarator: (reference_declarator (function_declarator declarator: (_) @name))) @definition.function
-(field_declaration declarator: (function_declarator declarator: (_) @name)) @definition.function
-(field_declaration declarator: (pointer_declarator declarator: (function_declarator declarator: (_) @name))) @definition.function
-(field_declaration declarator: (reference_declarator (function_declarator declarator: (_) @name))) @definition.function
-
+(function_definition) @definition.function
+(declaration) @definition.declaration
+(field_declaration) @definition.declaration
+(type_definition) @definition.type
 (alias_declaration name: (_) @name) @definition.type
-(type_definition declarator: (type_identifier) @name) @definition.type
-(type_definition declarator: (pointer_declarator declarator: (type_identifier) @name)) @definition.type
+
 (preproc_def name: (identifier) @name) @definition.constant
 (preproc_function_def name: (identifier) @name) @definition.macro
-
-(field_declaration declarator: (field_identifier) @name) @definition.field
-(field_declaration declarator: (pointer_declarator declarator: (field_identifier) @name)) @definition.field
-(field_declaration declarator: (array_declarator declarator: (field_identifier) @name)) @definition.field
 (enumerator name: (identifier) @name) @definition.field
-(translation_unit (declaration declarator: (init_declarator declarator: (identifier) @name)) @definition.constant)
-(namespace_definition body: (declaration_list (declaration declarator: (init_declarator declarator: (identifier) @name)) @definition.constant))

@@ -14,7 +14,7 @@
 (method_declaration name: (identifier) @name) @definition.method
 (constructor_declaration name: (identifier) @name) @definition.constructor
 (destructor_declaration name: (identifier) @name) @definition.method
-(operator_declaration) @definition.method
+(operator_declaration operator: _ @name) @definition.method
 (conversion_operator_declaration) @definition.method
 (indexer_declaration) @definition.method
 

@@ -11,7 +11,7 @@
   name: (identifier) @name
   value: [(arrow_function) (function_expression) (generator_function) (class)]) @definition.function
 (assignment_expression
-  left: (member_expression property: (_) @name)
+  left: (member_expression) @name
   right: [(arrow_function) (function_expression) (generator_function)]) @definition.function
 
 (program (lexical_declaration (variable_declarator name: (_) @name)) @definition.constant)
@@ -20,3 +20,7 @@
 (program (export_statement declaration: (variable_declaration (variable_declarator name: (_) @name)) @definition.constant))
 
 (field_definition property: (_) @name) @definition.field
+(assignment_expression
+  left: (subscript_expression) @name
+  right: [(arrow_function) (function_expression) (generator_function)]) @definition.function
+(function_expression name: (identifier) @name) @definition.function

@@ -8,6 +8,7 @@
 (union_item name: (type_identifier) @name) @definition.union
 (enum_item name: (type_identifier) @name) @definition.enum
 (trait_item name: (type_identifier) @name) @definition.trait
+(impl_item trait: (_) @name type: (_) @name) @definition.impl
 (impl_item type: (_) @name) @definition.impl
 (function_item name: (identifier) @name) @definition.function
 (function_signature_item name: (identifier) @name) @definition.function

@@ -19,3 +19,6 @@
 (property_declaration name: (pattern) @name) @definition.field
 (protocol_property_declaration name: (pattern) @name) @definition.field
 (enum_entry name: (simple_identifier) @name) @definition.field
+
+; Recovery: a declaration the grammar could not parse whole (e.g. an attribute it does not know).
+(ERROR "func" . name: (simple_identifier) @name) @definition.function

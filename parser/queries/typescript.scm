@@ -17,11 +17,12 @@
 (method_definition name: (_) @name) @definition.method
 (method_signature name: (_) @name) @definition.method
 (abstract_method_signature name: (_) @name) @definition.method
+(construct_signature "new" @name) @definition.method
 (variable_declarator
   name: (identifier) @name
   value: [(arrow_function) (function_expression) (generator_function)]) @definition.function
 (assignment_expression
-  left: (member_expression property: (_) @name)
+  left: (member_expression) @name
   right: [(arrow_function) (function_expression) (generator_function)]) @definition.function
 
 (program (lexical_declaration (variable_declarator name: (_) @name)) @definition.constant)
@@ -35,3 +36,4 @@
 (property_signature name: (_) @name) @definition.field
 (enum_body (property_identifier) @name @definition.field)
 (enum_body (enum_assignment name: (_) @name) @definition.field)
+(function_expression name: (identifier) @name) @definition.function
