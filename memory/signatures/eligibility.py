@@ -21,25 +21,25 @@ EXCLUDED_DIRS = frozenset(
         ".tox", ".nox", "generated", "__generated__", "bower_components",
     }
 )
-# File names of generated or minified code (protobuf, gRPC, designer files, bundles).
-GENERATED_NAME = re.compile(
-    r"(\.min\.[a-z]+|-min\.js|\.bundle\.js|_pb2(_grpc)?\.pyi?|\.pb\.go|\.pb\.(cc|h)|[._]generated\.[a-z]+"
-    r"|\.g\.cs|\.designer\.cs)$",
-    re.IGNORECASE,
+# File names of generated or minified code (protobuf, gRPC, designer files, bundles); compared lower-cased.
+GENERATED_SUFFIXES = (
+    ".min.js", ".min.mjs", ".min.cjs", "-min.js", ".bundle.js", "_pb2.py", "_pb2.pyi", "_pb2_grpc.py", ".pb.go",
+    ".pb.cc", ".pb.h", ".g.cs", ".designer.cs",
 )
+GENERATED_INFIXES = (".generated.", "_generated.")
 # A "generated" marker in the head of the file (Go's "Code generated ... DO NOT EDIT.", "@generated", …).
-GENERATED_MARKER = re.compile(
+GENERATED_MARKER = (
     rb"(@generated\b|\bdo not edit\b|\bauto-?generated\b|\bcode generated\b"
-    rb"|\b(this|the) file (is|was|has been) (automatically |auto-?)?generated\b)",
-    re.IGNORECASE,
+    rb"|\b(this|the) file (is|was|has been) (automatically |auto-?)?generated\b)"
 )
 GENERATED_HEAD_BYTES = 1024
 MINIFIED_AVERAGE_LINE = 200  # characters; hand-written code averages 30-45
 TEST_DIRS = frozenset({"test", "tests", "__tests__", "spec", "specs", "testing"})
-TEST_NAME = re.compile(
+TEST_NAME = (
     r"(^test_.*\.py$|_test\.(py|go|rb|c|cc|cpp)$|\.(test|spec)\.[a-z]+$|(Test|Tests|Spec)\.(java|kt|cs|swift)$"
     r"|_spec\.rb$)"
 )
+# Regular expressions are compiled only when a rule needs them: compiling costs milliseconds on the hook path.
 
 
 def path_reason(path: str, project_root: str, exclude_globs: Iterable[str], include_tests: bool) -> str | None:
@@ -50,9 +50,10 @@ def path_reason(path: str, project_root: str, exclude_globs: Iterable[str], incl
     for folder in folders:
         if folder in EXCLUDED_DIRS:
             return f"excluded folder {folder}/"
-    if GENERATED_NAME.search(name):
+    lowered = name.lower()
+    if lowered.endswith(GENERATED_SUFFIXES) or any(infix in lowered for infix in GENERATED_INFIXES):
         return "generated or minified file name"
-    if not include_tests and (TEST_NAME.search(name) or any(folder in TEST_DIRS for folder in folders)):
+    if not include_tests and (re.search(TEST_NAME, name) or any(folder in TEST_DIRS for folder in folders)):
         return "test file (signatures.include_tests is off)"
     globs = list(exclude_globs)
     if globs:
@@ -82,7 +83,7 @@ def content_reason(source: bytes, total_lines: int) -> str | None:
         source.decode("utf-8")
     except UnicodeDecodeError:
         return "not UTF-8"
-    if GENERATED_MARKER.search(source[:GENERATED_HEAD_BYTES]):
+    if re.search(GENERATED_MARKER, source[:GENERATED_HEAD_BYTES], re.IGNORECASE):
         return "generated file (marker in its first lines)"
     if len(source) / max(total_lines, 1) > MINIFIED_AVERAGE_LINE:
         return f"minified (average line over {MINIFIED_AVERAGE_LINE} characters)"

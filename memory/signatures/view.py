@@ -13,15 +13,12 @@ rendered within what is left after room for the header, the note of what was dro
 
 from __future__ import annotations
 
-import re
-
 MORE = "Read with offset/limit for any range; Read again for the whole file"
 PATH_MAX_CHARS = 200
 HEADER_RESERVE = 260 + PATH_MAX_CHARS
 DROPPED_RESERVE = 200
 LEARNINGS_RESERVE = 3 * 301  # learnings.MAX_LEARNINGS lines of at most learnings.MAX_LEARNING_CHARS, + newlines
 MIN_OUTLINE_CHARS = 500
-_LINE_NUMBER = re.compile(r" *(\d+)│")
 
 
 def outline_budget(max_context_chars: int) -> int:
@@ -64,10 +61,10 @@ def after_head(outline_text: str, head: int) -> str:
     lines = outline_text.split("\n")
     start = 0
     for line in lines:
-        number = _LINE_NUMBER.match(line)
-        if number is not None and int(number.group(1)) > head:
+        number = line.partition("│")[0].strip()
+        if number.isdigit() and int(number) > head:
             break
-        if number is None and line.strip() != "⋮":
+        if not number.isdigit() and line.strip() != "⋮":
             break
         start += 1
     return "\n".join(lines[start:])
