@@ -38,23 +38,33 @@ query is compiled once per process.
 
 from __future__ import annotations
 
-from .extract import ParserUnavailable, extract
-from .languages import EXTENSIONS, LANGUAGES, language_for_path
-from .model import Definition, Signatures
-from .render import DROP_ORDER, render, render_within
-
 PARSER_VERSION = "1"
 
-__all__ = [
-    "DROP_ORDER",
-    "EXTENSIONS",
-    "LANGUAGES",
-    "PARSER_VERSION",
-    "Definition",
-    "ParserUnavailable",
-    "Signatures",
-    "extract",
-    "language_for_path",
-    "render",
-    "render_within",
-]
+# Loaded on first use (PEP 562): the pre-read hook needs only ``language_for_path`` and ``PARSER_VERSION`` on a
+# cache hit, and importing extract/model/render (dataclasses, pathlib, typing) costs ~60 ms there.
+_LAZY = {
+    "ParserUnavailable": "extract",
+    "extract": "extract",
+    "EXTENSIONS": "languages",
+    "LANGUAGES": "languages",
+    "language_for_path": "languages",
+    "Definition": "model",
+    "Signatures": "model",
+    "DROP_ORDER": "render",
+    "render": "render",
+    "render_within": "render",
+}
+
+__all__ = sorted([*_LAZY, "PARSER_VERSION"])
+
+
+def __getattr__(name: str):
+    """Import the submodule that defines ``name`` on first access."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'parser' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value

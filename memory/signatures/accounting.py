@@ -1,0 +1,180 @@
+"""Honest accounting of narrowed Reads, and the session record that keeps narrowing safe.
+
+Per narrowed Read (table ``signature_reads``): the tokens a plain Read would have returned (``original``), the
+tokens delivered instead (head lines + context), and every later Read of the same file in the same session,
+of any range, which counts against the saving (``followup``). Net saving = original - delivered - followup;
+it can be negative, and is reported as it is. All counts use ``memory.tokens.estimate_tokens``.
+
+Edits (table ``signature_edits``): once a session edits a file, later Reads of it pass untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+
+from memory.tokens import estimate_tokens
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from memory.hooks.runtime import HookContext
+
+EDIT_TOOLS = frozenset({"Edit", "Write", "MultiEdit", "NotebookEdit"})
+
+
+def claim_read(
+    conn: sqlite3.Connection,
+    *,
+    session_id: str,
+    project_id: int | None,
+    path: str,
+    content_hash: str,
+    tool_use_id: str | None,
+    head_limit: int,
+    original_tokens: int,
+    delivered_tokens: int,
+) -> bool:
+    """Record a narrowed Read; False when this session already narrowed this content of this file."""
+    cur = conn.execute(
+        "INSERT OR IGNORE INTO signature_reads(session_id, project_id, path, hash, tool_use_id, head_limit,"
+        " original_tokens, delivered_tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (session_id, project_id, path, content_hash, tool_use_id, head_limit, original_tokens, delivered_tokens),
+    )
+    return cur.rowcount == 1
+
+
+def already_claimed(conn: sqlite3.Connection, session_id: str, path: str, content_hash: str) -> bool:
+    """True when this session already narrowed a Read of this content of this file."""
+    row = conn.execute(
+        "SELECT 1 FROM signature_reads WHERE session_id = ? AND path = ? AND hash = ?", (session_id, path, content_hash)
+    ).fetchone()
+    return row is not None
+
+
+def was_edited(conn: sqlite3.Connection, session_id: str, paths: list[str]) -> bool:
+    """True when the session edited any of ``paths`` (our own record, or the continuity events)."""
+    names = list(dict.fromkeys(paths))
+    marks = ",".join("?" * len(names))
+    row = conn.execute(
+        f"SELECT 1 FROM signature_edits WHERE session_id = ? AND path IN ({marks}) "
+        f"UNION ALL SELECT 1 FROM events WHERE session_id = ? AND kind = 'modify' AND path IN ({marks}) LIMIT 1",
+        (session_id, *names, session_id, *names),
+    ).fetchone()
+    return row is not None
+
+
+def record_tool_use(ctx: HookContext) -> None:
+    """PostToolUse: remember edits, and charge later Reads of a narrowed file to that narrowed Read."""
+    payload = ctx.payload
+    tool = payload["tool_name"]
+    tool_input = payload["tool_input"]
+    if tool in EDIT_TOOLS:
+        path = tool_input.get("file_path") or tool_input.get("notebook_path")
+        if isinstance(path, str) and path:
+            record_edit(ctx.db, ctx.session_id, absolute(path, ctx.cwd))
+    elif tool == "Read" and ctx.event == "PostToolUse":  # a failed Read (PostToolUseFailure) delivered nothing
+        path = tool_input.get("file_path")
+        if isinstance(path, str) and path:
+            record_read(ctx.db, ctx.session_id, absolute(path, ctx.cwd), payload)
+
+
+def record_edit(conn: sqlite3.Connection, session_id: str, path: str) -> None:
+    """Remember that ``session_id`` edited ``path``."""
+    conn.execute("INSERT OR IGNORE INTO signature_edits(session_id, path) VALUES (?, ?)", (session_id, path))
+
+
+def record_read(conn: sqlite3.Connection, session_id: str, path: str, payload: dict[str, Any]) -> None:
+    """Account for a completed Read of ``path``: the narrowed Read itself, or a follow-up that costs tokens."""
+    row = conn.execute(
+        "SELECT id, tool_use_id, head_limit, own_read_seen FROM signature_reads WHERE session_id = ? AND path = ? "
+        "ORDER BY id DESC LIMIT 1",
+        (session_id, path),
+    ).fetchone()
+    if row is None:
+        return
+    if _is_narrowed_read(row, payload):
+        conn.execute("UPDATE signature_reads SET own_read_seen = 1 WHERE id = ?", (row["id"],))
+        return
+    tokens = response_tokens(payload.get("tool_response"))
+    conn.execute(
+        "UPDATE signature_reads SET followup_reads = followup_reads + 1, followup_tokens = followup_tokens + ? "
+        "WHERE id = ?",
+        (tokens, row["id"]),
+    )
+
+
+def _is_narrowed_read(row: sqlite3.Row, payload: dict[str, Any]) -> bool:
+    """Whether this PostToolUse is for the Read we narrowed (by tool_use_id; by its range when ids are missing)."""
+    tool_use_id = payload.get("tool_use_id")
+    if row["tool_use_id"] and tool_use_id:
+        return row["tool_use_id"] == tool_use_id
+    tool_input = payload["tool_input"]
+    return not row["own_read_seen"] and tool_input.get("offset") == 1 and tool_input.get("limit") == row["head_limit"]
+
+
+def response_tokens(tool_response: Any) -> int:
+    """Estimated tokens a Read delivered (its text content; an "unchanged" answer counts as nothing)."""
+    if isinstance(tool_response, str):
+        return estimate_tokens(tool_response)
+    if not isinstance(tool_response, dict):
+        return 0
+    file = tool_response.get("file")
+    if isinstance(file, dict) and isinstance(file.get("content"), str):
+        return estimate_tokens(file["content"])
+    if tool_response.get("type") == "file_unchanged":
+        return 0
+    import json
+
+    return estimate_tokens(json.dumps(tool_response))
+
+
+def absolute(path: str, cwd: str) -> str:
+    """``path`` made absolute against ``cwd`` and normalized (symlinks kept: Claude Code names files so)."""
+    return os.path.normpath(path if os.path.isabs(path) else os.path.join(cwd, path))
+
+
+_TOTALS = (
+    "count(*) AS reads, coalesce(sum(original_tokens), 0) AS original, coalesce(sum(delivered_tokens), 0) AS "
+    "delivered, coalesce(sum(followup_reads), 0) AS followup_reads, coalesce(sum(followup_tokens), 0) AS followup"
+)
+
+
+def savings_summary(conn: sqlite3.Connection, session_id: str | None = None) -> dict[str, Any]:
+    """Net token savings of narrowed Reads: in one session, or in total when ``session_id`` is None.
+
+    Keys: intercepted_reads, original_tokens, delivered_tokens, followup_reads, followup_tokens,
+    net_saved_tokens, net_saved_percent (of original_tokens; 0.0 when nothing was narrowed).
+    """
+    if session_id is None:
+        row = conn.execute(f"SELECT {_TOTALS} FROM signature_reads").fetchone()
+    else:
+        row = conn.execute(f"SELECT {_TOTALS} FROM signature_reads WHERE session_id = ?", (session_id,)).fetchone()
+    summary = _summary(row)
+    if session_id is not None:
+        summary["session_id"] = session_id
+    return summary
+
+
+def savings_by_session(conn: sqlite3.Connection, limit: int = 20) -> list[dict[str, Any]]:
+    """``savings_summary`` of each of the ``limit`` most recent sessions that had narrowed Reads, newest first."""
+    rows = conn.execute(
+        f"SELECT session_id, max(ts) AS last, {_TOTALS} FROM signature_reads GROUP BY session_id "
+        "ORDER BY last DESC LIMIT ?",
+        (limit,),
+    ).fetchall()
+    return [{"session_id": r["session_id"], "last_read_at": r["last"], **_summary(r)} for r in rows]
+
+
+def _summary(row: sqlite3.Row) -> dict[str, Any]:
+    net = row["original"] - row["delivered"] - row["followup"]
+    return {
+        "intercepted_reads": row["reads"],
+        "original_tokens": row["original"],
+        "delivered_tokens": row["delivered"],
+        "followup_reads": row["followup_reads"],
+        "followup_tokens": row["followup"],
+        "net_saved_tokens": net,
+        "net_saved_percent": round(100.0 * net / row["original"], 1) if row["original"] else 0.0,
+    }

@@ -1,0 +1,66 @@
+"""Stored learnings that concern one file, shown under its signatures ("Previous learning: …").
+
+A learning concerns a file when its ``files_json`` list names it -- by absolute path, by real path, or by
+path relative to the project root. Only live learnings (not forgotten) of this project or global ones count,
+highest confidence, then most recalled, first. In a session, a learning already shown (``recalls``) is not
+shown again, and one shown here is recorded there, so recall does not repeat it either.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+MAX_LEARNINGS = 3
+MAX_LEARNING_CHARS = 300
+PREFIX = "Previous learning: "
+
+
+def for_file(
+    conn: sqlite3.Connection, names: list[str], project_id: int | None, session_id: str | None = None
+) -> list[sqlite3.Row]:
+    """Up to three learnings (id, text) naming any of ``names``, best first, not yet shown in ``session_id``."""
+    names = [n for n in dict.fromkeys(names) if n]
+    if not names:
+        return []
+    marks = ",".join("?" * len(names))
+    return conn.execute(
+        f"""
+        SELECT l.id, l.text FROM learnings AS l
+        WHERE l.forgotten_at IS NULL
+          AND (l.project_id IS NULL OR l.project_id = ?)
+          AND EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(l.files_json) THEN l.files_json ELSE '[]' END)
+                      WHERE value IN ({marks}))
+          AND NOT EXISTS (SELECT 1 FROM recalls AS r WHERE r.learning_id = l.id AND r.session_id = ?)
+        ORDER BY l.confidence DESC, l.recall_count DESC, l.last_seen_at DESC, l.id DESC
+        LIMIT ?
+        """,
+        (project_id, *names, session_id or "", MAX_LEARNINGS),
+    ).fetchall()
+
+
+def lines(learnings: list[sqlite3.Row]) -> list[str]:
+    """One "Previous learning: …" line each, on a single line, cut visibly ("…") past 300 characters."""
+    out = []
+    for row in learnings:
+        text = " ".join(str(row["text"]).split())
+        if len(PREFIX) + len(text) > MAX_LEARNING_CHARS:
+            text = text[: MAX_LEARNING_CHARS - len(PREFIX) - 1].rstrip() + "…"
+        out.append(PREFIX + text)
+    return out
+
+
+def record_shown(conn: sqlite3.Connection, learnings: list[sqlite3.Row], session_id: str, path: str) -> None:
+    """Note that these learnings were shown in ``session_id`` (once per session; counts as a recall)."""
+    from memory.store import now_iso
+
+    now = now_iso()
+    for row in learnings:
+        cur = conn.execute(
+            "INSERT OR IGNORE INTO recalls(learning_id, session_id, event, query) VALUES (?, ?, 'PreToolUse:Read', ?)",
+            (row["id"], session_id, path),
+        )
+        if cur.rowcount:
+            conn.execute(
+                "UPDATE learnings SET recall_count = recall_count + 1, last_recalled_at = ? WHERE id = ?",
+                (now, row["id"]),
+            )

@@ -1,0 +1,60 @@
+"""Build a file's outline on a cache miss: the parser's signatures rendered within the size budget.
+
+This is the only module that imports the parser's heavy part (tree-sitter), and only inside ``build``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from memory.signatures.cache import Outline
+from memory.tokens import estimate_tokens
+
+# Claude Code's Read returns at most this many lines when no limit is given: the counterfactual of a Read we
+# narrow is that much of the file, not the whole of a longer one.
+READ_DEFAULT_LINES = 2000
+_NUMBERED_LINE = re.compile(r"^ *(\d+)│", re.MULTILINE)
+
+
+def content_hash(source: bytes) -> str:
+    """A short, stable hash of a file's bytes (BLAKE2b, 128 bits)."""
+    try:  # the C module directly: ``hashlib`` costs ~4 ms to import on the hook path
+        from _blake2 import blake2b
+    except ImportError:
+        from hashlib import blake2b
+    return blake2b(source, digest_size=16).hexdigest()
+
+
+def whole_read_tokens(source: bytes) -> int:
+    """Estimated tokens of what a Read without offset/limit returns: the first 2,000 lines."""
+    lines = source.split(b"\n", READ_DEFAULT_LINES)[:READ_DEFAULT_LINES]
+    return estimate_tokens(b"\n".join(lines).decode("utf-8", "replace"))
+
+
+def build(source: bytes, language: str, content_hash_: str, max_chars: int) -> Outline:
+    """Parse ``source`` and render its signatures in at most ``max_chars`` characters.
+
+    Raises ``parser.ParserUnavailable`` (or ImportError) without tree-sitter, and whatever the parser raises on
+    a file it cannot handle; the caller passes the Read through.
+    """
+    import parser
+
+    sig = parser.extract(source, language)
+    text, dropped = parser.render_within(sig, source, max_chars)
+    return Outline(
+        hash=content_hash_,
+        language=language,
+        total_lines=sig.total_lines,
+        definitions=shown_definitions(sig.definitions, text),
+        text=text,
+        dropped=tuple(dropped),
+        partial=bool(sig.partial),
+        original_tokens=whole_read_tokens(source),
+        signature_tokens=estimate_tokens(text),
+    )
+
+
+def shown_definitions(definitions, text: str) -> int:
+    """How many definitions (imports, exports and package lines aside) have their own line in ``text``."""
+    shown = {int(number) for number in _NUMBERED_LINE.findall(text)}
+    return sum(1 for d in definitions if d.kind not in ("import", "export", "package") and d.line in shown)

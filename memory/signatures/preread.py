@@ -1,0 +1,259 @@
+"""The pre-read decision: narrow a whole-file Read of a large code file to its head plus its signatures.
+
+``pre_read(ctx)`` is the PreToolUse Read hook's answer; ``plan_read`` is the decision itself, shared with
+``python -m memory signature PATH`` so that the command prints exactly what Claude would be shown. Anything
+unexpected -- an unsupported, small, excluded, binary, generated, vanished or unreadable file, a parser
+failure, no tree-sitter -- means ``PassThrough``: the Read runs untouched (seed 004's risk table).
+
+A cache hit reads the file's metadata, a few KB of its head and a handful of rows; it never imports
+tree-sitter (``memory.signatures.outline.build`` does, on a miss only).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from collections import namedtuple
+
+from memory.signatures import accounting, cache, eligibility, learnings, view
+from memory.tokens import estimate_tokens
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable
+
+    from memory.config import Config
+    from memory.hooks.runtime import HookContext
+
+MAX_HEAD_LINES = 50
+HEAD_READ_BYTES = 65536
+# Narrow only when the outline saves at least half of what the whole Read would cost: a dense 120-line file of
+# one-line functions is better read whole.
+MIN_SAVING_RATIO = 0.5
+
+ReadPlan = namedtuple("ReadPlan", "path head context original_tokens delivered_tokens outline")
+ReadPlan.__doc__ = "A narrowed Read: Read lines 1-``head`` of ``path`` and add ``context`` after them."
+
+
+class PassThrough(Exception):
+    """The Read runs untouched; ``str(exc)`` says why."""
+
+
+def pre_read(ctx: HookContext) -> dict[str, Any] | None:
+    """PreToolUse Read: allow with ``offset: 1, limit: head`` and the signatures as context; None passes through."""
+    tool_input = ctx.payload["tool_input"]
+    if "offset" in tool_input or "limit" in tool_input:
+        return None  # a Read that asked for a range is never rewritten (Claude Code's "file unchanged" rule)
+    file_path = tool_input.get("file_path")
+    if not isinstance(file_path, str) or not file_path:
+        return None
+    try:
+        plan = plan_read(
+            ctx.db,
+            ctx.config,
+            ctx.project.root,
+            accounting.absolute(file_path, ctx.cwd),
+            session_id=ctx.session_id,
+            project_id=lambda: ctx.project_id,
+            tool_use_id=ctx.payload.get("tool_use_id"),
+        )
+    except PassThrough:
+        return None
+    from memory.hooks.output import allow_read
+
+    return allow_read({**tool_input, "file_path": file_path, "offset": 1, "limit": plan.head}, plan.context)
+
+
+def plan_read(
+    conn: sqlite3.Connection,
+    config: Config,
+    project_root: str,
+    path: str,
+    *,
+    session_id: str | None = None,
+    project_id: Callable[[], int | None] = lambda: None,
+    tool_use_id: str | None = None,
+) -> ReadPlan:
+    """Decide how a whole-file Read of ``path`` (absolute) is answered; raise PassThrough to leave it alone.
+
+    With a ``session_id`` the session's rules apply (once per content, never after an edit) and the narrowed
+    Read is recorded for accounting; without one (a preview) nothing about the session is read or written.
+    """
+    from parser import PARSER_VERSION
+    from parser.languages import language_for_path
+
+    settings = config.section("signatures")
+    language = language_for_path(path)
+    if language is None:
+        raise PassThrough("not a language the parser supports")
+    real = os.path.realpath(path)
+    _check(eligibility.path_reason(path, project_root, settings["exclude"], settings["include_tests"]))
+    _check(eligibility.symlink_reason(path, real, project_root))
+    info = _stat(real, int(settings["max_file_bytes"]))
+    if session_id and accounting.was_edited(conn, session_id, [path, real]):
+        raise PassThrough("edited in this session")
+    budget = view.outline_budget(settings["max_context_chars"])
+    outline = cache.lookup_fresh(conn, path, info.st_size, info.st_mtime_ns, PARSER_VERSION, budget)
+    source = None
+    if outline is not None:
+        cache.touch(conn, path)
+    else:
+        source = _read(real, int(settings["max_file_bytes"]))
+        outline = _outline_of(conn, settings, path, source, language, info, PARSER_VERSION, budget)
+    if outline.total_lines < int(settings["min_lines"]):
+        raise PassThrough(f"{outline.total_lines} lines, under signatures.min_lines")
+    if outline.definitions == 0:
+        raise PassThrough("no definitions found")
+    if session_id and accounting.already_claimed(conn, session_id, path, outline.hash):
+        raise PassThrough("already summarized in this session")
+    head = max(1, min(int(settings["head_lines"]), MAX_HEAD_LINES, outline.total_lines))
+    head_tokens = estimate_tokens(_head_text(real, head, source))
+    names = [path, real, eligibility.relative_to(path, project_root) or ""]
+    shown = learnings.for_file(conn, names, project_id(), session_id)
+    text = _context(settings, project_root, path, outline, head, head_tokens, learnings.lines(shown))
+    delivered = head_tokens + estimate_tokens(text)
+    if outline.original_tokens - delivered < outline.original_tokens * MIN_SAVING_RATIO:
+        raise PassThrough(f"the outline would save too little ({delivered} of {outline.original_tokens} tokens)")
+    if session_id:
+        claimed = accounting.claim_read(
+            conn,
+            session_id=session_id,
+            project_id=project_id(),
+            path=path,
+            content_hash=outline.hash,
+            tool_use_id=tool_use_id,
+            head_limit=head,
+            original_tokens=outline.original_tokens,
+            delivered_tokens=delivered,
+        )
+        if not claimed:  # a concurrent Read of the same file got there first
+            raise PassThrough("already summarized in this session")
+        learnings.record_shown(conn, shown, session_id, path)
+    return ReadPlan(path, head, text, outline.original_tokens, delivered, outline)
+
+
+def _check(reason: str | None) -> None:
+    if reason is not None:
+        raise PassThrough(reason)
+
+
+def _stat(real: str, max_bytes: int) -> os.stat_result:
+    try:
+        info = os.stat(real)
+    except FileNotFoundError:
+        raise PassThrough("file not found") from None
+    except OSError as exc:
+        raise PassThrough(f"cannot stat the file ({exc.strerror})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise PassThrough("not a regular file")
+    if info.st_size == 0:
+        raise PassThrough("empty file")
+    if info.st_size > max_bytes:
+        raise PassThrough(f"larger than signatures.max_file_bytes ({max_bytes:,})")
+    return info
+
+
+def _read(real: str, max_bytes: int) -> bytes:
+    try:
+        with open(real, "rb") as handle:
+            source = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise PassThrough(f"cannot read the file ({exc.strerror})") from None
+    if len(source) > max_bytes:
+        raise PassThrough(f"larger than signatures.max_file_bytes ({max_bytes:,})")
+    return source
+
+
+def _outline_of(
+    conn: sqlite3.Connection,
+    settings: dict[str, Any],
+    path: str,
+    source: bytes,
+    language: str,
+    info: os.stat_result,
+    version: str,
+    budget: int,
+) -> cache.Outline:
+    """The outline of ``source``: from the cache by content hash, else parsed now; stored for ``path``."""
+    from memory.signatures import outline as outlines
+
+    total = eligibility.count_lines(source)
+    if total < int(settings["min_lines"]):
+        raise PassThrough(f"{total} lines, under signatures.min_lines")
+    _check(eligibility.content_reason(source, total))
+    content_hash = outlines.content_hash(source)
+    found = cache.lookup_content(conn, content_hash, version, budget)
+    if found is None:
+        found = _parse(source, language, content_hash, budget, path)
+    cache.store(
+        conn,
+        path,
+        found,
+        size=info.st_size,
+        mtime_ns=info.st_mtime_ns,
+        version=version,
+        render_chars=budget,
+        max_entries=int(settings["cache_max_entries"]),
+    )
+    return found
+
+
+def _parse(source: bytes, language: str, content_hash: str, budget: int, path: str) -> cache.Outline:
+    from memory import log
+    from memory.hooks.runtime import HookTimeout
+    from memory.signatures import outline as outlines
+
+    try:
+        return outlines.build(source, language, content_hash, budget)
+    except HookTimeout:
+        raise
+    except ImportError as exc:
+        log.warning("signatures", f"tree-sitter is not available, Reads pass untouched: {exc}")
+        raise PassThrough("tree-sitter is not installed") from None
+    except Exception as exc:
+        if type(exc).__name__ == "ParserUnavailable":
+            log.warning("signatures", f"tree-sitter is not available, Reads pass untouched: {exc}")
+            raise PassThrough("tree-sitter is not installed") from None
+        log.error("signatures", f"parsing {path} ({language}) failed: {type(exc).__name__}: {exc}", exc)
+        raise PassThrough("the parser failed on this file") from None
+
+
+def _head_text(real: str, head: int, source: bytes | None) -> str:
+    """The first ``head`` lines of the file, as the narrowed Read returns them."""
+    if source is None:
+        try:
+            with open(real, "rb") as handle:
+                source = handle.read(HEAD_READ_BYTES)
+        except OSError as exc:
+            raise PassThrough(f"cannot read the file ({exc.strerror})") from None
+    return b"\n".join(source.split(b"\n", head)[:head]).decode("utf-8", "replace")
+
+
+def _context(
+    settings: dict[str, Any],
+    project_root: str,
+    path: str,
+    outline: cache.Outline,
+    head: int,
+    head_tokens: int,
+    learning_lines: list[str],
+) -> str:
+    """The context text, with its own size counted in the saving it states; always under the cap."""
+    max_chars = int(settings["max_context_chars"])
+    shown_path = eligibility.relative_to(path, project_root) or path
+    note = view.dropped_note(outline.dropped, max_chars)
+    body = view.after_head(outline.text, head)
+
+    def build(saved: int, lines: list[str]) -> str:
+        top = view.header(
+            shown_path, outline.language, outline.total_lines, head, outline.definitions, saved, outline.partial
+        )
+        return view.context(top, body, note, lines)
+
+    for lines in (learning_lines, []):  # learnings are the first thing to go if the cap is ever reached
+        draft = build(outline.original_tokens, lines)
+        text = build(outline.original_tokens - head_tokens - estimate_tokens(draft), lines)
+        if len(text) < max_chars:
+            return text
+    raise PassThrough(f"the context would exceed signatures.max_context_chars ({max_chars:,})")

@@ -1,0 +1,208 @@
+"""The signature cache, the context cap, file learnings and the savings accounting, through real processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+from memory.tokens import estimate_tokens
+from tests.helpers import run_cli
+from tests.signatures.conftest import Session, context_of, python_source, read_response
+
+
+def imported_tree_sitter(process) -> bool:
+    """Whether the hook process imported tree-sitter (PYTHONPROFILEIMPORTTIME lists every import on stderr)."""
+    return re.search(rb"\|\s+tree_sitter", process.stderr) is not None
+
+
+def profiled(project: Path, home: Path, session_id: str, **env: str) -> Session:
+    return Session(project, home, session_id, PYTHONPROFILEIMPORTTIME="1", **env)
+
+
+def cache_rows(session: Session) -> list[dict]:
+    with session.db() as conn:
+        return [dict(r) for r in conn.execute("SELECT * FROM file_signatures ORDER BY path")]
+
+
+def test_miss_parses_hit_does_not_import_tree_sitter(project, home, py_file):
+    path, _ = py_file
+    miss = profiled(project, home, "a").pre_read_process(path)
+    assert miss.stdout and imported_tree_sitter(miss)
+    hit = profiled(project, home, "b").pre_read_process(path)
+    assert hit.stdout and not imported_tree_sitter(hit)
+    assert context_of(json.loads(hit.stdout)) == context_of(json.loads(miss.stdout))
+
+
+def test_mtime_change_with_same_content_is_a_hit(project, home, py_file):
+    path, _ = py_file
+    first = profiled(project, home, "a").pre_read_process(path)
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))  # a checkout, a formatter no-op
+    again = profiled(project, home, "b").pre_read_process(path)
+    assert again.stdout and not imported_tree_sitter(again)
+    assert context_of(json.loads(again.stdout)) == context_of(json.loads(first.stdout))
+    (row,) = cache_rows(Session(project, home))
+    assert row["mtime_ns"] == path.stat().st_mtime_ns  # the quick check is current again
+
+
+def test_same_content_at_another_path_reuses_the_outline(project, home, py_file):
+    path, _ = py_file
+    profiled(project, home, "a").pre_read_process(path)
+    copy = project / "copy.py"
+    copy.write_bytes(path.read_bytes())
+    process = profiled(project, home, "a").pre_read_process(copy)
+    assert process.stdout and not imported_tree_sitter(process)
+
+
+def test_content_change_reparses(project, home, py_file):
+    path, _ = py_file
+    profiled(project, home, "a").pre_read_process(path)
+    original_size = path.stat().st_size
+    path.write_text(path.read_text().replace("def handle_1(", "def renamed_1(", 1))
+    assert path.stat().st_size == original_size + 1
+    process = profiled(project, home, "b").pre_read_process(path)
+    assert imported_tree_sitter(process)
+    context = context_of(json.loads(process.stdout))
+    assert context.count("def renamed_1(") == 1
+    (row,) = cache_rows(Session(project, home))
+    assert row["size"] == original_size + 1
+
+
+def test_parser_version_change_reparses(project, home, py_file):
+    path, _ = py_file
+    profiled(project, home, "a").pre_read_process(path)
+    with Session(project, home).db() as conn:
+        conn.execute("UPDATE file_signatures SET parser_version = 'old'")
+    assert imported_tree_sitter(profiled(project, home, "b").pre_read_process(path))
+
+
+def test_least_recently_used_entries_are_evicted(project, home):
+    files = []
+    for name in ("one", "two", "three"):
+        path = project / f"{name}.py"
+        path.write_text(python_source(600)[0].replace("Service", f"{name.title()}Service"))
+        files.append(path)
+    capped = {"MEMORY_SIGNATURES_CACHE_MAX_ENTRIES": "2"}
+    Session(project, home, "a", **capped).read(files[0])
+    Session(project, home, "a", **capped).read(files[1])
+    assert Session(project, home, "b", **capped).read(files[0]) is not None  # a hit: one.py is now the newest
+    Session(project, home, "a", **capped).read(files[2])
+    assert [Path(r["path"]).name for r in cache_rows(Session(project, home))] == ["one.py", "three.py"]
+
+
+def test_context_cap_drops_detail_and_says_so(project, home):
+    text, where = python_source(2000)
+    path = project / "huge.py"
+    path.write_text(text)
+    answer = Session(project, home, MEMORY_SIGNATURES_MAX_CONTEXT_CHARS="3000").read(path)
+    context = context_of(answer)
+    assert len(context) < 3000
+    note = re.search(r"^\[Not shown, to stay under 3,000 characters: (.+)\]$", context, re.MULTILINE)
+    assert note, context
+    assert "doc comments" in note.group(1)
+    assert "more definitions" in context  # the parser's visible count of what did not fit
+    roomy = context_of(Session(project, home, "other").read(path))
+    assert len(roomy) < 9000 and len(roomy) > len(context)
+
+
+def _insert_learning(conn, project_id, text, files, confidence=0.5, forgotten=False, recalls=0):
+    conn.execute(
+        "INSERT INTO learnings(project_id, category, text, text_hash, files_json, confidence, recall_count,"
+        " forgotten_at) VALUES (?, 'pattern', ?, ?, ?, ?, ?, ?)",
+        (project_id, text, text, json.dumps(files), confidence, recalls, "2026-01-01T00:00:00Z" if forgotten else None),
+    )
+
+
+def test_learnings_about_the_file_are_shown_best_first(project, home, py_file):
+    path, _ = py_file
+    session = Session(project, home)
+    assert session.read(project / "absent.py") is None  # creates the store
+    with session.db() as conn:
+        conn.execute("INSERT INTO projects(key, root, name) VALUES (?, ?, 'project')",
+                     (str((project / ".git").resolve()), str(project)))
+        conn.execute("INSERT INTO projects(key, root, name) VALUES ('/elsewhere/.git', '/elsewhere', 'other')")
+        mine, theirs = (r[0] for r in conn.execute("SELECT id FROM projects ORDER BY id"))
+        _insert_learning(conn, mine, "Retries in handle_0 must stay idempotent", ["src/services.py"], 0.9)
+        _insert_learning(conn, None, "Global: services log with json", [str(path)], 0.7)
+        _insert_learning(conn, mine, "Low confidence note", ["src/services.py"], 0.2)
+        _insert_learning(conn, mine, "Lowest note", ["src/services.py"], 0.1)
+        _insert_learning(conn, theirs, "Another project's note", ["src/services.py"], 1.0)
+        _insert_learning(conn, mine, "Forgotten note", ["src/services.py"], 1.0, forgotten=True)
+        _insert_learning(conn, mine, "About another file", ["src/other.py"], 1.0)
+    context = context_of(session.read(path))
+    learned = [line for line in context.splitlines() if line.startswith("Previous learning: ")]
+    assert learned == [
+        "Previous learning: Retries in handle_0 must stay idempotent",
+        "Previous learning: Global: services log with json",
+        "Previous learning: Low confidence note",
+    ]
+    assert context.splitlines()[-1] == learned[-1]  # under the signatures
+    with session.db() as conn:
+        assert conn.execute("SELECT count(*) FROM recalls WHERE session_id = 'session-1'").fetchone()[0] == 3
+
+
+def test_accounting_charges_follow_up_reads(project, home, py_file):
+    path, _ = py_file
+    session = Session(project, home)
+    answer = session.read(path)
+    narrowed_id = session.last_tool_use_id
+    context = context_of(answer)
+    session.post("Read", {"file_path": str(path), "offset": 1, "limit": 10}, read_response(path, 1, 10),
+                 tool_use_id=narrowed_id)
+    with session.db() as conn:
+        row = dict(conn.execute("SELECT * FROM signature_reads").fetchone())
+    head = "\n".join(path.read_text().split("\n")[:10])
+    assert row["delivered_tokens"] == estimate_tokens(head) + estimate_tokens(context)
+    assert row["original_tokens"] == estimate_tokens(path.read_text())
+    assert (row["followup_reads"], row["followup_tokens"], row["own_read_seen"]) == (0, 0, 1)
+
+    ranged = read_response(path, 200, 40)
+    session.post("Read", {"file_path": str(path), "offset": 200, "limit": 40}, ranged)
+    whole = read_response(path)
+    session.post("Read", {"file_path": str(path)}, whole)
+    session.post("Read", {"file_path": str(path)}, {"type": "file_unchanged", "file": {"filePath": str(path)}})
+    followup = estimate_tokens(ranged["file"]["content"]) + estimate_tokens(whole["file"]["content"])
+
+    result = run_cli("signatures", "--json", env=session.env)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    total = data["total"]
+    assert total["intercepted_reads"] == 1
+    assert total["followup_reads"] == 3
+    assert total["followup_tokens"] == followup
+    assert total["net_saved_tokens"] == row["original_tokens"] - row["delivered_tokens"] - followup
+    assert total["net_saved_tokens"] < 0  # read it all anyway: the narrowing cost more, and we say so
+    assert data["sessions"][0]["session_id"] == "session-1"
+    assert [Path(e["path"]).name for e in data["entries"]] == ["services.py"]
+
+
+def test_accounting_net_saving_without_follow_ups(project, home, py_file):
+    path, _ = py_file
+    Session(project, home, "quiet").read(path)
+    data = json.loads(run_cli("signatures", "--json", env=Session(project, home).env).stdout)
+    total = data["total"]
+    assert total["followup_tokens"] == 0
+    assert total["net_saved_tokens"] == total["original_tokens"] - total["delivered_tokens"] > 0
+    assert total["net_saved_percent"] > 50
+
+
+def test_signature_command_prints_exactly_what_claude_is_shown(project, home, py_file):
+    path, _ = py_file
+    session = Session(project, home)
+    preview = run_cli("signature", str(path), cwd=project, env=session.env)
+    assert preview.returncode == 0, preview.stderr
+    context = context_of(session.read(path))
+    assert preview.stdout == context + "\n"
+    assert "lines 1-10" in preview.stderr
+
+
+def test_signature_command_explains_a_pass_through(project, home):
+    small = project / "small.py"
+    small.write_text("x = 1\n")
+    result = run_cli("signature", str(small), cwd=project, env=Session(project, home).env)
+    assert result.returncode == 1
+    assert "passes untouched" in result.stderr and "min_lines" in result.stderr
+    as_json = run_cli("signature", str(small), "--json", cwd=project, env=Session(project, home).env)
+    assert json.loads(as_json.stdout)["narrowed"] is False

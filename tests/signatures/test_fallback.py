@@ -1,0 +1,42 @@
+"""Fallbacks: an interpreter without tree-sitter, and files with syntax errors."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from tests.signatures.conftest import Session, context_of, python_source
+
+SYSTEM_PYTHON = shutil.which("python3.11") or shutil.which("python3")
+
+
+def _lacks_tree_sitter(python: str | None) -> bool:
+    if python is None:
+        return False
+    probe = subprocess.run([python, "-c", "import tree_sitter_language_pack"], capture_output=True)
+    return probe.returncode != 0
+
+
+@pytest.mark.skipif(not _lacks_tree_sitter(SYSTEM_PYTHON), reason="needs a Python 3.10+ without tree-sitter")
+def test_without_tree_sitter_reads_pass_untouched_and_cached_outlines_still_serve(project, home, py_file):
+    path, _ = py_file
+    bare = Session(project, home, "bare", MEMORY_PYTHON=SYSTEM_PYTHON)
+    process = bare.pre_read_process(path)
+    assert process.returncode == 0 and process.stdout == b""
+    log = (home / "logs" / "memory.log").read_text()
+    assert "tree-sitter is not available" in log
+    assert Session(project, home, "full").read(path) is not None  # the plugin's own interpreter parses and caches
+    served = Session(project, home, "bare-again", MEMORY_PYTHON=SYSTEM_PYTHON).read(path)
+    assert served is not None  # a cache hit needs no tree-sitter
+
+
+def test_file_with_syntax_errors_gets_a_partial_outline(session, project):
+    text, where = python_source(600)
+    broken = text.replace("class Service5:", "class Service5(:", 1)
+    path = project / "broken.py"
+    path.write_text(broken)
+    context = context_of(session.read(path))
+    assert "Partial outline: the file has syntax errors." in context.splitlines()[0]
+    assert f"{where['Service9']}│ class Service9:" in context
