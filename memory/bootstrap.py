@@ -18,7 +18,6 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from memory import log, paths
 
@@ -37,15 +36,16 @@ DEPENDENCIES: dict[str, str] = {
 RETRY_AFTER_FAILURE_S = 3600
 
 
-def requirements_file() -> Path:
+def requirements_file() -> str:
     """The pinned requirements to install (``$MEMORY_BOOTSTRAP_REQUIREMENTS`` overrides, for tests)."""
-    return Path(os.environ.get("MEMORY_BOOTSTRAP_REQUIREMENTS") or paths.PLUGIN_ROOT / "requirements.txt")
+    return os.environ.get("MEMORY_BOOTSTRAP_REQUIREMENTS") or os.path.join(paths.PLUGIN_ROOT, "requirements.txt")
 
 
 def requirements_hash() -> str:
     """A hash of the requirements file, so a plugin update re-installs."""
     try:
-        return hashlib.sha256(requirements_file().read_bytes()).hexdigest()[:16]
+        with open(requirements_file(), "rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest()[:16]
     except OSError:
         return "missing"
 
@@ -58,16 +58,14 @@ def missing_modules() -> list[str]:
 def state() -> dict[str, object]:
     """Where the bootstrap stands: ready, installing, failed (with the reason) or not started."""
     venv = paths.venv_dir()
-    ready = venv / ".ready"
-    failed = venv.parent / "bootstrap.failed"
-    result: dict[str, object] = {"venv": str(venv), "missing_here": missing_modules()}
-    if ready.exists() and ready.read_text(encoding="utf-8").strip() == requirements_hash():
+    result: dict[str, object] = {"venv": venv, "missing_here": missing_modules()}
+    if _read(os.path.join(venv, ".ready")).strip() == requirements_hash():
         result["state"] = "ready"
     elif _lock_is_held():
         result["state"] = "installing"
-    elif failed.exists():
+    elif os.path.exists(_failed_marker()):
         result["state"] = "failed"
-        result["reason"] = failed.read_text(encoding="utf-8", errors="replace")[-500:]
+        result["reason"] = _read(_failed_marker())[-500:]
     else:
         result["state"] = "not started"
     return result
@@ -80,14 +78,13 @@ def start_if_needed() -> bool:
     current = state()
     if current["state"] in ("ready", "installing"):
         return False
-    failed = paths.venv_dir().parent / "bootstrap.failed"
-    if current["state"] == "failed" and time.time() - failed.stat().st_mtime < RETRY_AFTER_FAILURE_S:
+    if current["state"] == "failed" and time.time() - os.stat(_failed_marker()).st_mtime < RETRY_AFTER_FAILURE_S:
         return False
-    env = dict(os.environ, PYTHONPATH=str(paths.PLUGIN_ROOT))
+    env = dict(os.environ, PYTHONPATH=paths.PLUGIN_ROOT)
     subprocess.Popen(
         [sys.executable, "-m", "memory.bootstrap"],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True, close_fds=True, env=env, cwd=str(paths.PLUGIN_ROOT),
+        start_new_session=True, close_fds=True, env=env, cwd=paths.PLUGIN_ROOT,
     )
     log.info("bootstrap", f"started: missing {', '.join(current['missing_here'])}")  # type: ignore[arg-type]
     return True
@@ -96,29 +93,33 @@ def start_if_needed() -> bool:
 def run(foreground: bool = False) -> int:
     """Create the virtual environment and install the requirements; 0 on success."""
     venv = paths.venv_dir()
-    paths.ensure_private_dir(venv.parent)
+    paths.ensure_private_dir(os.path.dirname(venv))
     lock = _take_lock()
     if lock is None:
         _say(foreground, "another bootstrap is already running")
         return 0
-    failed = venv.parent / "bootstrap.failed"
     try:
-        python = venv / "bin" / "python"
-        if not python.exists():
+        python = os.path.join(venv, "bin", "python")
+        if not os.path.exists(python):
             _say(foreground, f"creating virtual environment {venv}")
-            _run([sys.executable, "-m", "venv", str(venv)], foreground)
+            _run([sys.executable, "-m", "venv", venv], foreground)
         _say(foreground, f"installing {requirements_file()}")
-        _run([str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q",
-              "-r", str(requirements_file())], foreground)
-        (venv / ".ready").write_text(requirements_hash() + "\n", encoding="utf-8")
-        if failed.exists():
-            failed.unlink()
+        _run([python, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", requirements_file()],
+             foreground)
+        _say(foreground, "compiling the plugin's modules")
+        _run([python, "-m", "compileall", "-q", os.path.join(paths.PLUGIN_ROOT, "memory"),
+              os.path.join(paths.PLUGIN_ROOT, "parser")], foreground)
+        with open(os.path.join(venv, ".ready"), "w", encoding="utf-8") as marker:
+            marker.write(requirements_hash() + "\n")
+        if os.path.exists(_failed_marker()):
+            os.unlink(_failed_marker())
         _say(foreground, "dependencies ready")
         log.info("bootstrap", "dependencies ready")
         return 0
     except (OSError, subprocess.CalledProcessError) as exc:
         reason = getattr(exc, "output", None) or str(exc)
-        failed.write_text(f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} {reason}"[-4000:], encoding="utf-8")
+        with open(_failed_marker(), "w", encoding="utf-8") as marker:
+            marker.write(f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} {reason}"[-4000:])
         log.error("bootstrap", f"failed: {reason}")
         _say(foreground, f"bootstrap failed: {reason}")
         return 1
@@ -138,8 +139,20 @@ def _say(foreground: bool, message: str) -> None:
         print(f"compound-memory: {message}", flush=True)
 
 
-def _lock_path() -> Path:
-    return paths.venv_dir().parent / "bootstrap.lock"
+def _lock_path() -> str:
+    return os.path.join(os.path.dirname(paths.venv_dir()), "bootstrap.lock")
+
+
+def _failed_marker() -> str:
+    return os.path.join(os.path.dirname(paths.venv_dir()), "bootstrap.failed")
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.read()
+    except OSError:
+        return ""
 
 
 def _take_lock() -> int | None:
@@ -155,7 +168,7 @@ def _take_lock() -> int | None:
 
 
 def _lock_is_held() -> bool:
-    if not _lock_path().exists():
+    if not os.path.exists(_lock_path()):
         return False
     fd = _take_lock()
     if fd is None:

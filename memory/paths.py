@@ -13,11 +13,28 @@ PLUGIN_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def data_home() -> str:
-    """The data folder: ``$MEMORY_HOME``, else ``$CLAUDE_PLUGIN_DATA``, else ``~/.claude/compound-memory``."""
+    """The data folder: ``$MEMORY_HOME``, else ``$CLAUDE_PLUGIN_DATA``, else ``~/.claude/compound-memory``.
+
+    Claude Code sets CLAUDE_PLUGIN_DATA for hooks, but not in a terminal. So that ``python -m memory`` in a
+    terminal reads the memory the hooks wrote, it falls back to the plugin data folder Claude Code keeps
+    (``~/.claude/plugins/data/compound-memory*``) when one holds a database.
+    """
     configured = os.environ.get("MEMORY_HOME") or os.environ.get("CLAUDE_PLUGIN_DATA")
     if configured:
         return os.path.expanduser(configured)
-    return os.path.join(os.path.expanduser("~"), ".claude", "compound-memory")
+    claude_home = os.path.join(os.path.expanduser("~"), ".claude")
+    return _plugin_data_folder(claude_home) or os.path.join(claude_home, "compound-memory")
+
+
+def _plugin_data_folder(claude_home: str) -> str | None:
+    """The most recently used ``plugins/data/compound-memory*`` folder that holds a database, if any."""
+    folder = os.path.join(claude_home, "plugins", "data")
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith("compound-memory")]
+    except OSError:
+        return None
+    found = [os.path.join(folder, n) for n in names if os.path.exists(os.path.join(folder, n, "memory.db"))]
+    return max(found, key=lambda f: os.path.getmtime(os.path.join(f, "memory.db"))) if found else None
 
 
 def ensure_private_dir(path: str) -> str:
@@ -39,11 +56,13 @@ def log_path() -> str:
 
 
 def venv_dir() -> str:
-    """The plugin's own virtual environment: under ``$CLAUDE_PLUGIN_DATA`` when set, else the data folder.
+    """Where the bootstrap creates the plugin's virtual environment: ``$CLAUDE_PLUGIN_DATA/venv``, else
+    ``$MEMORY_HOME/venv``, else ``~/.claude/compound-memory/venv``.
 
-    ``hooks/run`` computes the same path in shell; keep the two in step.
+    ``hooks/run`` looks in the same three places (in shell); keep the two in step.
     """
-    base = os.environ.get("CLAUDE_PLUGIN_DATA") or data_home()
+    base = (os.environ.get("CLAUDE_PLUGIN_DATA") or os.environ.get("MEMORY_HOME")
+            or os.path.join(os.path.expanduser("~"), ".claude", "compound-memory"))
     return os.path.join(os.path.expanduser(base), "venv")
 
 

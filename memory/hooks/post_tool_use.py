@@ -1,4 +1,8 @@
-"""PostToolUse: track the action for continuity, account for follow-up reads of summarized files."""
+"""PostToolUse and PostToolUseFailure: track the action, account for follow-up reads of summarized files.
+
+Claude Code 2.1.197 reports a failed tool call (a Bash command exiting non-zero) as PostToolUseFailure with an
+``error`` text and no ``tool_response``; both events come here and ``ctx.event`` tells them apart.
+"""
 
 from __future__ import annotations
 

@@ -32,6 +32,7 @@ EVENTS: dict[str, tuple[str, float]] = {
     "UserPromptSubmit": ("user_prompt_submit", 4.0),
     "PreToolUse": ("pre_tool_use", 4.0),
     "PostToolUse": ("post_tool_use", 4.0),
+    "PostToolUseFailure": ("post_tool_use", 4.0),  # a tool call that failed (e.g. Bash exiting non-zero)
     "PreCompact": ("pre_compact", 25.0),
     "SessionEnd": ("session_end", 1.2),
 }
@@ -46,6 +47,7 @@ EVENT_FIELDS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "UserPromptSubmit": ({"prompt": str}, {}),
     "PreToolUse": ({"tool_name": str, "tool_input": dict}, {"tool_use_id": str}),
     "PostToolUse": ({"tool_name": str, "tool_input": dict}, {"tool_use_id": str}),
+    "PostToolUseFailure": ({"tool_name": str, "tool_input": dict}, {"tool_use_id": str, "error": str}),
     "PreCompact": ({}, {"trigger": str, "custom_instructions": (str, type(None))}),
     "SessionEnd": ({}, {"reason": str}),
 }

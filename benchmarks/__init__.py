@@ -1,0 +1,1 @@
+"""Benchmarks: where every number in the README comes from."""
