@@ -59,7 +59,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "session_start_tokens": 800,
         "prompt_tokens": 400,
         "global_preferences": True,
-        "min_similarity": 0.2,
+        "min_similarity": 0.25,
         "max_items": 5,
     },
     "embeddings": {

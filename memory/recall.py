@@ -7,8 +7,9 @@ Ranking, for a query text:
    (``memory.vectors.pack``: the vectors of SQLite in one matrix).
 3. Reciprocal rank fusion of the two lists (k = 60), then weighed by confidence, category, recency of the
    last sighting, and how often the learning was recalled before.
-A candidate must be similar enough to the query (cosine >= ``recall.min_similarity``) to be shown at all, so
-an unrelated prompt injects nothing. A learning is injected at most once per session (``recalls`` table,
+To be injected, a candidate must also pass a relevance gate: cosine >= ``recall.min_similarity``, or half
+that when it is among BM25's top 3; and its score must be at least half the best one's. So an unrelated
+prompt injects nothing. A learning is injected at most once per session (``recalls`` table,
 which also records the event, query and score, for ``memory show ID``).
 
 This module runs inside hooks: stdlib only at import time; simsimd is imported when vectors are compared.
@@ -95,7 +96,8 @@ def recall_for(conn: sqlite3.Connection, config: Any, *, project_id: int | None,
     scopes: list[int | None] = [project_id]
     if config.get("recall", "global_preferences"):
         scopes.append(None)
-    ranked = rank(conn, config, query, scopes, exclude_session=session_id)
+    ranked = relevant(rank(conn, config, query, scopes, exclude_session=session_id),
+                      float(config.get("recall", "min_similarity")))
     chosen = pick(ranked, token_budget, int(config.get("recall", "max_items")))
     if not chosen:
         return None
@@ -114,21 +116,36 @@ def rank(conn: sqlite3.Connection, config: Any, query: str, scopes: list[int | N
         for position, learning_id in enumerate(ranking):
             fused[learning_id] = fused.get(learning_id, 0.0) + 1.0 / (RRF_K + position + 1)
     rows = candidate_rows(conn, list(fused), exclude_session)
-    threshold = float(config.get("recall", "min_similarity"))
     similarity = dict(similar)
+    lexical_rank = {learning_id: position for position, learning_id in enumerate(lexical)}
     results = []
     for row in rows:
         sim = similarity.get(row["id"])
         if sim is None and query_vector is not None and row["vector"] and row["embedding_model"] == model:
             sim = _cosine_blob(query_vector, row["vector"])
-        if query_vector is not None and (sim is None or sim < threshold):
-            continue
         item = {k: row[k] for k in row.keys() if k != "vector"}
         item["similarity"] = sim
+        item["bm25_rank"] = lexical_rank.get(row["id"])
         item["score"] = fused[row["id"]] * weight(item)
         results.append(item)
     results.sort(key=lambda r: r["score"], reverse=True)
     return results
+
+
+def relevant(ranked: list[dict[str, Any]], min_similarity: float) -> list[dict[str, Any]]:
+    """The ranked candidates that pass the relevance gate (see the module docstring)."""
+    kept = []
+    for item in ranked:
+        sim, lexical = item["similarity"], item["bm25_rank"]
+        floor = min_similarity / 2 if lexical is not None and lexical < 3 else min_similarity
+        if sim is not None and sim < floor:
+            continue
+        if sim is None and lexical is None:
+            continue
+        if kept and item["score"] < 0.5 * kept[0]["score"]:
+            break
+        kept.append(item)
+    return kept
 
 
 def weight(item: dict[str, Any]) -> float:
