@@ -84,11 +84,15 @@ def read_pack(project_id: int | None, model: str) -> tuple[list[int], memoryview
 def nearest(conn: sqlite3.Connection, project_ids: list[int | None], model: str, query: list[float],
             limit: int) -> list[tuple[int, float]]:
     """The ``limit`` (learning id, cosine similarity) pairs closest to ``query`` in the given scopes."""
+    import heapq
+
     scored: list[tuple[float, int]] = []
     for project_id in project_ids:
         ids, matrix, dimension, top = read_pack(project_id, model)
         if matrix is not None and dimension == len(query):
-            scored.extend(zip(_similarities(query, matrix), ids))
+            sims = _similarities(query, matrix)
+            best = heapq.nlargest(limit, range(len(sims)), key=sims.__getitem__)
+            scored.extend((sims[i], ids[i]) for i in best)
         scored.extend(_tail(conn, project_id, model, query, top))
     scored.sort(reverse=True)
     return [(learning_id, sim) for sim, learning_id in scored[:limit]]
