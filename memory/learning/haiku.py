@@ -136,7 +136,7 @@ def _client():
 
 def parse_response(response: Any, session_id: str) -> list[Any]:
     """The learnings in the tool call of a Messages API response (malformed items are skipped)."""
-    from memory.learning.model import CATEGORIES, Learning
+    from memory.learning.model import CATEGORIES, Learning, clip
 
     found = []
     for block in response.content:
@@ -151,7 +151,7 @@ def parse_response(response: Any, session_id: str) -> list[Any]:
             files = [str(f) for f in item.get("files") or [] if isinstance(f, str)][:10]
             confidence = item.get("confidence")
             confidence = min(max(float(confidence), 0.0), 1.0) if isinstance(confidence, (int, float)) else 0.7
-            found.append(Learning(category=category, text=text[:300], files=files, symbols=[],
-                                  evidence=[{"session": session_id, "source": NAME}], confidence=confidence,
+            found.append(Learning(category=category, text=clip(text), files=files, symbols=[],
+                                  evidence={"session_id": session_id, "lines": []}, confidence=confidence,
                                   extractor=NAME))
     return found

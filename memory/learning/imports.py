@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 def parse_line(line: str) -> Any | None:
     """(Learning, is_global) from one JSON line, or None when the line is not a usable learning."""
-    from memory.learning.model import CATEGORIES, Learning
+    from memory.learning.model import CATEGORIES, EXTRACTORS, Learning
 
     try:
         item = json.loads(line)
@@ -32,9 +32,9 @@ def parse_line(line: str) -> Any | None:
         category=item["category"], text=text[:300],
         files=[str(f) for f in item.get("files") or [] if isinstance(f, str)],
         symbols=[str(s) for s in item.get("symbols") or [] if isinstance(s, str)],
-        evidence=[{"source": "import"}],
+        evidence={"source": "import"},
         confidence=min(max(float(confidence), 0.0), 1.0) if isinstance(confidence, (int, float)) else 0.5,
-        extractor=f"import:{item.get('extractor') or 'unknown'}",
+        extractor=item.get("extractor") if item.get("extractor") in EXTRACTORS else "rules",
     ), bool(item.get("global"))
 
 

@@ -44,7 +44,7 @@ def redacted(learning: Any) -> Any:
 
     from memory.learning.redact import redact_thorough
 
-    evidence = json.loads(redact_thorough(json.dumps(list(learning.evidence or []))))
+    evidence = json.loads(redact_thorough(json.dumps(learning.evidence or {})))
     return dataclasses.replace(
         learning,
         text=redact_thorough(learning.text),

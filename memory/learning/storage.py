@@ -29,10 +29,13 @@ def scope_for(category: str, project_id: int | None, global_preferences: bool) -
 
 def evidence_entries(learning: Any, session_id: str) -> list[dict[str, Any]]:
     """The learning's evidence as dicts that name the session (what reinforcement keys on)."""
+    evidence = getattr(learning, "evidence", None) or {}
+    items = [evidence] if isinstance(evidence, dict) else list(evidence)
     entries = []
-    for item in list(getattr(learning, "evidence", None) or []):
+    for item in items:
         entry = dict(item) if isinstance(item, dict) else {"ref": item}
-        entry.setdefault("session", session_id)
+        entry.pop("session_id", None)
+        entry["session"] = session_id
         entries.append(entry)
     return entries or [{"session": session_id}]
 
