@@ -52,12 +52,15 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "max_input_tokens": 8000,
         "prune_after_days": 90,
         "prune_below_confidence": 0.5,
+        "near_duplicate_threshold": 0.88,
     },
     "recall": {
         "enabled": True,
         "session_start_tokens": 800,
         "prompt_tokens": 400,
         "global_preferences": True,
+        "min_similarity": 0.25,
+        "max_items": 5,
     },
     "embeddings": {
         "provider": "auto",

@@ -1,0 +1,101 @@
+"""One extraction job, start to finish (worker only).
+
+transcript -> records -> extractors -> redaction -> embeddings -> dedup + store (one transaction, together
+with marking the job done, so a worker killed at any point stores nothing twice) -> pack files and LanceDB
+(derived indexes, refreshed after the commit; a failure there queues a ``reindex`` job instead of failing).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from memory.config import Config
+
+
+def run_extraction(conn: sqlite3.Connection, job_id: int, payload: dict[str, Any]) -> dict[str, int]:
+    """Extract, store and index the learnings of the session in ``payload``; return outcome counts."""
+    from memory.config import load_config
+    from memory.continuity.transcript import iter_records
+    from memory.learning.extractors import extract_session
+
+    project = payload.get("project") or {}
+    config = load_config(project.get("root"))
+    session_id = payload["session_id"]
+    records = list(iter_records(payload["transcript_path"])) if _readable(payload["transcript_path"]) else []
+    learnings = [redacted(item) for item in extract_session(records, session_id=session_id, config=config, conn=conn)]
+    return store_learnings(conn, learnings, project_id=project.get("id"), session_id=session_id, config=config,
+                           job_id=job_id)
+
+
+def _readable(path: str) -> bool:
+    import os
+
+    return bool(path) and os.path.isfile(path)
+
+
+def redacted(learning: Any) -> Any:
+    """A copy of ``learning`` with secrets removed from its text, files, symbols and evidence."""
+    import dataclasses
+    import json
+
+    from memory.learning.redact import redact_thorough
+
+    evidence = json.loads(redact_thorough(json.dumps(learning.evidence or {})))
+    return dataclasses.replace(
+        learning,
+        text=redact_thorough(learning.text),
+        files=[redact_thorough(f) for f in learning.files or []],
+        symbols=[redact_thorough(s) for s in getattr(learning, "symbols", None) or []],
+        evidence=evidence,
+    )
+
+
+def store_learnings(conn: sqlite3.Connection, learnings: list[Any], *, project_id: int | None, session_id: str,
+                    config: Config, job_id: int | None = None) -> dict[str, int]:
+    """Embed, deduplicate and store ``learnings`` (marking ``job_id`` done in the same transaction), then
+    refresh the derived indexes. Return how many were added, reinforced, unchanged, suppressed."""
+    from memory import jobs
+    from memory.learning.storage import add_or_reinforce, scope_for
+    from memory.store import transaction
+    from memory.vectors.choose import enqueue_reembed_if_needed, worker_embedder
+
+    embedder = worker_embedder(config)
+    vectors = embedder.embed_many([item.text for item in learnings]) if learnings else []
+    threshold = float(config.get("learning", "near_duplicate_threshold"))
+    global_prefs = bool(config.get("recall", "global_preferences"))
+    counts = {"added": 0, "reinforced": 0, "unchanged": 0, "suppressed": 0}
+    touched: list[int] = []
+    scopes: set[int | None] = set()
+    with transaction(conn):
+        for item, vector in zip(learnings, vectors):
+            scope = scope_for(item.category, project_id, global_prefs)
+            learning_id, outcome = add_or_reinforce(conn, project_id=scope, learning=item, session_id=session_id,
+                                                    vector=vector, model=embedder.model, near_threshold=threshold)
+            counts[outcome] += 1
+            if outcome == "added":
+                touched.append(learning_id)
+                scopes.add(scope)
+        if job_id is not None:
+            jobs.complete(conn, job_id)
+    enqueue_reembed_if_needed(conn, embedder.model)
+    refresh_indexes(conn, touched, scopes)
+    return counts
+
+
+def refresh_indexes(conn: sqlite3.Connection, learning_ids: list[int], scopes: set[int | None]) -> None:
+    """Rewrite the touched scopes' pack files and upsert the rows into LanceDB; on failure queue a reindex."""
+    if not learning_ids:
+        return
+    from memory import jobs, log
+    from memory.vectors import choose, lance
+
+    try:
+        choose.write_packs(conn, sorted(scopes, key=lambda s: s or 0))
+        lance.upsert(conn, learning_ids)
+    except Exception as exc:
+        log.error("worker", f"index refresh failed, reindex queued: {type(exc).__name__}: {exc}", exc)
+        jobs.enqueue(conn, jobs.REINDEX, {})

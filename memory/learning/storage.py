@@ -1,0 +1,160 @@
+"""The ``learnings`` table: add or reinforce, list, show, forget, prune, export and import.
+
+Writing is idempotent per session: a learning already backed by evidence from a session is not reinforced
+again by that session (a transcript extracted at PreCompact and again at SessionEnd, or a job retried after
+its worker died, counts once). A forgotten learning (``forget`` without ``--purge``) stays forgotten: the same
+text learned again is ignored; ``--purge`` deletes the row so it can be learned anew.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from memory.learning.dedup import DEFAULT_NEAR_THRESHOLD, is_near_duplicate, text_hash
+from memory.vectors.codec import to_blob
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+MAX_EVIDENCE = 20
+_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+
+
+def scope_for(category: str, project_id: int | None, global_preferences: bool) -> int | None:
+    """Where a learning lives: preferences in the global store (NULL) when enabled, else the project."""
+    return None if category == "preference" and global_preferences else project_id
+
+
+def evidence_entries(learning: Any, session_id: str) -> list[dict[str, Any]]:
+    """The learning's evidence as dicts that name the session (what reinforcement keys on)."""
+    evidence = getattr(learning, "evidence", None) or {}
+    items = [evidence] if isinstance(evidence, dict) else list(evidence)
+    entries = []
+    for item in items:
+        entry = dict(item) if isinstance(item, dict) else {"ref": item}
+        entry.pop("session_id", None)
+        entry["session"] = session_id
+        entries.append(entry)
+    return entries or [{"session": session_id}]
+
+
+def add_or_reinforce(
+    conn: sqlite3.Connection,
+    *,
+    project_id: int | None,
+    learning: Any,
+    session_id: str,
+    vector: list[float] | None,
+    model: str | None,
+    near_threshold: float = DEFAULT_NEAR_THRESHOLD,
+) -> tuple[int | None, str]:
+    """Store ``learning`` or reinforce its duplicate; return (id, "added" | "reinforced" | "unchanged" |
+    "suppressed"). Run inside the caller's transaction."""
+    digest = text_hash(learning.text)
+    row = conn.execute(
+        "SELECT id, evidence_json, forgotten_at, confidence FROM learnings WHERE ifnull(project_id, 0) = ? "
+        "AND text_hash = ?", (project_id or 0, digest)).fetchone()
+    if row is None and vector is not None and model:
+        row = _near_duplicate(conn, project_id, vector, model, near_threshold)
+    evidence = evidence_entries(learning, session_id)
+    if row is not None:
+        if row["forgotten_at"] is not None:
+            return row["id"], "suppressed"
+        return row["id"], _reinforce(conn, row, evidence, session_id, float(learning.confidence))
+    cur = conn.execute(
+        "INSERT INTO learnings(project_id, category, text, text_hash, files_json, symbols_json, evidence_json, "
+        "confidence, source_session, extractor, embedding_model, vector) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        (project_id, learning.category, learning.text, digest, json.dumps(list(learning.files or [])),
+         json.dumps(list(getattr(learning, "symbols", None) or [])), json.dumps(evidence[:MAX_EVIDENCE]),
+         float(learning.confidence), session_id, getattr(learning, "extractor", None), model if vector else None,
+         to_blob(vector) if vector is not None else None),
+    )
+    return cur.lastrowid, "added"
+
+
+def _near_duplicate(conn: sqlite3.Connection, project_id: int | None, vector: list[float], model: str,
+                    threshold: float) -> sqlite3.Row | None:
+    from memory.vectors import pack
+
+    for learning_id, similarity in pack.nearest(conn, [project_id], model, vector, 3):
+        if not is_near_duplicate(similarity, threshold):
+            break
+        row = conn.execute("SELECT id, evidence_json, forgotten_at, confidence FROM learnings WHERE id = ?",
+                           (learning_id,)).fetchone()
+        if row is not None:
+            return row
+    return None
+
+
+def _reinforce(conn: sqlite3.Connection, row: sqlite3.Row, evidence: list[dict[str, Any]], session_id: str,
+               confidence: float) -> str:
+    stored = json.loads(row["evidence_json"] or "[]")
+    if any(isinstance(e, dict) and e.get("session") == session_id for e in stored):
+        return "unchanged"
+    merged = (stored + evidence)[-MAX_EVIDENCE:]
+    conn.execute(
+        f"UPDATE learnings SET seen_count = seen_count + 1, last_seen_at = {_NOW}, evidence_json = ?, "
+        "confidence = max(confidence, ?) WHERE id = ?",
+        (json.dumps(merged), confidence, row["id"]),
+    )
+    return "reinforced"
+
+
+def get(conn: sqlite3.Connection, learning_id: int) -> sqlite3.Row | None:
+    """One learning's row (forgotten ones included)."""
+    return conn.execute("SELECT * FROM learnings WHERE id = ?", (learning_id,)).fetchone()
+
+
+def recalls_of(conn: sqlite3.Connection, learning_id: int, limit: int = 20) -> list[sqlite3.Row]:
+    """When, where and why a learning was recalled, newest first."""
+    return conn.execute(
+        "SELECT session_id, ts, event, query, score FROM recalls WHERE learning_id = ? ORDER BY ts DESC LIMIT ?",
+        (learning_id, limit)).fetchall()
+
+
+def list_learnings(conn: sqlite3.Connection, project_ids: list[int | None] | None = None,
+                   category: str | None = None, limit: int = 20) -> list[sqlite3.Row]:
+    """Live learnings, newest first; ``project_ids`` restricts the scopes (None = every scope)."""
+    where, args = ["forgotten_at IS NULL"], []
+    if project_ids is not None:
+        where.append(f"ifnull(project_id, 0) IN ({','.join('?' * len(project_ids))})")
+        args.extend(p or 0 for p in project_ids)
+    if category:
+        where.append("category = ?")
+        args.append(category)
+    return conn.execute(
+        f"SELECT * FROM learnings WHERE {' AND '.join(where)} ORDER BY last_seen_at DESC, id DESC LIMIT ?",
+        (*args, limit)).fetchall()
+
+
+def forget(conn: sqlite3.Connection, learning_id: int, *, purge: bool = False) -> bool:
+    """Stop recalling a learning (kept as forgotten, so it is not learned again) or, with ``purge``, delete it."""
+    if purge:
+        cur = conn.execute("DELETE FROM learnings WHERE id = ?", (learning_id,))
+    else:
+        cur = conn.execute(f"UPDATE learnings SET forgotten_at = {_NOW}, vector = NULL WHERE id = ? "
+                           "AND forgotten_at IS NULL", (learning_id,))
+    return cur.rowcount > 0
+
+
+def prunable(conn: sqlite3.Connection, after_days: int, below_confidence: float) -> list[sqlite3.Row]:
+    """Live learnings never recalled, older than ``after_days`` and less confident than ``below_confidence``."""
+    return conn.execute(
+        "SELECT id, category, text, confidence, created_at FROM learnings WHERE forgotten_at IS NULL "
+        "AND recall_count = 0 AND confidence < ? AND last_seen_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?) "
+        "ORDER BY id", (below_confidence, f"-{int(after_days)} days")).fetchall()
+
+
+def export_rows(conn: sqlite3.Connection, project_ids: list[int | None] | None = None) -> list[dict[str, Any]]:
+    """Every live learning as a plain dict for JSON Lines (text redacted again; no vectors)."""
+    from memory.learning.redact import redact_thorough
+
+    rows = list_learnings(conn, project_ids, limit=-1)
+    return [{
+        "category": r["category"], "text": redact_thorough(r["text"]),
+        "files": json.loads(r["files_json"]), "symbols": json.loads(r["symbols_json"]),
+        "confidence": r["confidence"], "created_at": r["created_at"], "last_seen_at": r["last_seen_at"],
+        "seen_count": r["seen_count"], "extractor": r["extractor"], "global": r["project_id"] is None,
+    } for r in rows]

@@ -1,0 +1,196 @@
+"""The detached worker: drains the job queue, then exits. No daemon, no port.
+
+Hooks start it with ``start_detached()`` (a new session with stdio on /dev/null, via ``posix_spawn`` so the
+hook pays neither ``subprocess`` nor a fork of itself). At most one worker runs per data folder: it holds an
+exclusive ``fcntl`` lock on ``<data>/worker.lock``; a second one exits at once. When the queue looks empty the
+worker releases the lock and looks once more, so a job queued while it was finishing is never stranded (the
+hook that queued it either sees the lock free and starts a worker, or the finishing worker sees the job).
+
+Run by hand: ``python -m memory.worker`` or ``python -m memory worker run``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from memory import paths
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import sqlite3
+    from typing import Any
+
+
+def lock_path() -> str:
+    """The lock file a running worker holds."""
+    return os.path.join(paths.data_home(), "worker.lock")
+
+
+def _try_lock() -> int | None:
+    """An fd holding the exclusive worker lock, or None when another worker has it."""
+    import fcntl
+
+    paths.ensure_private_dir(paths.data_home())
+    fd = os.open(lock_path(), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    os.ftruncate(fd, 0)
+    os.write(fd, str(os.getpid()).encode())
+    return fd
+
+
+def _unlock(fd: int) -> None:
+    import fcntl
+
+    fcntl.flock(fd, fcntl.LOCK_UN)
+    os.close(fd)
+
+
+def is_running() -> bool:
+    """True when a worker holds the lock right now."""
+    fd = _try_lock()
+    if fd is None:
+        return True
+    _unlock(fd)
+    return False
+
+
+def start_detached() -> int | None:
+    """Start a worker in the background unless one is running; return its pid (None when not started)."""
+    if is_running():
+        return None
+    devnull = os.devnull
+    actions = [
+        (os.POSIX_SPAWN_OPEN, 0, devnull, os.O_RDONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 1, devnull, os.O_WRONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 2, devnull, os.O_WRONLY, 0),
+    ]
+    env = dict(os.environ)
+    env["PYTHONPATH"] = paths.PLUGIN_ROOT + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    return os.posix_spawn(sys.executable, [sys.executable, "-m", "memory.worker"], env,
+                          file_actions=actions, setsid=True)
+
+
+def start_if_pending(conn: sqlite3.Connection) -> int | None:
+    """SessionStart: start a worker when due jobs wait and none is running; return its pid or None."""
+    from memory import jobs
+
+    if jobs.due_count(conn) == 0:
+        return None
+    return start_detached()
+
+
+def run(conn: sqlite3.Connection | None = None, *, max_jobs: int | None = None) -> dict[str, int]:
+    """Take the lock and drain the queue; return counts (done, retried, failed; ``locked`` 1 if another ran)."""
+    from memory import jobs, store
+
+    stats = {"done": 0, "retried": 0, "failed": 0, "reclaimed": 0, "locked": 0}
+    fd = _try_lock()
+    if fd is None:
+        stats["locked"] = 1
+        return stats
+    conn = conn or store.connect()
+    worker_id = f"{os.uname().nodename}:{os.getpid()}"
+    try:
+        while True:
+            stats["reclaimed"] += jobs.reclaim_stale(conn)
+            _drain(conn, worker_id, stats, max_jobs)
+            if max_jobs is not None and stats["done"] + stats["retried"] + stats["failed"] >= max_jobs:
+                break
+            _unlock(fd)
+            fd = None
+            if jobs.due_count(conn) == 0:
+                break
+            fd = _try_lock()
+            if fd is None:
+                break  # another worker took over
+    finally:
+        if fd is not None:
+            _unlock(fd)
+    return stats
+
+
+def _drain(conn: sqlite3.Connection, worker_id: str, stats: dict[str, int], max_jobs: int | None) -> None:
+    from memory import jobs, log
+
+    while max_jobs is None or stats["done"] + stats["retried"] + stats["failed"] < max_jobs:
+        job = jobs.claim(conn, worker_id)
+        if job is None:
+            return
+        try:
+            run_job(conn, job)
+            stats["done"] += 1
+        except Exception as exc:  # a job's failure must not stop the queue
+            message = f"{type(exc).__name__}: {exc}"
+            log.error("worker", f"job {job['id']} ({job['kind']}) failed: {message}", exc)
+            settings = _worker_settings(job)
+            status = jobs.fail(conn, job, message, max_attempts=settings["max_attempts"],
+                               backoff_seconds=settings["backoff_seconds"])
+            stats["failed" if status == "failed" else "retried"] += 1
+            _record_error(conn, message, job)
+
+
+def run_job(conn: sqlite3.Connection, job: sqlite3.Row) -> None:
+    """Run one claimed job; the handler marks it done inside its own write transaction."""
+    import json
+
+    from memory import jobs
+
+    payload: dict[str, Any] = json.loads(job["payload_json"] or "{}")
+    if job["kind"] == jobs.EXTRACT:
+        from memory.learning.pipeline import run_extraction
+
+        run_extraction(conn, job["id"], payload)
+    elif job["kind"] == jobs.REEMBED:
+        from memory.vectors.choose import reembed_all
+
+        reembed_all(conn, job["id"], payload)
+    elif job["kind"] == jobs.REINDEX:
+        from memory.vectors.choose import reindex
+
+        reindex(conn)
+        jobs.complete(conn, job["id"])
+    else:
+        raise ValueError(f"unknown job kind {job['kind']!r}")
+
+
+def _worker_settings(job: sqlite3.Row) -> dict[str, Any]:
+    import json
+
+    from memory.config import load_config
+
+    root = (json.loads(job["payload_json"] or "{}").get("project") or {}).get("root")
+    return load_config(root).section("worker")
+
+
+def _record_error(conn: sqlite3.Connection, message: str, job: sqlite3.Row) -> None:
+    import json
+
+    from memory.store.core import record_error
+
+    try:
+        session_id = json.loads(job["payload_json"] or "{}").get("session_id")
+        record_error(conn, "worker", f"job {job['id']} ({job['kind']}): {message}", session_id=session_id)
+    except Exception:
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``python -m memory.worker``: run until the queue is empty, never raise."""
+    os.umask(0o077)
+    try:
+        run()
+    except Exception as exc:
+        from memory import log
+
+        log.error("worker", f"worker stopped: {type(exc).__name__}: {exc}", exc)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
