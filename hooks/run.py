@@ -33,4 +33,7 @@ if __name__ == "__main__":
         sys.exit(cli_main(args[1:]))
     from memory.hooks.runtime import main as hook_main
 
-    sys.exit(hook_main(args[0] if args else ""))
+    code = hook_main(args[0] if args else "")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)  # skip interpreter teardown and SQLite's checkpoint-on-close (see runtime.main)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # Claude Code replaces any hook output string over 10,000 characters with a file reference: stay under it.
 MAX_CONTEXT_CHARS = 9500

@@ -107,19 +107,19 @@ CREATE TABLE learnings (
 CREATE UNIQUE INDEX learnings_text ON learnings(ifnull(project_id, 0), text_hash);
 
 CREATE VIRTUAL TABLE learnings_fts USING fts5(
-    text, category, files, content='learnings', content_rowid='id', tokenize='porter unicode61'
+    text, category, files_json, content='learnings', content_rowid='id', tokenize='porter unicode61'
 );
 CREATE TRIGGER learnings_ai AFTER INSERT ON learnings BEGIN
-    INSERT INTO learnings_fts(rowid, text, category, files) VALUES (new.id, new.text, new.category, new.files_json);
+    INSERT INTO learnings_fts(rowid, text, category, files_json) VALUES (new.id, new.text, new.category, new.files_json);
 END;
 CREATE TRIGGER learnings_ad AFTER DELETE ON learnings BEGIN
-    INSERT INTO learnings_fts(learnings_fts, rowid, text, category, files)
+    INSERT INTO learnings_fts(learnings_fts, rowid, text, category, files_json)
     VALUES ('delete', old.id, old.text, old.category, old.files_json);
 END;
 CREATE TRIGGER learnings_au AFTER UPDATE OF text, category, files_json ON learnings BEGIN
-    INSERT INTO learnings_fts(learnings_fts, rowid, text, category, files)
+    INSERT INTO learnings_fts(learnings_fts, rowid, text, category, files_json)
     VALUES ('delete', old.id, old.text, old.category, old.files_json);
-    INSERT INTO learnings_fts(rowid, text, category, files) VALUES (new.id, new.text, new.category, new.files_json);
+    INSERT INTO learnings_fts(rowid, text, category, files_json) VALUES (new.id, new.text, new.category, new.files_json);
 END;
 
 -- Which learning was injected where and why: "never twice in one session" and `memory show ID`.
