@@ -40,6 +40,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "head_lines": 10,
         "max_file_bytes": 2_000_000,
         "max_context_chars": 9000,
+        "outline_detail_ratio": 0.08,
         "include_tests": True,
         "exclude": [],
         "cache_max_entries": 5000,

@@ -38,7 +38,7 @@ query is compiled once per process.
 
 from __future__ import annotations
 
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 # Loaded on first use (PEP 562): the pre-read hook needs only ``language_for_path`` and ``PARSER_VERSION`` on a
 # cache hit, and importing extract/model/render (dataclasses, pathlib, typing) costs ~60 ms there.

@@ -33,8 +33,19 @@ def render(sig: Signatures, source: bytes) -> str:
     return _render_lines(_shown_lines(sig.definitions, frozenset()), source, sig.total_lines)
 
 
-def render_within(sig: Signatures, source: bytes, max_chars: int) -> tuple[str, list[str]]:
+# The steps that remove detail but keep every definition's own line; the rest remove definitions.
+DETAIL_STEPS = DROP_ORDER[:6]
+
+
+def render_within(
+    sig: Signatures, source: bytes, max_chars: int, detail_chars: int | None = None
+) -> tuple[str, list[str]]:
     """``render(sig, source)`` cut down to at most ``max_chars`` characters, and what was dropped.
+
+    ``detail_chars`` (optional, smaller than ``max_chars``) is a softer budget for detail only: the
+    ``DETAIL_STEPS`` (doc comments … signature continuation lines) are taken while the text is longer than
+    it, but definitions themselves are only ever dropped to meet ``max_chars``. That gives a compact outline
+    -- one line per definition -- without losing any definition.
 
     Details are dropped whole, in ``DROP_ORDER``: doc comments, imports (and exports, package lines),
     fields, constants, decorators, the continuation lines of multi-line signatures, definitions nested two
@@ -48,7 +59,10 @@ def render_within(sig: Signatures, source: bytes, max_chars: int) -> tuple[str, 
     lines = _shown_lines(sig.definitions, frozenset())
     text = _render_lines(lines, source, sig.total_lines)
     for step in DROP_ORDER[:-1]:
-        if len(text) <= max_chars:
+        budget = min(max_chars, detail_chars) if detail_chars is not None and step in DETAIL_STEPS else max_chars
+        if len(text) <= budget:
+            if step in DETAIL_STEPS:
+                continue
             return text, reported
         dropped.add(step)
         fewer = _shown_lines(sig.definitions, frozenset(dropped))

@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 
 from memory.signatures.cache import Outline
-from memory.tokens import estimate_tokens
+from memory.tokens import CHARS_PER_TOKEN, estimate_tokens
 
 # Claude Code's Read returns at most this many lines when no limit is given: the counterfactual of a Read we
 # narrow is that much of the file, not the whole of a longer one.
 READ_DEFAULT_LINES = 2000
+MIN_DETAIL_CHARS = 600
 _NUMBERED_LINE = re.compile(r"^ *(\d+)│", re.MULTILINE)
 
 
@@ -31,8 +32,12 @@ def whole_read_tokens(source: bytes) -> int:
     return estimate_tokens(b"\n".join(lines).decode("utf-8", "replace"))
 
 
-def build(source: bytes, language: str, content_hash_: str, max_chars: int) -> Outline:
+def build(source: bytes, language: str, content_hash_: str, max_chars: int, detail_ratio: float = 1.0) -> Outline:
     """Parse ``source`` and render its signatures in at most ``max_chars`` characters.
+
+    ``detail_ratio`` sets the compact-outline budget: detail (doc comments, imports, fields, constants,
+    decorators, continuation lines) is dropped while the outline is longer than that fraction of what a
+    plain Read would return (at least ``MIN_DETAIL_CHARS``); definitions are kept.
 
     Raises ``parser.ParserUnavailable`` (or ImportError) without tree-sitter, and whatever the parser raises on
     a file it cannot handle; the caller passes the Read through.
@@ -40,7 +45,9 @@ def build(source: bytes, language: str, content_hash_: str, max_chars: int) -> O
     import parser
 
     sig = parser.extract(source, language)
-    text, dropped = parser.render_within(sig, source, max_chars)
+    original_tokens = whole_read_tokens(source)
+    detail_chars = max(MIN_DETAIL_CHARS, int(detail_ratio * original_tokens * CHARS_PER_TOKEN))
+    text, dropped = parser.render_within(sig, source, max_chars, detail_chars)
     return Outline(
         hash=content_hash_,
         language=language,
@@ -49,7 +56,7 @@ def build(source: bytes, language: str, content_hash_: str, max_chars: int) -> O
         text=text,
         dropped=tuple(dropped),
         partial=bool(sig.partial),
-        original_tokens=whole_read_tokens(source),
+        original_tokens=original_tokens,
         signature_tokens=estimate_tokens(text),
     )
 

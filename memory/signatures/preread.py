@@ -94,13 +94,14 @@ def plan_read(
     if session_id and accounting.was_edited(conn, session_id, [path, real]):
         raise PassThrough("edited in this session")
     budget = view.outline_budget(settings["max_context_chars"])
-    outline = cache.lookup_fresh(conn, path, info.st_size, info.st_mtime_ns, PARSER_VERSION, budget)
+    version = f"{PARSER_VERSION}/d{float(settings['outline_detail_ratio'])}"  # the cache keys on both
+    outline = cache.lookup_fresh(conn, path, info.st_size, info.st_mtime_ns, version, budget)
     source = None
     if outline is not None:
         cache.touch(conn, path)
     else:
         source = _read(real, int(settings["max_file_bytes"]))
-        outline = _outline_of(conn, settings, path, source, language, info, PARSER_VERSION, budget)
+        outline = _outline_of(conn, settings, path, source, language, info, version, budget)
     if outline.total_lines < int(settings["min_lines"]):
         raise PassThrough(f"{outline.total_lines} lines, under signatures.min_lines")
     if outline.definitions == 0:
@@ -185,7 +186,7 @@ def _outline_of(
     content_hash = outlines.content_hash(source)
     found = cache.lookup_content(conn, content_hash, version, budget)
     if found is None:
-        found = _parse(source, language, content_hash, budget, path)
+        found = _parse(source, language, content_hash, budget, float(settings["outline_detail_ratio"]), path)
     cache.store(
         conn,
         path,
@@ -199,13 +200,13 @@ def _outline_of(
     return found
 
 
-def _parse(source: bytes, language: str, content_hash: str, budget: int, path: str) -> cache.Outline:
+def _parse(source: bytes, language: str, content_hash: str, budget: int, ratio: float, path: str) -> cache.Outline:
     from memory import log
     from memory.hooks.runtime import HookTimeout
     from memory.signatures import outline as outlines
 
     try:
-        return outlines.build(source, language, content_hash, budget)
+        return outlines.build(source, language, content_hash, budget, ratio)
     except HookTimeout:
         raise
     except ImportError as exc:

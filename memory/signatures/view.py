@@ -4,7 +4,7 @@
     their line numbers (~5,900 tokens saved). Read with offset/limit for any range; Read again for the whole file.
      12│ class App:
       ⋮
-    [Not shown, to stay under 9,000 characters: doc comments, imports]
+    [Outline kept compact (under 9,000 characters); not shown: doc comments, imports. Read a range to see them.]
     Previous learning: …
 
 The header is one line. The whole text stays under ``signatures.max_context_chars``: the signatures are
@@ -41,10 +41,15 @@ def header(
 
 
 def dropped_note(dropped: tuple[str, ...] | list[str], max_context_chars: int) -> str:
-    """The line naming what was left out to fit, or "" when nothing was."""
+    """The line naming what the outline leaves out, or "" when nothing was.
+
+    Detail goes first to keep the outline compact (``signatures.outline_detail_ratio``); definitions go only
+    to stay under ``max_context_chars``.
+    """
     if not dropped:
         return ""
-    return f"[Not shown, to stay under {int(max_context_chars):,} characters: {', '.join(dropped)}]"
+    return (f"[Outline kept compact (under {int(max_context_chars):,} characters); not shown: {', '.join(dropped)}. "
+            "Read a range to see them.]")
 
 
 def context(head_line: str, outline_text: str, note: str, learning_lines: list[str]) -> str:

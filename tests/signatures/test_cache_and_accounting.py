@@ -99,7 +99,8 @@ def test_context_cap_drops_detail_and_says_so(project, home):
     answer = Session(project, home, MEMORY_SIGNATURES_MAX_CONTEXT_CHARS="3000").read(path)
     context = context_of(answer)
     assert len(context) < 3000
-    note = re.search(r"^\[Not shown, to stay under 3,000 characters: (.+)\]$", context, re.MULTILINE)
+    note = re.search(r"^\[Outline kept compact \(under 3,000 characters\); not shown: (.+)\. Read a range to see them\.\]$",
+                     context, re.MULTILINE)
     assert note, context
     assert "doc comments" in note.group(1)
     assert "more definitions" in context  # the parser's visible count of what did not fit
