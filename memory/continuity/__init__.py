@@ -1,0 +1,1 @@
+"""Session continuity: events, session state, handoffs, transcript parsing, plan progress."""
