@@ -213,7 +213,13 @@ def _request_text(prompt: Any) -> str:
 
 
 def _decisions(records: list, transcript: Any) -> list[str]:
-    from memory.learning.rules import find_decisions
+    try:
+        from memory.learning.rules import find_decisions
+    except ImportError:  # the learning package is optional for continuity; the handoff just has none
+        from memory import log
+
+        log.warning("continuity", "memory.learning.rules not available: handoff without decisions")
+        return []
 
     found: list[str] = []
     for rec in records:

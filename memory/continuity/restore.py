@@ -79,7 +79,8 @@ def _origin(row: Any, session_id: str, handoff: dict[str, Any]) -> str:
     short = str(row["session_id"])[:8]
     trigger = row["trigger"]
     if trigger == "crash":
-        return f"Recovered after session {short} ended unexpectedly (last activity {_ago(handoff.get("last_seen_at") or row["created_at"])}); from its saved events."
+        last_seen = _ago(handoff.get("last_seen_at") or row["created_at"])
+        return f"Recovered after session {short} ended unexpectedly (last activity {last_seen}); from its saved events."
     if row["session_id"] == session_id:
         return f"Handoff saved at {'compaction' if trigger in ('manual', 'auto') else trigger} {when}."
     what = {"session_end": "ended", "manual": "was compacted", "auto": "was compacted"}.get(trigger, "stopped")
