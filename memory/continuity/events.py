@@ -21,6 +21,7 @@ Event.__doc__ = "One tracked action: tool name, kind (read|modify|bash|todo|task
 
 MODIFY_TOOLS = frozenset({"Edit", "MultiEdit", "Write", "NotebookEdit"})
 TASK_TOOLS = frozenset({"TaskCreate", "TaskUpdate"})
+TRACKED_TOOLS = MODIFY_TOOLS | TASK_TOOLS | {"Read", "Bash", "TodoWrite"}
 COMMAND_CAP = 300
 ERROR_CAP = 400
 TEXT_CAP = 200

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 
 from memory.continuity import queries
-from memory.continuity.events import event_from_payload, with_task_subject
+from memory.continuity.events import TRACKED_TOOLS, event_from_payload, with_task_subject
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 def record(ctx: HookContext) -> None:
     """Track the tool call in ``ctx`` (PostToolUse, or PostToolUseFailure for a failed call)."""
     payload = ctx.payload
+    if payload.get("tool_name") not in TRACKED_TOOLS:
+        return  # hooks.json only sends tracked tools; anything else is not an action we follow
     event = event_from_payload(payload, ctx.project.root, failed=ctx.event == "PostToolUseFailure")
     if event.kind == "task" and not event.data.get("subject") and event.data.get("id") is not None:
         subject = queries.task_subjects(ctx.db, ctx.session_id).get(event.data["id"])
