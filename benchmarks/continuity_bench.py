@@ -2,7 +2,8 @@
 
     python -m benchmarks.continuity_bench [--runs N]
 
-- PostToolUse and SessionStart(compact, with a stored handoff): whole hook processes through the launcher,
+- PostToolUse and SessionStart(compact, with a stored handoff) -- and, to show what the hook runtime itself
+  costs, a SessionStart with nothing to restore: whole hook processes through the launcher,
   interleaved round by round with a bare ``python -c pass`` (benchmarks/harness.py); p50 and the ratio to
   the bare start. PostToolUse cycles Read / Edit / Bash / TaskUpdate / Edit payloads with fresh tool_use
   ids, so every fifth call also writes the snapshot, as in a real session.
@@ -73,7 +74,10 @@ def latency(runs: int, home: str, project: str) -> dict:
                             "trigger": "auto"}, env)
     start = hook("SessionStart", {"session_id": "bench", "cwd": project, "hook_event_name": "SessionStart",
                                   "source": "compact"}, env, name="SessionStart (compact, with handoff)")
-    commands = [bare_python(), post, start]
+    empty = hook("SessionStart", {"session_id": "fresh", "cwd": project + "/nothing", "hook_event_name": "SessionStart",
+                                  "source": "compact"}, env, name="SessionStart (compact, nothing to restore)")
+    os.makedirs(project + "/nothing", exist_ok=True)
+    commands = [bare_python(), post, start, empty]
     summary = summarize(time_interleaved(commands, runs=runs), baseline=commands[0].name)
     check = run_hook("SessionStart", json.loads(start.stdin), env).stdout.decode()
     assert "Continuing:" in check, "SessionStart gave no handoff: the benchmark would measure the wrong thing"

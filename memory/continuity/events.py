@@ -27,10 +27,11 @@ ERROR_CAP = 400
 TEXT_CAP = 200
 
 # "[main 1a2b3c4] message" / "[feature/x (root-commit) 1a2b3c4] message": what `git commit` prints first.
-COMMIT_LINE = re.compile(r"^\[[^\]\s]+(?: \([^)]*\))? ([0-9a-f]{7,40})\] (.*)$", re.M)
-GIT_COMMIT = re.compile(r"\bgit\b(?:\s+-[cC]\s+\S+)*\s+commit\b")
+COMMIT_LINE = r"^\[[^\]\s]+(?: \([^)]*\))? ([0-9a-f]{7,40})\] (.*)$"
+GIT_COMMIT = r"\bgit\b(?:\s+-[cC]\s+\S+)*\s+commit\b"
 # Only text that could hold a credential pays for the redaction module (it costs ~30 ms to import).
-_MAYBE_SECRET = re.compile(r"[=:@]|[A-Za-z0-9_+/.\-]{20,}|(?i:token|secret|passw|bearer|auth|key)")
+# The patterns are compiled on first use (re caches them): most hook calls never need them.
+MAYBE_SECRET = r"[=:@]|[A-Za-z0-9_+/.\-]{20,}|(?i:token|secret|passw|bearer|auth|key)"
 
 
 def event_from_payload(payload: dict[str, Any], project_root: str, failed: bool = False) -> Event:
@@ -66,15 +67,15 @@ def relative_path(path: str, project_root: str) -> tuple[str, bool]:
 
 def commit_in_output(command: str, output: str) -> tuple[str, str] | None:
     """(hash, message) when ``command`` ran ``git commit`` and ``output`` shows the commit it made."""
-    if not GIT_COMMIT.search(command):
+    if not re.search(GIT_COMMIT, command):
         return None
-    match = COMMIT_LINE.search(output)
+    match = re.search(COMMIT_LINE, output, re.M)
     return (match.group(1), match.group(2).strip()[:TEXT_CAP]) if match else None
 
 
 def scrub(text: str) -> str:
     """``text`` with credentials redacted (the redaction module is loaded only when it could matter)."""
-    if not text or not _MAYBE_SECRET.search(text):
+    if not text or not re.search(MAYBE_SECRET, text):
         return text
     try:
         from memory.learning.redact import redact

@@ -105,7 +105,13 @@ def build(conn: sqlite3.Connection, session_id: str, project_root: str, *, trans
             handoff.update({k: snapshot[k] for k in handoff if k in snapshot and snapshot[k]})
     previous = queries.latest_session_handoff(conn, session_id)
     prior = handoff_state(previous)
-    facts = transcript_facts(transcript_path, project_root, max_transcript_bytes, skip_larger)
+    try:
+        facts = transcript_facts(transcript_path, project_root, max_transcript_bytes, skip_larger)
+    except Exception as exc:  # a transcript we cannot read never costs the handoff: build it from the rest
+        from memory import log
+
+        log.warning("continuity", f"transcript {transcript_path} not used: {type(exc).__name__}: {exc}")
+        facts = {}
     merge(handoff, facts, prior, instructions)
     return handoff
 
