@@ -2,8 +2,9 @@
 
 A handoff is the session state (seed 004 shape) enriched from the transcript and stored in ``handoffs``:
 
-- ``task``: the user's request in their words -- the first substantive request (5+ words) of the part of
-  the transcript since the last compaction; else the task of the session's previous handoff; else the todo in
+- ``task``: the user's request in their words -- the first substantive request (4+ words, not one of Claude
+  Code's own slash commands) of the part of the transcript since the last compaction, else the last one
+  before it; else the task of the session's previous handoff; else the todo in
   progress, the compaction's custom instructions, the transcript's title. ``latest_request`` is the last
   substantive request when it differs; ``goal`` the previous handoff's task when it differs; ``in_progress``
   the todo being worked on; ``instructions`` the compaction's custom instructions.
@@ -36,7 +37,11 @@ if TYPE_CHECKING:
 
     from memory.hooks.runtime import HookContext
 
-SUBSTANTIVE_WORDS = 5
+SUBSTANTIVE_WORDS = 4
+LOOKBACK_BYTES = 4 * 1024 * 1024
+BUILTIN_COMMANDS = frozenset({"compact", "clear", "resume", "model", "config", "cost", "help", "login", "logout",
+                              "memory", "permissions", "status", "doctor", "exit", "quit", "context", "hooks",
+                              "plugin", "mcp", "agents", "add-dir", "export", "rewind", "vim", "theme"})
 MAX_DECISIONS = 12
 MAX_FILES = 200
 SESSION_END_TRANSCRIPT_BYTES = 4 * 1024 * 1024
@@ -170,7 +175,9 @@ def transcript_facts(path: str | None, project_root: str, max_bytes: int, skip_l
     """What the transcript tells since its last compaction: request, files, decisions, todos, blockers.
 
     A missing, empty, unreadable or non-JSON transcript gives ``{}``; one over ``max_bytes`` is read from its
-    tail only, or skipped with ``skip_larger``.
+    tail only, or skipped with ``skip_larger``. When nothing was asked since the last compaction, the last
+    request before it (and the files, todos, decisions and last action around it, where the part since the
+    compaction has none) is looked up in the transcript's last 4 MB.
     """
     if not path:
         return {}
@@ -182,12 +189,25 @@ def transcript_facts(path: str | None, project_root: str, max_bytes: int, skip_l
         return {}
     from memory.continuity import transcript
 
+    facts = _facts_from(transcript, _records(transcript, path, size, max_bytes, True), project_root)
+    if "request" not in facts:  # nothing asked since the last compaction: what led up to it
+        earlier = _facts_from(transcript, _records(transcript, path, size, min(size, LOOKBACK_BYTES), False),
+                              project_root)
+        if "latest_request" in earlier:
+            facts["request"] = earlier["latest_request"]
+        for key, value in earlier.items():
+            if value and not facts.get(key) and key not in ("latest_request", "blockers"):
+                facts[key] = value
+    return facts
+
+
+def _records(transcript: Any, path: str, size: int, max_bytes: int, since_last_compaction: bool) -> list:
+    """The transcript's records, from its last ``max_bytes`` only when it is larger."""
     if size <= max_bytes:
-        return _facts_from(transcript, list(transcript.iter_records(path, since_last_compaction=True)), project_root)
+        return list(transcript.iter_records(path, since_last_compaction=since_last_compaction))
     tail = _tail_copy(path, max_bytes)
     try:
-        return _facts_from(transcript, list(transcript.iter_records(tail, since_last_compaction=True)),
-                           project_root)
+        return list(transcript.iter_records(tail, since_last_compaction=since_last_compaction))
     finally:
         os.unlink(tail)
 
@@ -195,17 +215,17 @@ def transcript_facts(path: str | None, project_root: str, max_bytes: int, skip_l
 def _facts_from(transcript: Any, records: list, project_root: str) -> dict[str, Any]:
     main = [r for r in records if not r.sidechain]
     facts: dict[str, Any] = {}
-    requests = [_request_text(r) for r in transcript.user_requests(main)]
-    substantive = [r for r in requests if len(r.split()) >= SUBSTANTIVE_WORDS]
-    if substantive:
-        facts["request"] = scrub(_one_line(substantive[0], 300))
-        facts["latest_request"] = scrub(_one_line(substantive[-1], 300))
-    touched = transcript.files_touched(transcript.pair_tool_calls(main))
+    requests = _requests(transcript, main)
+    if requests:
+        facts["request"] = scrub(_one_line(requests[0], 300))
+        facts["latest_request"] = scrub(_one_line(requests[-1], 300))
+    touched = transcript.files_touched(transcript.pair_tool_calls(records))  # subagents' work counts too
     facts["files_modified"] = [relative_path(p, project_root)[0] for p in touched.modified]
     facts["files_read"] = [relative_path(p, project_root)[0] for p in touched.read]
     facts["todos"] = [{"id": i + 1, **t} for i, t in enumerate(transcript.latest_todos(main))]
     facts["decisions"] = _decisions(main, transcript)
-    facts["blockers"] = _failed_commands(transcript.pair_tool_calls(main)) + _user_reports(requests)
+    facts["blockers"] = _failed_commands(transcript.pair_tool_calls(main)) + _user_reports(
+        [r.text for r in transcript.user_requests(main)])
     facts["last_action"] = transcript.last_action(main)
     titles = [r.text for r in records if isinstance(r, transcript.Summary)]
     if titles:
@@ -213,9 +233,16 @@ def _facts_from(transcript: Any, records: list, project_root: str) -> dict[str, 
     return facts
 
 
-def _request_text(prompt: Any) -> str:
-    """A user prompt's words (a slash command with arguments, ``/name args``, is kept whole)."""
-    return prompt.text.strip()
+def _requests(transcript: Any, records: list) -> list[str]:
+    """The user's substantive requests (4+ words; Claude Code's own slash commands are not requests)."""
+    found = []
+    for prompt in transcript.user_requests(records):
+        text = prompt.text.strip()
+        if prompt.kind == "command" and text.lstrip("/").split(" ", 1)[0] in BUILTIN_COMMANDS:
+            continue
+        if len(text.split()) >= SUBSTANTIVE_WORDS:
+            found.append(text)
+    return found
 
 
 def _decisions(records: list, transcript: Any) -> list[str]:
