@@ -34,7 +34,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "handoff_tokens": 1200,
         "plan_progress": True,
         "crash_idle_minutes": 2,
-        "transcript_max_mb": 32,
+        "transcript_max_mb": 4,
     },
     "signatures": {
         "enabled": True,

@@ -3,11 +3,11 @@
 A handoff is the session state (seed 004 shape) enriched from the transcript and stored in ``handoffs``:
 
 - ``task``: the user's request in their words -- the first substantive request (4+ words, not one of Claude
-  Code's own slash commands) of the part of the transcript since the last compaction, else the last one
-  before it; else the task of the session's previous handoff; else the todo in
-  progress, the compaction's custom instructions, the transcript's title. ``latest_request`` is the last
-  substantive request when it differs; ``goal`` the previous handoff's task when it differs; ``in_progress``
-  the todo being worked on; ``instructions`` the compaction's custom instructions.
+  Code's own slash commands) since the last compaction, else the last one before it; else the previous
+  handoff's task, the todo in progress, the compaction's custom instructions, the transcript's title, and
+  last "Work on <files>". ``latest_request`` is the last substantive request when it differs; ``goal`` the
+  previous handoff's task when it differs; ``in_progress`` the todo being worked on; ``instructions`` the
+  compaction's custom instructions.
 - files modified/read (events, plus the transcript's tool calls), decisions the assistant stated
   (``memory.learning.rules.find_decisions`` over its messages, plus the previous handoff's), todos,
   blockers (failed commands not followed by a success of the same command; the user saying something still
@@ -16,7 +16,7 @@ A handoff is the session state (seed 004 shape) enriched from the transcript and
 Triggers: ``manual`` / ``auto`` (PreCompact), ``session_end`` (see ``on_session_end``), ``crash`` (built by
 the next session from a session that stopped without either; ``unexpected_end`` is set).
 
-Only the part of the transcript after its last compaction is parsed (what came before is in the previous
+Mainly the part of the transcript after its last compaction is used (what came before is in the previous
 handoff); a transcript larger than ``continuity.transcript_max_mb`` is read from its last that-many MB only,
 so PreCompact stays fast on any size.
 """
@@ -98,7 +98,7 @@ def recover_crash(conn: sqlite3.Connection, session: sqlite3.Row, project_root: 
 
 
 def build(conn: sqlite3.Connection, session_id: str, project_root: str, *, transcript_path: str | None = None,
-          instructions: str | None = None, max_transcript_bytes: int = 32 * 1024 * 1024,
+          instructions: str | None = None, max_transcript_bytes: int = 4 * 1024 * 1024,
           skip_larger: bool = False) -> dict[str, Any]:
     """The handoff state of a session from its events, its transcript and its previous handoff."""
     rows = queries.session_events(conn, session_id)
@@ -138,7 +138,8 @@ def merge(handoff: dict[str, Any], facts: dict[str, Any], prior: dict[str, Any],
     if instructions and instructions.strip():
         handoff["instructions"] = scrub(instructions.strip()[:500])
     request = facts.get("request")
-    task = request or prior.get("task") or in_progress or handoff.get("instructions") or facts.get("title")
+    task = (request or prior.get("task") or in_progress or handoff.get("instructions") or facts.get("title")
+            or session_state.work_description(handoff["files_modified"]))
     handoff["task"] = task or "(task unknown)"
     if prior.get("task") and prior["task"] != handoff["task"]:
         handoff["goal"] = prior["task"]
@@ -175,9 +176,9 @@ def transcript_facts(path: str | None, project_root: str, max_bytes: int, skip_l
     """What the transcript tells since its last compaction: request, files, decisions, todos, blockers.
 
     A missing, empty, unreadable or non-JSON transcript gives ``{}``; one over ``max_bytes`` is read from its
-    tail only, or skipped with ``skip_larger``. When nothing was asked since the last compaction, the last
-    request before it (and the files, todos, decisions and last action around it, where the part since the
-    compaction has none) is looked up in the transcript's last 4 MB.
+    tail only, or skipped with ``skip_larger``. When nothing was asked or changed since the last compaction,
+    the last request before it (and the files, todos, decisions and last action around it, where the part
+    since the compaction has none) is looked up in the transcript's last 4 MB.
     """
     if not path:
         return {}
@@ -190,10 +191,10 @@ def transcript_facts(path: str | None, project_root: str, max_bytes: int, skip_l
     from memory.continuity import transcript
 
     facts = _facts_from(transcript, _records(transcript, path, size, max_bytes, True), project_root)
-    if "request" not in facts:  # nothing asked since the last compaction: what led up to it
+    if "request" not in facts or not facts["files_modified"]:  # since the last compaction: nothing asked or changed
         earlier = _facts_from(transcript, _records(transcript, path, size, min(size, LOOKBACK_BYTES), False),
                               project_root)
-        if "latest_request" in earlier:
+        if "request" not in facts and "latest_request" in earlier:
             facts["request"] = earlier["latest_request"]
         for key, value in earlier.items():
             if value and not facts.get(key) and key not in ("latest_request", "blockers"):
@@ -219,12 +220,13 @@ def _facts_from(transcript: Any, records: list, project_root: str) -> dict[str, 
     if requests:
         facts["request"] = scrub(_one_line(requests[0], 300))
         facts["latest_request"] = scrub(_one_line(requests[-1], 300))
-    touched = transcript.files_touched(transcript.pair_tool_calls(records))  # subagents' work counts too
+    exchanges = transcript.pair_tool_calls(records)
+    touched = transcript.files_touched(exchanges)  # subagents' work counts too
     facts["files_modified"] = [relative_path(p, project_root)[0] for p in touched.modified]
     facts["files_read"] = [relative_path(p, project_root)[0] for p in touched.read]
     facts["todos"] = [{"id": i + 1, **t} for i, t in enumerate(transcript.latest_todos(main))]
     facts["decisions"] = _decisions(main, transcript)
-    facts["blockers"] = _failed_commands(transcript.pair_tool_calls(main)) + _user_reports(
+    facts["blockers"] = _failed_commands([ex for ex in exchanges if not ex.call.sidechain]) + _user_reports(
         [r.text for r in transcript.user_requests(main)])
     facts["last_action"] = transcript.last_action(main)
     titles = [r.text for r in records if isinstance(r, transcript.Summary)]

@@ -155,7 +155,8 @@ def load_progress(plan: str) -> dict[str, Any]:
         known = previous.get(_normalize(item["text"]), {})
         status = known.get("status") or ("done" if item["ticked"] else "pending")
         tasks.append({"line": item["line"], "text": item["text"], "status": status,
-                      "commit": known.get("commit"), "ticked_in_plan": known.get("ticked_in_plan", False) if known else item["ticked"],
+                      "commit": known.get("commit"),
+                      "ticked_in_plan": known.get("ticked_in_plan", False) if known else item["ticked"],
                       "updated_at": known.get("updated_at"), "session_id": known.get("session_id"),
                       "matched": known.get("matched")})
     return {"plan": os.path.basename(plan), "tasks": tasks}

@@ -76,6 +76,14 @@ def fold_events(session_id: str, rows: Iterable[Any], task_subjects: dict[str, s
     return state
 
 
+def work_description(files_modified: list[str]) -> str | None:
+    """A task named after the work itself (``Work on a.py, b.py``) when nothing better is known."""
+    if not files_modified:
+        return None
+    shown = ", ".join(files_modified[-3:])
+    return f"Work on {shown}" + (f" (and {len(files_modified) - 3} more files)" if len(files_modified) > 3 else "")
+
+
 def current_task(todos: list[dict[str, Any]]) -> str | None:
     """The todo being worked on, else the first pending one."""
     for status in OPEN_STATUSES:
