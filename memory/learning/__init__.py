@@ -1,0 +1,1 @@
+"""Cross-session learning: extraction (rules, haiku), redaction, dedup, categories."""
