@@ -33,6 +33,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "restore_max_age_hours": 48,
         "handoff_tokens": 1200,
         "plan_progress": True,
+        "crash_idle_minutes": 2,
+        "transcript_max_mb": 4,
     },
     "signatures": {
         "enabled": True,

@@ -33,6 +33,9 @@ def collect(conn: sqlite3.Connection | None, project: Any, config: Any) -> dict[
         data["errors_24h"] = _scalar(
             conn, "SELECT count(*) FROM errors WHERE ts >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 day')")
         data["jobs"] = {row[0]: row[1] for row in conn.execute("SELECT status, count(*) FROM jobs GROUP BY status")}
+        from memory.continuity.inspection import current_session_summary
+
+        data["current_session"] = current_session_summary(conn, project)
         data["llm_tokens_today"] = _scalar(
             conn, "SELECT coalesce(sum(input_tokens + output_tokens), 0) FROM llm_usage WHERE day = date('now')")
     data["llm_daily_budget"] = config.get("learning", "daily_token_budget")
@@ -76,11 +79,24 @@ def render(data: dict[str, Any]) -> str:
             "Worker queue: " + (", ".join(f"{n} {s}" for s, n in sorted(data["jobs"].items())) or "empty"),
             f"Hook runs (24 h): {sum(e['runs'] for e in data['hooks_24h'].values())}, errors: {data['errors_24h']}",
         ]
+        lines += _current_session_lines(data.get("current_session"))
         for event, stats in sorted(data["hooks_24h"].items()):
             lines.append(f"  {event}: {stats['runs']} runs, p50 {stats['p50_ms']} ms")
     for note in data["degraded"]:
         lines.append(f"Degraded: {note}")
     return "\n".join(lines)
+
+
+def _current_session_lines(session: dict[str, Any] | None) -> list[str]:
+    """Seed 003's "Current Session" block."""
+    if not session:
+        return []
+    lines = ["Current Session:", f"  Task: {session['task'] or '(not known yet)'}",
+             f"  Files: {len(session['files_modified'])} modified, {session['files_read']} read",
+             f"  Decisions: {len(session['decisions'])} made"]
+    if session["last_action"]:
+        lines.append(f"  Last: {session['last_action']}")
+    return lines
 
 
 def _scalar(conn: sqlite3.Connection, sql: str) -> Any:

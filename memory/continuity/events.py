@@ -1,0 +1,207 @@
+"""What one tool call means for continuity: a PostToolUse payload turned into an event row.
+
+Pure functions, no I/O: ``event_from_payload`` reads only the payload. Paths are kept relative to the project
+root when they lie inside it; a path outside the project is kept as written (normalized, never resolved or
+opened) and flagged ``outside``. Bash commands and error excerpts are capped and passed through secret
+redaction before they are stored.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import namedtuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+Event = namedtuple("Event", "tool kind path summary outcome data")
+Event.__doc__ = "One tracked action: tool name, kind (read|modify|bash|todo|task|other), path, summary, outcome, data."
+
+MODIFY_TOOLS = frozenset({"Edit", "MultiEdit", "Write", "NotebookEdit"})
+TASK_TOOLS = frozenset({"TaskCreate", "TaskUpdate"})
+TRACKED_TOOLS = MODIFY_TOOLS | TASK_TOOLS | {"Read", "Bash", "TodoWrite"}
+COMMAND_CAP = 300
+ERROR_CAP = 400
+TEXT_CAP = 200
+
+# "[main 1a2b3c4] message" / "[feature/x (root-commit) 1a2b3c4] message": what `git commit` prints first.
+COMMIT_LINE = r"^\[[^\]\s]+(?: \([^)]*\))? ([0-9a-f]{7,40})\] (.*)$"
+GIT_COMMIT = r"\bgit\b(?:\s+-[cC]\s+\S+)*\s+commit\b"
+# Only text that could hold a credential pays for the redaction module (it costs ~30 ms to import).
+# The patterns are compiled on first use (re caches them): most hook calls never need them.
+MAYBE_SECRET = r"[=:@]|[A-Za-z0-9_+/.\-]{20,}|(?i:token|secret|passw|bearer|auth|key)"
+
+
+def event_from_payload(payload: dict[str, Any], project_root: str, failed: bool = False) -> Event:
+    """The event for a PostToolUse (or, with ``failed``, PostToolUseFailure) payload."""
+    tool = str(payload.get("tool_name") or "unknown")
+    tool_input = payload.get("tool_input") if isinstance(payload.get("tool_input"), dict) else {}
+    response = payload.get("tool_response")
+    error = _failure_text(payload, response) if failed or _looks_failed(response) else None
+    outcome = "error" if error is not None else "ok"
+    if tool == "Read" or tool in MODIFY_TOOLS:
+        return _file_event(tool, tool_input, response, project_root, outcome, error)
+    if tool == "Bash":
+        return _bash_event(tool_input, response, outcome, error)
+    if tool == "TodoWrite":
+        return _todo_event(tool_input, response, outcome)
+    if tool in TASK_TOOLS:
+        return _task_event(tool, tool_input, response, outcome)
+    return Event(tool, "other", None, tool, outcome, {"error": _excerpt(error)} if error else {})
+
+
+def relative_path(path: str, project_root: str) -> tuple[str, bool]:
+    """``path`` relative to the project root, or normalized as given when outside it (then ``True``)."""
+    if not os.path.isabs(path):
+        path = os.path.join(project_root, path)
+    path = os.path.normpath(path)
+    root = os.path.normpath(project_root)
+    if path == root:
+        return ".", False
+    if path.startswith(root.rstrip(os.sep) + os.sep):
+        return path[len(root.rstrip(os.sep)) + 1:], False
+    return path, True
+
+
+def commit_in_output(command: str, output: str) -> tuple[str, str] | None:
+    """(hash, message) when ``command`` ran ``git commit`` and ``output`` shows the commit it made."""
+    if not re.search(GIT_COMMIT, command):
+        return None
+    match = re.search(COMMIT_LINE, output, re.M)
+    return (match.group(1), match.group(2).strip()[:TEXT_CAP]) if match else None
+
+
+def scrub(text: str) -> str:
+    """``text`` with credentials redacted (the redaction module is loaded only when it could matter)."""
+    if not text or not re.search(MAYBE_SECRET, text):
+        return text
+    try:
+        from memory.learning.redact import redact
+    except ImportError:  # never store what could not be checked
+        return "[withheld: redaction unavailable]"
+    return redact(text)
+
+
+def _file_event(tool: str, tool_input: dict, response: Any, root: str, outcome: str, error: str | None) -> Event:
+    raw = tool_input.get("file_path") or tool_input.get("notebook_path") or _response_path(response)
+    kind = "read" if tool == "Read" else "modify"
+    if not isinstance(raw, str) or not raw:
+        return Event(tool, kind, None, tool, outcome, {"error": _excerpt(error)} if error else {})
+    path, outside = relative_path(raw, root)
+    data: dict[str, Any] = {"outside": True} if outside else {}
+    if tool == "Write" and isinstance(response, dict) and response.get("type") in ("create", "update"):
+        data["write"] = response["type"]
+    if tool == "MultiEdit" and isinstance(tool_input.get("edits"), list):
+        data["edits"] = len(tool_input["edits"])
+    if tool == "Read" and isinstance(response, dict) and response.get("type") == "file_unchanged":
+        data["unchanged"] = True
+    if error:
+        data["error"] = _excerpt(error)
+    verb = {"Read": "Read", "Write": "Wrote", "NotebookEdit": "Edited notebook"}.get(tool, "Edited")
+    return Event(tool, kind, path, f"{verb} {path}", outcome, data)
+
+
+def _bash_event(tool_input: dict, response: Any, outcome: str, error: str | None) -> Event:
+    command = tool_input.get("command") if isinstance(tool_input.get("command"), str) else ""
+    shown = scrub(_cap(command.strip(), COMMAND_CAP))
+    data: dict[str, Any] = {"command": shown}
+    if isinstance(tool_input.get("description"), str):
+        data["description"] = _cap(tool_input["description"], TEXT_CAP)
+    if error:
+        data["error"] = _excerpt(error)
+    elif isinstance(response, dict):
+        commit = commit_in_output(command, f"{response.get('stdout') or ''}\n{response.get('stderr') or ''}")
+        if commit:
+            data["commit"], data["commit_message"] = commit[0], scrub(commit[1])
+    first = shown.splitlines()[0] if shown else ""
+    summary = f"Ran `{_cap(first, 120)}`" + (" (failed)" if outcome == "error" else "")
+    return Event("Bash", "bash", None, summary, outcome, data)
+
+
+def _todo_event(tool_input: dict, response: Any, outcome: str) -> Event:
+    todos = tool_input.get("todos")
+    if not isinstance(todos, list) and isinstance(response, dict):
+        todos = response.get("newTodos")
+    items = [
+        {"content": _cap(str(t.get("content") or ""), TEXT_CAP), "status": str(t.get("status") or "pending")}
+        for t in (todos if isinstance(todos, list) else []) if isinstance(t, dict)
+    ]
+    active = next((t["content"] for t in items if t["status"] == "in_progress"), None)
+    summary = f"Updated todos ({len(items)})" + (f": working on {active}" if active else "")
+    return Event("TodoWrite", "todo", None, summary, outcome, {"todos": items})
+
+
+def with_task_subject(event: Event, subject: str) -> Event:
+    """A task event that named only its task id, completed with the task's subject."""
+    data = {**event.data, "subject": subject}
+    return event._replace(data=data, summary=f"Task {subject} -> {data.get('status', 'updated')}")
+
+
+def _task_event(tool: str, tool_input: dict, response: Any, outcome: str) -> Event:
+    task = response.get("task") if isinstance(response, dict) and isinstance(response.get("task"), dict) else {}
+    task_id = tool_input.get("taskId") or tool_input.get("task_id") or task.get("id")
+    if task_id is None and isinstance(response, dict):
+        task_id = response.get("taskId")
+    subject = tool_input.get("subject") or task.get("subject") or tool_input.get("content")
+    status = tool_input.get("status")
+    if status is None and isinstance(response, dict) and isinstance(response.get("statusChange"), dict):
+        status = response["statusChange"].get("to")
+    if status is None and tool == "TaskCreate":
+        status = "pending"
+    data: dict[str, Any] = {"id": None if task_id is None else str(task_id)}
+    if subject:
+        data["subject"] = _cap(str(subject), TEXT_CAP)
+    if status:
+        data["status"] = str(status)
+    if isinstance(tool_input.get("description"), str):
+        data["description"] = _cap(tool_input["description"], TEXT_CAP)
+    label = data.get("subject") or f"task {data['id']}"
+    summary = f"Created task: {label}" if tool == "TaskCreate" else f"Task {label} -> {data.get('status', 'updated')}"
+    return Event(tool, "task", None, summary, outcome, data)
+
+
+def _looks_failed(response: Any) -> bool:
+    if isinstance(response, str):
+        return response.lstrip().lower().startswith("error")
+    if isinstance(response, dict):
+        return bool(response.get("interrupted")) or response.get("success") is False
+    return False
+
+
+def _failure_text(payload: dict, response: Any) -> str:
+    if isinstance(payload.get("error"), str):
+        return payload["error"]
+    if isinstance(response, str):
+        return response
+    if isinstance(response, dict):
+        if response.get("interrupted"):
+            return "interrupted"
+        for key in ("error", "stderr", "stdout"):
+            if isinstance(response.get(key), str) and response[key].strip():
+                return response[key]
+    return "failed"
+
+
+def _excerpt(error: str | None) -> str | None:
+    """The end of an error (where the cause usually is), capped and redacted."""
+    if not error:
+        return None
+    text = error.strip()
+    if len(text) > ERROR_CAP:
+        text = "…" + text[-ERROR_CAP:]
+    return scrub(text)
+
+
+def _response_path(response: Any) -> str | None:
+    if isinstance(response, dict):
+        if isinstance(response.get("filePath"), str):
+            return response["filePath"]
+        if isinstance(response.get("file"), dict) and isinstance(response["file"].get("filePath"), str):
+            return response["file"]["filePath"]
+    return None
+
+
+def _cap(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,192 @@
+"""The SQL of continuity: events, session state snapshots, handoffs, and the session columns they touch."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from memory.store import transaction
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from memory.continuity.events import Event
+
+NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+
+
+def insert_event(conn: sqlite3.Connection, session_id: str, project_id: int, event: Event,
+                 tool_use_id: str | None, cwd: str | None, transcript_path: str | None) -> int | None:
+    """Store one event and count it on its session, atomically; return the session's new action count.
+
+    A repeated ``tool_use_id`` (a replayed or duplicated hook call) stores nothing and returns None.
+    """
+    with transaction(conn):
+        cur = conn.execute(
+            "INSERT OR IGNORE INTO events(session_id, project_id, tool, kind, path, summary, outcome, data_json,"
+            " tool_use_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (session_id, project_id, event.tool, event.kind, event.path, event.summary, event.outcome,
+             json.dumps(event.data, ensure_ascii=False) if event.data else None, tool_use_id),
+        )
+        if cur.rowcount != 1:
+            return None
+        row = conn.execute(
+            f"""
+            INSERT INTO sessions(id, project_id, cwd, transcript_path, action_count) VALUES (?, ?, ?, ?, 1)
+            ON CONFLICT(id) DO UPDATE SET
+                last_seen_at = {NOW},
+                action_count = sessions.action_count + 1,
+                project_id = coalesce(sessions.project_id, excluded.project_id),
+                cwd = coalesce(sessions.cwd, excluded.cwd),
+                transcript_path = coalesce(excluded.transcript_path, sessions.transcript_path)
+            RETURNING action_count
+            """,
+            (session_id, project_id, cwd, transcript_path),
+        ).fetchone()
+    return int(row[0])
+
+
+def session_events(conn: sqlite3.Connection, session_id: str, limit: int = 5000) -> list[sqlite3.Row]:
+    """The session's most recent ``limit`` events, oldest first."""
+    rows = conn.execute(
+        "SELECT id, ts, tool, kind, path, summary, outcome, data_json FROM events WHERE session_id = ?"
+        " ORDER BY id DESC LIMIT ?",
+        (session_id, limit),
+    ).fetchall()
+    rows.reverse()
+    return rows
+
+
+def task_subjects(conn: sqlite3.Connection, session_id: str) -> dict[str, str]:
+    """Task id -> subject for the session's TaskCreate/TaskUpdate events (TaskUpdate often names only the id)."""
+    subjects: dict[str, str] = {}
+    for (data_json,) in conn.execute(
+        "SELECT data_json FROM events WHERE session_id = ? AND kind = 'task' ORDER BY id", (session_id,)
+    ):
+        data = json.loads(data_json or "{}")
+        if data.get("id") is not None and data.get("subject"):
+            subjects[str(data["id"])] = data["subject"]
+    return subjects
+
+
+def save_snapshot(conn: sqlite3.Connection, session_id: str, project_id: int | None, state: dict[str, Any],
+                  action_count: int) -> bool:
+    """Store the session-state snapshot unless a newer one (higher action count) is already there."""
+    cur = conn.execute(
+        f"""
+        INSERT INTO session_state(session_id, project_id, state_json, action_count) VALUES (?, ?, ?, ?)
+        ON CONFLICT(session_id) DO UPDATE SET
+            state_json = excluded.state_json, action_count = excluded.action_count, saved_at = {NOW}
+        WHERE excluded.action_count >= session_state.action_count
+        """,
+        (session_id, project_id, json.dumps(state, ensure_ascii=False), action_count),
+    )
+    return cur.rowcount == 1
+
+
+def load_snapshot(conn: sqlite3.Connection, session_id: str) -> dict[str, Any] | None:
+    """The session's last saved state, or None."""
+    row = conn.execute("SELECT state_json FROM session_state WHERE session_id = ?", (session_id,)).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def session_row(conn: sqlite3.Connection, session_id: str) -> sqlite3.Row | None:
+    """The session's row, or None."""
+    return conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
+
+
+def end_session(conn: sqlite3.Connection, session_id: str, project_id: int | None, reason: str | None,
+                transcript_path: str | None) -> None:
+    """Record that the session ended (created first when it never did anything)."""
+    conn.execute(
+        f"""
+        INSERT INTO sessions(id, project_id, transcript_path, ended_at, end_reason) VALUES (?, ?, ?, {NOW}, ?)
+        ON CONFLICT(id) DO UPDATE SET ended_at = {NOW}, end_reason = excluded.end_reason,
+            last_seen_at = {NOW}, transcript_path = coalesce(excluded.transcript_path, sessions.transcript_path)
+        """,
+        (session_id, project_id, transcript_path, reason),
+    )
+
+
+def insert_handoff(conn: sqlite3.Connection, session_id: str, project_id: int | None, trigger: str,
+                   state: dict[str, Any], summary: str) -> int:
+    """Store a handoff; return its id."""
+    cur = conn.execute(
+        "INSERT INTO handoffs(session_id, project_id, trigger, task, status, state_json, summary)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (session_id, project_id, trigger, state.get("task"), state.get("status"),
+         json.dumps(state, ensure_ascii=False), summary),
+    )
+    return int(cur.lastrowid)
+
+
+def latest_session_handoff(conn: sqlite3.Connection, session_id: str) -> sqlite3.Row | None:
+    """The newest handoff of a session."""
+    return conn.execute(
+        "SELECT * FROM handoffs WHERE session_id = ? ORDER BY id DESC LIMIT 1", (session_id,)
+    ).fetchone()
+
+
+def latest_project_handoff(conn: sqlite3.Connection, project_id: int, exclude_session: str) -> sqlite3.Row | None:
+    """The newest handoff of the project left by another session."""
+    return conn.execute(
+        "SELECT * FROM handoffs WHERE project_id = ? AND session_id != ? ORDER BY id DESC LIMIT 1",
+        (project_id, exclude_session),
+    ).fetchone()
+
+
+def mark_resumed(conn: sqlite3.Connection, handoff_id: int) -> None:
+    """Record that a handoff was given to a session."""
+    conn.execute(f"UPDATE handoffs SET resumed_at = {NOW} WHERE id = ?", (handoff_id,))
+
+
+def last_event_id(conn: sqlite3.Connection, session_id: str) -> int:
+    """Id of the session's newest event (0 when it has none)."""
+    row = conn.execute("SELECT max(id) FROM events WHERE session_id = ?", (session_id,)).fetchone()
+    return int(row[0] or 0)
+
+
+def abandoned_sessions(conn: sqlite3.Connection, project_id: int, exclude_session: str, idle_minutes: float,
+                       max_age_hours: float, limit: int = 3) -> list[sqlite3.Row]:
+    """Sessions of the project that stopped without ending: events, no end, idle, and no handoff since.
+
+    A session counts as idle when it has not been seen for ``idle_minutes``; only sessions seen within
+    ``max_age_hours`` are considered. Newest first.
+    """
+    return conn.execute(
+        f"""
+        SELECT s.*, (SELECT max(e.ts) FROM events e WHERE e.session_id = s.id) AS last_event_ts
+        FROM sessions s
+        WHERE s.project_id = ? AND s.id != ? AND s.ended_at IS NULL AND s.action_count > 0
+          AND s.last_seen_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)
+          AND s.last_seen_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)
+          AND NOT EXISTS (SELECT 1 FROM handoffs h WHERE h.session_id = s.id AND h.created_at >=
+                          (SELECT max(e.ts) FROM events e WHERE e.session_id = s.id))
+        ORDER BY s.last_seen_at DESC LIMIT ?
+        """,
+        (project_id, exclude_session, f"-{float(idle_minutes) * 60:.0f} seconds", f"-{float(max_age_hours)} hours",
+         limit),
+    ).fetchall()
+
+
+def list_handoffs(conn: sqlite3.Connection, project_id: int | None = None, limit: int = 50) -> list[sqlite3.Row]:
+    """Newest handoffs first (of one project, or all)."""
+    if project_id is None:
+        return conn.execute("SELECT * FROM handoffs ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+    return conn.execute(
+        "SELECT * FROM handoffs WHERE project_id = ? ORDER BY id DESC LIMIT ?", (project_id, limit)
+    ).fetchall()
+
+
+def get_handoff(conn: sqlite3.Connection, handoff_id: int) -> sqlite3.Row | None:
+    """One handoff by id."""
+    return conn.execute("SELECT * FROM handoffs WHERE id = ?", (handoff_id,)).fetchone()
+
+
+def latest_live_session(conn: sqlite3.Connection, project_id: int) -> sqlite3.Row | None:
+    """The project's most recently seen session that has not ended."""
+    return conn.execute(
+        "SELECT * FROM sessions WHERE project_id = ? AND ended_at IS NULL ORDER BY last_seen_at DESC LIMIT 1",
+        (project_id,),
+    ).fetchone()

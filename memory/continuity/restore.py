@@ -1,0 +1,111 @@
+"""SessionStart: give the new context the handoff it should continue from.
+
+- ``compact`` and ``resume``: the newest handoff of this very session.
+- ``clear`` and ``startup`` (and a ``resume`` whose session left no handoff): the newest handoff of this
+  project left by another session, when it is unfinished (status not ``completed``), not given to a session
+  yet, and younger than ``continuity.restore_max_age_hours``.
+
+Before that, crash recovery: a session of this project that has events but no end, has not been seen for
+``continuity.crash_idle_minutes`` and has no handoff after its last event died without PreCompact or
+SessionEnd; a ``crash`` handoff is built from its events and last snapshot, so it can be offered.
+A handoff that is shown is marked resumed.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+from memory.continuity import queries
+from memory.continuity.render import format_handoff
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import sqlite3
+    from typing import Any
+
+    from memory.hooks.runtime import HookContext
+
+SAME_SESSION_SOURCES = ("compact", "resume")
+
+
+def session_start_context(ctx: HookContext) -> str | None:
+    """The "Continuing: …" block for this SessionStart, or None when there is nothing to continue."""
+    conn = ctx.db
+    source = ctx.payload.get("source") or "startup"
+    config = ctx.config
+    row = None
+    if source in SAME_SESSION_SOURCES:
+        row = queries.latest_session_handoff(conn, ctx.session_id)
+    if row is None and source != "compact":
+        recover_crashed_sessions(ctx)
+        row = _offerable_project_handoff(conn, ctx.project_id, ctx.session_id,
+                                         float(config.get("continuity", "restore_max_age_hours")))
+    if row is None:
+        return None
+    handoff = json.loads(row["state_json"] or "{}")
+    handoff.setdefault("task", row["task"])
+    text = format_handoff(handoff, int(config.get("continuity", "handoff_tokens")), _origin(row, ctx.session_id, handoff))
+    queries.mark_resumed(conn, row["id"])
+    return text
+
+
+def recover_crashed_sessions(ctx: HookContext) -> list[int]:
+    """Build ``crash`` handoffs for this project's sessions that died; return their ids."""
+    from memory.continuity import handoff
+
+    config = ctx.config
+    made = []
+    for session in queries.abandoned_sessions(ctx.db, ctx.project_id, ctx.session_id,
+                                              float(config.get("continuity", "crash_idle_minutes")),
+                                              float(config.get("continuity", "restore_max_age_hours"))):
+        made.append(handoff.recover_crash(ctx.db, session, ctx.project.root))
+    return made
+
+
+def _offerable_project_handoff(conn: sqlite3.Connection, project_id: int, session_id: str,
+                               max_age_hours: float) -> sqlite3.Row | None:
+    row = queries.latest_project_handoff(conn, project_id, session_id)
+    if row is None or row["status"] == "completed" or row["resumed_at"] is not None:
+        return None
+    if _age_hours(row["created_at"]) > max_age_hours:
+        return None
+    return row
+
+
+def _origin(row: Any, session_id: str, handoff: dict[str, Any]) -> str:
+    """Where the handoff comes from, in words."""
+    when = _ago(row["created_at"])
+    short = str(row["session_id"])[:8]
+    trigger = row["trigger"]
+    if trigger == "crash":
+        last_seen = _ago(handoff.get("last_seen_at") or row["created_at"])
+        return f"Recovered after session {short} ended unexpectedly (last activity {last_seen}); from its saved events."
+    if row["session_id"] == session_id:
+        return f"Handoff saved at {'compaction' if trigger in ('manual', 'auto') else trigger} {when}."
+    what = {"session_end": "ended", "manual": "was compacted", "auto": "was compacted"}.get(trigger, "stopped")
+    return f"Unfinished work from session {short}, which {what} {when}."
+
+
+def _age_hours(iso: str) -> float:
+    return (time.time() - _epoch(iso)) / 3600
+
+
+def _epoch(iso: str) -> float:
+    import calendar
+
+    try:
+        return calendar.timegm(time.strptime(iso[:19], "%Y-%m-%dT%H:%M:%S"))
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _ago(iso: str) -> str:
+    seconds = max(0.0, time.time() - _epoch(iso))
+    if seconds < 90:
+        return "just now"
+    if seconds < 5400:
+        return f"{round(seconds / 60)} min ago"
+    if seconds < 172800:
+        return f"{round(seconds / 3600)} h ago"
+    return f"{round(seconds / 86400)} days ago"
