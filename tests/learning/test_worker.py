@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -153,7 +154,7 @@ def test_worker_extracts_real_transcripts(memory_home):
     assert all(len(r["text"]) <= 300 and r["vector"] and r["embedding_model"] for r in rows)
     assert {r["extractor"] for r in rows} == {"rules"}
     for row in rows:  # every learning is findable by its words (the FTS5 triggers ran)
-        word = max(row["text"].replace('"', " ").split(), key=len)
+        word = max(re.findall(r"\w+", row["text"]), key=len)
         matched = conn.execute("SELECT rowid FROM learnings_fts WHERE learnings_fts MATCH ?", (f'"{word}"',))
         assert row["id"] in {r[0] for r in matched}
     from memory.vectors import builtin, lance
