@@ -67,10 +67,10 @@ def run(args: argparse.Namespace) -> int:
     printer = None if args.json else Printer(full=args.full)
     report: dict[str, Any] = {"ok": False, "project": workspace.project, "memory_home": workspace.home,
                               "kept": bool(args.keep or args.home), "steps": [], "failed_step": None}
+    replay = Replay(workspace, _hook_env(workspace, args))
     try:
         if printer:
             printer.intro(workspace)
-        replay = Replay(workspace, _hook_env(workspace, args))
         for step in replay.steps():
             report["steps"].append(step)
             if printer:
@@ -84,8 +84,8 @@ def run(args: argparse.Namespace) -> int:
             report["ok"] = True
             if printer:
                 printer.summary(report["summary"], replay.status(as_json=False))
-        replay.close()
     finally:
+        replay.close()
         workspace.cleanup(keep=bool(args.keep))
     if printer:
         printer.ending(report, workspace)
@@ -522,10 +522,13 @@ class Printer:
                       f"{stats['max_ms']:>5.0f} ms  (in hook p50 {stats['p50_hook_ms']:.0f} ms)")
         tokens = summary["tokens"]
         self._out(f"Tokens: {len(tokens['files'])} large Reads narrowed, ~{tokens['saved']:,} of "
-                  f"~{tokens['whole_reads']:,} tokens saved ({tokens['saved_pct']}%)")
+                  f"~{tokens['whole_reads']:,} tokens saved ({tokens['saved_pct']}%, net of the later ranged "
+                  f"Reads of the same files)")
         for handoff in summary["handoffs"]:
             restored = "restored" if handoff["resumed"] else "not restored yet"
-            self._out(f"Handoff #{handoff['id']} ({handoff['trigger']}, {restored}): {handoff['task']}")
+            task = handoff["task"] or ""
+            task = task if len(task) <= 70 else task[:69] + "…"
+            self._out(f"Handoff #{handoff['id']} ({handoff['trigger']}, {restored}): {task}")
         recalled = summary["recalled"]
         where = ", ".join(f"{n} at {e}" for e, n in _count(r["event"] for r in recalled).items())
         self._out(f"Learnings: {summary['learnings_stored']} stored; {len(recalled)} recalled"
@@ -545,7 +548,9 @@ class Printer:
             print(f"Kept: project copy {ws.project}, memory folder {ws.home}" if os.path.isdir(ws.root)
                   else f"Kept: memory folder {ws.home}")
             if report["ok"]:
-                print(f"  look around: MEMORY_HOME={ws.home} python -m memory learnings")
+                look = f"cd {ws.project} && " if os.path.isdir(ws.project) else ""
+                print(f"  look around: {look}MEMORY_HOME={ws.home} PYTHONPATH={paths.PLUGIN_ROOT} "
+                      f"python -m memory learnings")
         else:
             print("Temporary folders removed; your own memory was not touched. (--keep keeps them.)")
 
