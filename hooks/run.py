@@ -28,6 +28,9 @@ if __name__ == "__main__":
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     args = sys.argv[1:]
     if args[:1] == ["cli"]:
+        import site  # hooks/run starts Python with -S; the CLI wants its installed packages
+
+        site.main()
         from memory.cli import main as cli_main
 
         sys.exit(cli_main(args[1:]))

@@ -51,6 +51,7 @@ def requirements_hash() -> str:
 
 def missing_modules() -> list[str]:
     """Dependencies the running interpreter cannot import (checked without importing them)."""
+    paths.ensure_site_packages()
     return [name for name in DEPENDENCIES if importlib.util.find_spec(name) is None]
 
 

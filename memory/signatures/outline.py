@@ -43,7 +43,9 @@ def build(source: bytes, language: str, content_hash_: str, max_chars: int, deta
     a file it cannot handle; the caller passes the Read through.
     """
     import parser
+    from memory.paths import ensure_site_packages
 
+    ensure_site_packages()  # tree-sitter lives in site-packages
     sig = parser.extract(source, language)
     original_tokens = whole_read_tokens(source)
     detail_chars = max(MIN_DETAIL_CHARS, int(detail_ratio * original_tokens * CHARS_PER_TOKEN))

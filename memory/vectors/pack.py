@@ -99,10 +99,19 @@ def nearest(conn: sqlite3.Connection, project_ids: list[int | None], model: str,
 
 
 def _similarities(query: list[float], matrix: memoryview) -> list[float]:
+    """Cosine similarity of ``query`` to every row: simsimd when installed, plain Python otherwise (while the
+    dependencies are still being installed)."""
     import array
 
-    import simsimd
+    from memory.paths import ensure_site_packages
 
+    ensure_site_packages()
+    try:
+        import simsimd
+    except ImportError:
+        from memory.vectors.codec import cosine
+
+        return [cosine(query, row) for row in matrix.tolist()]
     distances = memoryview(simsimd.cdist(array.array("f", query), matrix, metric="cosine"))
     return [1.0 - d for d in distances.cast("B").cast(distances.format).tolist()]
 
