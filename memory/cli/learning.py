@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sqlite3
 from typing import Any
 
@@ -64,8 +65,10 @@ def register(subparsers) -> None:
                             "SQLite (the source of truth). Safe to run at any time.")
 
     p = add_command(subparsers, "worker", cmd_worker, "the background worker: its queue, or run it now",
-                    description="`worker status`: the job queue (pending, running, done, failed, the last error) "
-                                "and whether a worker runs. `worker run`: do the pending jobs in this process.",
+                    description="The background worker that extracts learnings and keeps the vector indexes. "
+                                "`worker status`: the job queue (pending, running, done, failed, the last "
+                                "error) and whether a worker runs now. `worker run`: do the pending jobs in "
+                                "this process.",
                     examples=["worker status", "worker run"])
     p.add_argument("action", choices=["status", "run"], help="status or run")
 
@@ -302,7 +305,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
         print_json(stats) if args.json else print(
             "Jobs: " + ", ".join(f"{v} {k}" for k, v in stats.items() if k != "locked"))
         return 0
-    data = {"worker_running": worker.is_running(), **jobs.queue_summary(open_store())}
+    running = os.path.exists(worker.lock_path()) and worker.is_running()  # (no lock file: nothing to create)
+    data = {"worker_running": running, **jobs.queue_summary(open_store())}
     if args.json:
         print_json(data)
         return 0
