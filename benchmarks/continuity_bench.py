@@ -27,10 +27,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.harness import (PYTHON, REPO, Command, bare_python, compile_plugin, hook, markdown_table,
-                                summarize, time_interleaved, write_result)
+from benchmarks.harness import (PYTHON, REAL_TRANSCRIPTS, REPO, Command, bare_python, compile_plugin, hook,
+                                markdown_table, summarize, time_interleaved, write_result)
 
-REAL = Path("/work/shared/fixtures/transcripts")
+REAL = REAL_TRANSCRIPTS
 TRANSCRIPTS = [REAL / "kimuson-todo-app.jsonl", REAL / "mclaude-cosmic-applet-compact.jsonl",
                REAL / "session-share-dev.jsonl", REPO / "tests" / "fixtures" / "transcripts_e2e" / "tools-and-compaction.jsonl"]
 ONLY_CONTINUITY = {"MEMORY_SIGNATURES_ENABLED": "0", "MEMORY_LEARNING_ENABLED": "0", "MEMORY_RECALL_ENABLED": "0"}

@@ -30,9 +30,10 @@ import time
 from pathlib import Path
 
 from benchmarks.harness import REPO, bare_python, hook, markdown_table, summarize, time_interleaved, write_result
+from benchmarks.harness import REAL_TRANSCRIPTS
 
 EVAL = REPO / "benchmarks" / "recall_eval"
-TRANSCRIPTS = Path("/work/shared/fixtures/transcripts")
+TRANSCRIPTS = REAL_TRANSCRIPTS
 
 
 def load_eval() -> tuple[list[dict], list[dict]]:

@@ -2,7 +2,7 @@
 
 Method: every labelled session in tests/fixtures/transcripts is read and extracted; an extracted learning is
 correct when it matches a label of expected.json (same category, contains the label's strings; one learning
-per label). Throughput: each real transcript in /work/shared/fixtures/transcripts is read and extracted
+per label). Throughput: each real transcript in shared/fixtures/transcripts is read and extracted
 end to end (parse + rules + redaction) REPEAT times; sessions per minute = runs / elapsed * 60.
 
 Run: python benchmarks/rules_bench.py   (writes benchmarks/results/rules.json)
@@ -21,8 +21,9 @@ sys.path.insert(0, str(ROOT))
 from memory.continuity.transcript import iter_records  # noqa: E402
 from memory.learning.rules import extract  # noqa: E402
 from tests.learning.labels import FIXTURES, Score, load_labels, score  # noqa: E402
+from benchmarks.harness import REAL_TRANSCRIPTS
 
-REAL = Path("/work/shared/fixtures/transcripts")
+REAL = REAL_TRANSCRIPTS
 REPEAT = 5
 
 

@@ -55,6 +55,8 @@ def main() -> None:
         print(f"{name[3:]:>20}: {s['files']:4} files, median {s['median_pct']}%, p10 {s['p10_pct']}%")
     every = result["savings_all_languages"]
     print(f"all languages: {every['files']} files, median {every['median_pct']}%, p10 {every['p10_pct']}%")
+    weighted = result["savings_token_weighted"]
+    print(f"token-weighted: {weighted['saved_pct']}% of {weighted['whole_read_tokens']:,} tokens of whole Reads saved")
     print(f"cache: {result['cache']['bytes_per_1000_files']:,} bytes per 1,000 files "
           f"({result['cache']['entries']} entries, {result['cache']['method']})")
     print(f"written to {write_result('signatures', result)}")
@@ -133,20 +135,26 @@ def savings(corpus: dict[str, list[Path]]) -> dict:
         from memory import store
         from memory.config import load_config
         from memory.signatures import PassThrough, plan_read
+        from memory.signatures.outline import whole_read_tokens
 
-        config = load_config(None, environ={})
+        # Defaults, except MEMORY_SIGNATURES_* settings given on purpose (to compare policies).
+        config = load_config(None, environ={k: v for k, v in os.environ.items() if k.startswith("MEMORY_SIGNATURES_")})
         min_lines = int(config.get("signatures", "min_lines"))
         conn = store.connect()
         per_language: dict[str, dict] = {}
         started = time.perf_counter()
         session = 0
         by_size: dict[str, list[float]] = {}
+        totals = {"whole_read_tokens": 0, "delivered_tokens": 0}  # token-weighted: what all these Reads cost
         for language, files in sorted(corpus.items()):
             ratios_all, ratios_narrowed, reasons = [], [], {}
             for path in files:
-                lines = count_lines(path.read_bytes())
+                source = path.read_bytes()
+                lines = count_lines(source)
                 if lines <= min_lines:
                     continue
+                whole = whole_read_tokens(source)
+                totals["whole_read_tokens"] += whole
                 bucket = by_size.setdefault(size_bucket(lines), [])
                 session += 1
                 try:
@@ -156,7 +164,9 @@ def savings(corpus: dict[str, list[Path]]) -> dict:
                     reasons[reason] = reasons.get(reason, 0) + 1
                     ratios_all.append(0.0)
                     bucket.append(0.0)
+                    totals["delivered_tokens"] += whole
                     continue
+                totals["delivered_tokens"] += plan.delivered_tokens
                 saved = 1 - plan.delivered_tokens / plan.original_tokens
                 ratios_all.append(saved)
                 ratios_narrowed.append(saved)
@@ -175,6 +185,8 @@ def savings(corpus: dict[str, list[Path]]) -> dict:
     everything = [r for v in by_size.values() for r in v]
     return {"savings": per_language, "savings_by_file_lines": sizes,
             "savings_all_languages": {"files": len(everything), **quantiles(everything)},
+            "savings_token_weighted": {**totals, "saved_pct": round(
+                100 * (1 - totals["delivered_tokens"] / max(1, totals["whole_read_tokens"])), 1)},
             "cache": cache, "savings_seconds": round(elapsed, 1)}
 
 

@@ -11,7 +11,6 @@ A broken file or value never stops a hook: it is reported in ``problems`` (shown
 
 from __future__ import annotations
 
-import copy
 import os
 
 from memory import paths
@@ -109,7 +108,7 @@ class Config:
 def load_config(project_root: str | None = None, environ: dict[str, str] | None = None) -> Config:
     """Build the effective configuration for a project (``project_root`` may be None outside one)."""
     env = os.environ if environ is None else environ
-    config = Config(values=copy.deepcopy(DEFAULTS))
+    config = Config(values={section: dict(keys) for section, keys in DEFAULTS.items()})
     for section, keys in DEFAULTS.items():
         for key in keys:
             config.sources[f"{section}.{key}"] = "default"

@@ -9,17 +9,18 @@ the syntax tree, the same way for every language.
 from __future__ import annotations
 
 import re
+import os
+from collections import namedtuple
 from functools import lru_cache
-from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
 
 from .languages import EXTENSIONS
 from .model import CONTAINER_KINDS, FUNCTION_KINDS, IMPORT_KINDS, METHOD_PARENT_KINDS, Definition, Signatures
 
+TYPE_CHECKING = False  # `typing` and `pathlib` cost milliseconds on a hook's cache miss; annotations only
 if TYPE_CHECKING:  # tree_sitter is imported lazily: `import parser` must stay cheap
-    from tree_sitter import Node, Parser, Query
+    from tree_sitter import Language, Node, Parser, Query
 
-QUERY_DIR = Path(__file__).parent / "queries"
+QUERY_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "queries")
 QUERY_FILES = {"tsx": "typescript"}  # languages that share another language's query file
 
 # Nodes shown as decorator lines: Python/TS decorators, Rust attributes, Java/Kotlin annotations, C#/PHP
@@ -85,12 +86,9 @@ class ParserUnavailable(RuntimeError):
     """tree-sitter or tree-sitter-language-pack is not installed."""
 
 
-class _Candidate(NamedTuple):
-    node: Node
-    kind: str
-    name: str
-    pattern: int
-    name_row: int | None  # row of the name, shown even when it sits below the signature (C typedefs)
+# A query match that may be a definition. name_row: the row of the name, shown even when it sits below the
+# signature (C typedefs).
+_Candidate = namedtuple("_Candidate", "node kind name pattern name_row")
 
 
 def extract(source: bytes, language: str) -> Signatures:
@@ -247,13 +245,46 @@ def _count_lines(source: bytes) -> int:
 def _tools(language: str) -> tuple[Parser, Query]:
     """The parser and compiled query of ``language``, built once per process."""
     try:
-        from tree_sitter import Query
-        from tree_sitter_language_pack import get_language, get_parser
+        from tree_sitter import Parser, Query
     except ImportError as error:  # pragma: no cover - depends on the installation
         raise ParserUnavailable(str(error)) from error
+    grammar = _grammar(language)
     query_file = QUERY_FILES.get(language, language)
-    query_text = (QUERY_DIR / f"{query_file}.scm").read_text(encoding="utf-8")
-    return get_parser(language), Query(get_language(language), query_text)
+    with open(os.path.join(QUERY_DIR, f"{query_file}.scm"), encoding="utf-8") as handle:
+        query_text = handle.read()
+    return Parser(grammar), Query(grammar, query_text)
+
+
+def _grammar(language: str) -> Language:
+    """The tree-sitter grammar of ``language`` from tree-sitter-language-pack's compiled bindings.
+
+    The binding's extension module is loaded on its own: the package's ``__init__`` imports every helper it
+    might need (typing, pathlib, importlib.resources, ctypes, three grammar packages), ~20 ms on a hook's
+    cache miss. When the wheel's layout is not the expected one, the package's own ``get_language`` is used.
+    """
+    from tree_sitter import Language
+
+    try:
+        import importlib.machinery
+        import importlib.util
+
+        spec = importlib.util.find_spec("tree_sitter_language_pack")
+        folders = list(spec.submodule_search_locations or []) if spec else []
+        name = f"tree_sitter_language_pack.bindings.{language}"
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+            path = os.path.join(folders[0], "bindings", language + suffix) if folders else ""
+            if path and os.path.exists(path):
+                loader = importlib.machinery.ExtensionFileLoader(name, path)
+                module = importlib.util.module_from_spec(importlib.util.spec_from_loader(name, loader))
+                loader.exec_module(module)
+                return Language(module.language())
+    except (ImportError, AttributeError, OSError):
+        pass
+    try:
+        from tree_sitter_language_pack import get_language
+    except ImportError as error:  # pragma: no cover - depends on the installation
+        raise ParserUnavailable(str(error)) from error
+    return get_language(language)
 
 
 def _candidates(query: Query, root: Node, source: bytes, language: str) -> list[_Candidate]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import namedtuple
 
 # Kinds that contain other definitions (a function inside one of these is a method).
 CONTAINER_KINDS = frozenset(
@@ -15,26 +15,27 @@ FUNCTION_KINDS = frozenset({"function", "method", "constructor"})
 IMPORT_KINDS = frozenset({"import", "export", "package"})
 
 
-@dataclass(frozen=True)
-class Definition:
-    """One definition found in a file.
+_DefinitionFields = namedtuple(
+    "_DefinitionFields",
+    "kind name line end_line depth parent signature_lines decorator_lines doc_line",
+    defaults=(0, None, (), (), None),
+)
+
+
+class Definition(_DefinitionFields):
+    """One definition found in a file (immutable).
 
     ``line`` is the 1-based line of the definition itself (the ``def``/``class``/``fn`` line, never a
     decorator or doc-comment line). ``signature_lines`` are the lines from ``line`` up to where the body
     starts (all lines of a multi-line signature); ``decorator_lines`` the first line of each decorator,
     attribute or annotation; ``doc_line`` the first line with words of its doc comment or docstring.
     ``depth`` is 0 at top level, 1 inside a class, and so on; ``parent`` the enclosing definition's name.
+
+    A named tuple rather than a dataclass: this module loads on every signature-cache miss, inside a hook,
+    where ``dataclasses`` alone costs ~15 ms to import.
     """
 
-    kind: str
-    name: str
-    line: int
-    end_line: int
-    depth: int = 0
-    parent: str | None = None
-    signature_lines: tuple[int, ...] = ()
-    decorator_lines: tuple[int, ...] = ()
-    doc_line: int | None = None
+    __slots__ = ()
 
     @property
     def lines(self) -> frozenset[int]:
@@ -45,7 +46,6 @@ class Definition:
         return frozenset(shown)
 
 
-@dataclass
 class Signatures:
     """The outline of one file: its definitions in source order.
 
@@ -53,7 +53,20 @@ class Signatures:
     recovered.
     """
 
-    language: str
-    total_lines: int
-    partial: bool = False
-    definitions: list[Definition] = field(default_factory=list)
+    __slots__ = ("language", "total_lines", "partial", "definitions")
+
+    def __init__(self, language: str, total_lines: int, partial: bool = False,
+                 definitions: list[Definition] | None = None) -> None:
+        self.language = language
+        self.total_lines = total_lines
+        self.partial = partial
+        self.definitions = definitions if definitions is not None else []
+
+    def __repr__(self) -> str:
+        return (f"Signatures(language={self.language!r}, total_lines={self.total_lines}, "
+                f"partial={self.partial}, definitions=[{len(self.definitions)} definitions])")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Signatures):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)

@@ -23,7 +23,26 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from typing import Callable
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Callable
+
+
+class _Lazy:
+    """A regular expression compiled on first use: ~50 patterns would cost ~25 ms at import in every hook
+    that redacts, while most calls need only a few of them."""
+
+    __slots__ = ("_args", "_compiled")
+
+    def __init__(self, *args) -> None:
+        self._args = args
+        self._compiled = None
+
+    def __getattr__(self, name: str):
+        if self._compiled is None:
+            self._compiled = re.compile(*self._args)
+        return getattr(self._compiled, name)
 
 # (kind, pattern, substrings separated by "|"): a rule's regex runs only when one of its substrings occurs.
 _TOKEN_RULES: list[tuple[str, str, str]] = [
@@ -65,12 +84,12 @@ _TOKEN_RULES: list[tuple[str, str, str]] = [
     ("jwt", r"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*", "eyJ"),
 ]
 
-_PEM_RE = re.compile(r"-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----[\s\S]*?(?:-----END \1-----|\Z)")
-_URL_PASSWORD_RE = re.compile(r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s:/@\"'<>]+:)(?P<value>[^\s@/\"'<>]+)(?=@)")
-_AUTH_HEADER_RE = re.compile(
+_PEM_RE = _Lazy(r"-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----[\s\S]*?(?:-----END \1-----|\Z)")
+_URL_PASSWORD_RE = _Lazy(r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s:/@\"'<>]+:)(?P<value>[^\s@/\"'<>]+)(?=@)")
+_AUTH_HEADER_RE = _Lazy(
     r"(?i)(?P<head>\bauthorization[\"']?\s*[:=]\s*[\"']?(?:bearer|basic|token|bot|digest)\s+)(?P<value>[^\s\"',;]+)")
-_BEARER_RE = re.compile(r"(?i)(?P<head>\bbearer\s+)(?P<value>[A-Za-z0-9._~+/\-]{16,}=*)")
-_API_HEADER_RE = re.compile(
+_BEARER_RE = _Lazy(r"(?i)(?P<head>\bbearer\s+)(?P<value>[A-Za-z0-9._~+/\-]{16,}=*)")
+_API_HEADER_RE = _Lazy(
     r"(?i)(?P<head>\b(?:x-api-key|api-key|x-auth-token|private-token|x-goog-api-key|ocp-apim-subscription-key)"
     r"[\"']?\s*:\s*[\"']?)(?P<value>[^\s\"',;]+)")
 
@@ -83,31 +102,31 @@ _SECRET_WORDS = (
     r"|connection_string|connectionstring|conn_str|dsn|access_token|refresh_token|auth|_pat|_key"
 )
 # Every `key <op> value` pair is found by one cheap scan; whether the key is secret is decided per match.
-_ASSIGNMENT_RE = re.compile(
+_ASSIGNMENT_RE = _Lazy(
     r"(?<![\w.\-])(?P<q>[\"']?)(?P<key>[\w.\-]+)(?P=q)"
     r"(?P<op>[ \t]*(?::=|=>|=|:)[ \t]*)"
     r"(?P<value>\"[^\"\n]*\"|'[^'\n]*'|[^\s,;)\]}]+)"
 )
 _SECRET_ENDINGS = tuple(_SECRET_WORDS.replace("?", "").split("|")) + ("credential",)
 _API_HEADER_HINTS = ("api-key", "auth-token", "private-token", "subscription-key")
-_LONG_RUN_RE = re.compile(r"\S{16,}")
+_LONG_RUN_RE = _Lazy(r"\S{16,}")
 _SECRET_ROOTS = ("pass", "pwd", "secret", "token", "key", "auth", "credential", "dsn", "webhook", "conn", "pat")
 _KEY_SUFFIX_NEEDS_UPPER = ("_key", "_pat", "auth", "pass")  # generic endings count only in ENV_STYLE keys
 
 _CODE_LITERALS = frozenset(
     "none null nil true false undefined yes no on off lambda required optional str string int bytes bool "
     "float number boolean object any dict list redacted self this new".split())
-_TYPE_LIKE_RE = re.compile(r"^[A-Z][A-Za-z_]*(?:\[.*\])?$|^[a-z]+\[.*\]$")
-_DOTTED_RE = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
-_IDENT_RE = re.compile(r"^[A-Za-z_]\w*$")
+_TYPE_LIKE_RE = _Lazy(r"^[A-Z][A-Za-z_]*(?:\[.*\])?$|^[a-z]+\[.*\]$")
+_DOTTED_RE = _Lazy(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
+_IDENT_RE = _Lazy(r"^[A-Za-z_]\w*$")
 
-_CANDIDATE_RE = re.compile(r"[A-Za-z0-9+/_\-]{24,}={0,2}")
-_DIGIT_RE = re.compile(r"\d")
-_HEX_RE = re.compile(r"^[0-9a-fA-F\-]+$")
-_UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_CANDIDATE_RE = _Lazy(r"[A-Za-z0-9+/_\-]{24,}={0,2}")
+_DIGIT_RE = _Lazy(r"\d")
+_HEX_RE = _Lazy(r"^[0-9a-fA-F\-]+$")
+_UUID_RE = _Lazy(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 ENTROPY_RATIO = 0.85  # of log2(len): random base64 of length n scores ~0.9-0.97, words and paths far less
 
-_COMPILED = [(kind, re.compile(pattern), hint.split("|")) for kind, pattern, hint in _TOKEN_RULES]
+_COMPILED = [(kind, _Lazy(pattern), hint.split("|")) for kind, pattern, hint in _TOKEN_RULES]
 
 
 def redact(text: str) -> str:

@@ -115,14 +115,18 @@ def _is_narrowed_read(row: sqlite3.Row, payload: dict[str, Any]) -> bool:
 
 
 def response_tokens(tool_response: Any) -> int:
-    """Estimated tokens a Read delivered (its text content; an "unchanged" answer counts as nothing)."""
+    """Estimated tokens a Read delivered: its lines, numbered as the model receives them (an "unchanged"
+    answer counts as nothing)."""
     if isinstance(tool_response, str):
         return estimate_tokens(tool_response)
     if not isinstance(tool_response, dict):
         return 0
     file = tool_response.get("file")
     if isinstance(file, dict) and isinstance(file.get("content"), str):
-        return estimate_tokens(file["content"])
+        from memory.signatures.view import read_result
+
+        start = file.get("startLine") if isinstance(file.get("startLine"), int) else 1
+        return estimate_tokens(read_result(file["content"].encode("utf-8").split(b"\n"), start))
     if tool_response.get("type") == "file_unchanged":
         return 0
     import json

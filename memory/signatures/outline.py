@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from memory.signatures.cache import Outline
+from memory.signatures.view import read_result
 from memory.tokens import CHARS_PER_TOKEN, estimate_tokens
 
 # Claude Code's Read returns at most this many lines when no limit is given: the counterfactual of a Read we
@@ -27,9 +28,8 @@ def content_hash(source: bytes) -> str:
 
 
 def whole_read_tokens(source: bytes) -> int:
-    """Estimated tokens of what a Read without offset/limit returns: the first 2,000 lines."""
-    lines = source.split(b"\n", READ_DEFAULT_LINES)[:READ_DEFAULT_LINES]
-    return estimate_tokens(b"\n".join(lines).decode("utf-8", "replace"))
+    """Estimated tokens of what a Read without offset/limit returns: the first 2,000 lines, numbered."""
+    return estimate_tokens(read_result(source.split(b"\n", READ_DEFAULT_LINES)[:READ_DEFAULT_LINES]))
 
 
 def build(source: bytes, language: str, content_hash_: str, max_chars: int, detail_ratio: float = 1.0) -> Outline:

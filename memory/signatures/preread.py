@@ -228,7 +228,7 @@ def _head_text(real: str, head: int, source: bytes | None) -> str:
                 source = handle.read(HEAD_READ_BYTES)
         except OSError as exc:
             raise PassThrough(f"cannot read the file ({exc.strerror})") from None
-    return b"\n".join(source.split(b"\n", head)[:head]).decode("utf-8", "replace")
+    return view.read_result(source.split(b"\n", head)[:head])
 
 
 def _context(

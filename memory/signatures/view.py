@@ -21,6 +21,15 @@ LEARNINGS_RESERVE = 3 * 301  # learnings.MAX_LEARNINGS lines of at most learning
 MIN_OUTLINE_CHARS = 500
 
 
+def read_result(lines: list[bytes], first_line: int = 1) -> str:
+    """``lines`` as Claude Code's Read tool gives them to the model: each prefixed by its number and a tab.
+
+    Token accounting counts both sides -- the whole-file Read we avoid and the narrowed head we deliver -- in
+    this form, because that is what the model is sent.
+    """
+    return "\n".join(f"{n}\t{line.decode('utf-8', 'replace')}" for n, line in enumerate(lines, first_line))
+
+
 def outline_budget(max_context_chars: int) -> int:
     """Characters left for the rendered signatures in a context of at most ``max_context_chars``."""
     return max(MIN_OUTLINE_CHARS, int(max_context_chars) - HEADER_RESERVE - DROPPED_RESERVE - LEARNINGS_RESERVE)

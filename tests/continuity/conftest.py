@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from tests.helpers import REPO, hook_env, run_hook
+from benchmarks.harness import REAL_TRANSCRIPTS
 
 PAYLOADS = REPO / "tests" / "fixtures" / "hook_payloads"
-REAL_TRANSCRIPTS = Path("/work/shared/fixtures/transcripts")
 E2E_TRANSCRIPT = REPO / "tests" / "fixtures" / "transcripts_e2e" / "tools-and-compaction.jsonl"
 CAPTURED_ROOT = "/repo/project"  # the cwd the payload fixtures were captured in
 

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.harness import REAL_TRANSCRIPTS
 from memory.continuity import transcript as T
 from memory.continuity.transcript import (
     AssistantText, CompactBoundary, CompactSummary, Summary, ToolCall, ToolResult, UserPrompt, files_touched,
     iter_records, last_action, latest_todos, pair_tool_calls, user_requests,
 )
 
-REAL = Path("/work/shared/fixtures/transcripts")
+REAL = REAL_TRANSCRIPTS
 KIMUSON = REAL / "kimuson-todo-app.jsonl"
 SHARE = REAL / "session-share-dev.jsonl"
 COSMIC = REAL / "mclaude-cosmic-applet-compact.jsonl"

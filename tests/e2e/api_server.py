@@ -2,7 +2,8 @@
 
 It speaks the real wire protocol (SSE streaming and plain JSON), records every request it receives, and
 answers the main conversation from a script: turn N (N assistant messages already in the request) gets
-reply N. Compaction requests get a canned `<analysis>…</analysis><summary>…</summary>`; the CLI's side
+reply N. Compaction requests get a canned `<analysis>…</analysis><summary>…</summary>`; the plugin worker's
+learning extraction (a forced `record_learnings` tool call) gets `extraction_learnings`; the CLI's side
 requests (titles, topic detection, …) get a short text without advancing the script.
 """
 
@@ -16,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Iterator, Sequence, Union
 
 COMPACTION_MARKER = "Your task is to create a detailed summary of the conversation"
+EXTRACTION_TOOL = "record_learnings"  # memory.learning.haiku.TOOL_NAME: the worker's Haiku extraction call
 DEFAULT_SUMMARY = (
     "<analysis>The user asked for work on a small project; it was done.</analysis>\n"
     "<summary>1. Primary Request and Intent: scripted end-to-end test session.\n"
@@ -60,6 +62,20 @@ def tool_uses(*calls: tuple[str, dict[str, Any]], preface: str | None = None) ->
         blocks.append({"type": "tool_use", "id": f"toolu_e2e{next(_tool_ids):06d}", "name": name,
                        "input": tool_input})
     return Reply(blocks, "tool_use")
+
+
+def in_order(replies: Sequence[Reply]) -> Callable[[dict, int], Reply]:
+    """A script that gives its replies one per main request, in order, then `end_turn()`.
+
+    Unlike a list script it ignores the turn count, which a resumed or compacted session does not restart.
+    """
+    answered = itertools.count()
+
+    def script(body: dict, turn: int) -> Reply:
+        index = next(answered)
+        return replies[index] if index < len(replies) else end_turn()
+
+    return script
 
 
 # ---- reading what the model received -------------------------------------------------------------
@@ -128,13 +144,19 @@ def is_compaction(request: dict) -> bool:
     return COMPACTION_MARKER in last_user_text(request)
 
 
+def is_extraction(request: dict) -> bool:
+    """True for the plugin worker's learning extraction request (it forces the `record_learnings` tool)."""
+    choice = request.get("tool_choice")
+    return isinstance(choice, dict) and choice.get("name") == EXTRACTION_TOOL
+
+
 def is_main(request: dict) -> bool:
     """True for a turn of the main conversation: tools are offered and it is not a compaction.
 
     In `-p` mode the system prompt starts "You are a Claude agent, built on Anthropic's Claude Agent SDK",
     not "You are Claude Code", so the offered tools are the reliable sign.
     """
-    return bool(request.get("tools")) and not is_compaction(request)
+    return bool(request.get("tools")) and not is_compaction(request) and not is_extraction(request)
 
 
 # ---- the wire protocol ---------------------------------------------------------------------------
@@ -178,16 +200,18 @@ class Recorded:
     method: str
     path: str
     body: dict[str, Any] = field(default_factory=dict)
-    kind: str = ""  # main | compaction | side | other
+    kind: str = ""  # main | compaction | extraction | side | other
 
 
 class ScriptedServer:
     """The loopback Messages API server. Use as a context manager; `url` is its base URL."""
 
     def __init__(self, script: Script = (), *, summary: str = DEFAULT_SUMMARY,
-                 side_reply: str = "Scripted side answer") -> None:
+                 side_reply: str = "Scripted side answer",
+                 extraction_learnings: Sequence[dict[str, Any]] = ()) -> None:
         self.script = script
         self.summary = summary
+        self.extraction_learnings = list(extraction_learnings)
         self.side_reply = side_reply
         self.requests: list[Recorded] = []
         self.unknown_paths: list[str] = []
@@ -215,7 +239,7 @@ class ScriptedServer:
     # -- views of what was received --
     def message_requests(self) -> list[dict]:
         """Bodies of every POST /v1/messages, in arrival order."""
-        return [r.body for r in self.requests if r.kind in ("main", "compaction", "side")]
+        return [r.body for r in self.requests if r.kind in ("main", "compaction", "extraction", "side")]
 
     def main_requests(self) -> list[dict]:
         """Bodies of the main conversation's requests, in arrival order."""
@@ -224,6 +248,10 @@ class ScriptedServer:
     def compaction_requests(self) -> list[dict]:
         """Bodies of the compaction (summary) requests."""
         return [r.body for r in self.requests if r.kind == "compaction"]
+
+    def extraction_requests(self) -> list[dict]:
+        """Bodies of the plugin worker's learning extraction requests."""
+        return [r.body for r in self.requests if r.kind == "extraction"]
 
     def side_requests(self) -> list[dict]:
         """Bodies of the CLI's side requests (neither main conversation nor compaction)."""
@@ -234,6 +262,8 @@ class ScriptedServer:
         """Classify a /v1/messages body and choose its reply."""
         if is_compaction(body):
             return "compaction", text(self.summary)
+        if is_extraction(body):
+            return "extraction", tool_use(EXTRACTION_TOOL, {"learnings": list(self.extraction_learnings)})
         if not is_main(body):
             return "side", text(self.side_reply)
         turn = assistant_turns(body)

@@ -11,8 +11,8 @@ import urllib.request
 import anthropic
 import pytest
 
-from tests.e2e.api_server import (COMPACTION_MARKER, DEFAULT_SUMMARY, ScriptedServer, assistant_turns, text,
-                                  text_of, tool_results, tool_use, tool_uses)
+from tests.e2e.api_server import (COMPACTION_MARKER, DEFAULT_SUMMARY, ScriptedServer, assistant_turns, in_order,
+                                  text, text_of, tool_results, tool_use, tool_uses)
 
 TOOLS = [{"name": "Read", "description": "read", "input_schema": {"type": "object"}}]
 
@@ -119,3 +119,25 @@ def test_unknown_paths_are_logged_and_count_tokens_is_answered() -> None:
         with pytest.raises(urllib.error.HTTPError):
             urllib.request.urlopen(f"{server.url}/v1/models", timeout=5)
         assert server.unknown_paths == ["GET /v1/models"]
+
+
+def test_extraction_request_gets_the_scripted_learnings_without_advancing_the_script() -> None:
+    learning = {"category": "tip", "text": "Run the checks with make check."}
+    with ScriptedServer([text("main reply")], extraction_learnings=[learning]) as server:
+        message = _client(server).messages.create(
+            model="claude-haiku-4-5", max_tokens=100, system="extract",
+            tools=[{"name": "record_learnings", "description": "d", "input_schema": {"type": "object"}}],
+            tool_choice={"type": "tool", "name": "record_learnings"},
+            messages=[{"role": "user", "content": "<session>\nUSER: hi\n</session>"}])
+        main = _ask(server, [{"role": "user", "content": "go"}])
+        assert [r.kind for r in server.requests] == ["extraction", "main"]
+        assert len(server.extraction_requests()) == 1 and len(server.main_requests()) == 1
+    (block,) = message.content
+    assert (block.type, block.name, block.input) == ("tool_use", "record_learnings", {"learnings": [learning]})
+    assert main.content[0].text == "main reply"
+
+
+def test_in_order_script_ignores_the_turn_count() -> None:
+    script = in_order([text("one"), text("two")])
+    replies = [script({}, turn) for turn in (7, 7, 9)]
+    assert [r.content[0]["text"] for r in replies] == ["one", "two", "Done."]

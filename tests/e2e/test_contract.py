@@ -2,7 +2,7 @@
 
 Each scenario runs the CLI with a throwaway probe plugin (tests/e2e/probe_plugin.py) against the scripted
 loopback server. When one of these fails after a Claude Code upgrade, the contract changed: update
-/work/shared/claude-code-contract.md's facts, the plugin, and (python -m tests.e2e.capture_fixtures) the
+shared/claude-code-contract.md's facts, the plugin, and (python -m tests.e2e.capture_fixtures) the
 fixtures.
 """
 

@@ -11,8 +11,9 @@ from memory.learning.model import CATEGORIES
 from memory.learning.redact import redact
 from memory.learning.rules import command_key, error_gist, extract, find_decisions, sentences
 from tests.learning.labels import FIXTURES, Score, load_labels, score
+from benchmarks.harness import REAL_TRANSCRIPTS
 
-REAL = sorted(Path("/work/shared/fixtures/transcripts").glob("*.jsonl"))
+REAL = sorted(REAL_TRANSCRIPTS.glob("*.jsonl"))
 LABELS = load_labels()
 
 
@@ -81,7 +82,7 @@ def test_real_transcripts_give_sensible_learnings(path):
 
 
 def test_real_cargo_fix_is_found():
-    learnings = _extract(Path("/work/shared/fixtures/transcripts/mclaude-cosmic-applet-compact.jsonl"))
+    learnings = _extract(REAL_TRANSCRIPTS / "mclaude-cosmic-applet-compact.jsonl")
     fixes = [l for l in learnings if l.category == "fix" and "cargo build" in l.text]
     assert any("Cargo.toml" in l.files for l in fixes)
     assert any("E0412" in l.text for l in fixes)

@@ -17,8 +17,9 @@ import pytest
 
 from memory import jobs, store, worker
 from tests.helpers import REPO, hook_env, hook_output, payload, run_hook
+from benchmarks.harness import REAL_TRANSCRIPTS
 
-SHARED = Path("/work/shared/fixtures/transcripts")
+SHARED = REAL_TRANSCRIPTS
 LOCAL = REPO / "tests" / "fixtures" / "transcripts"
 
 

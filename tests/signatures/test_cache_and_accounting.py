@@ -7,6 +7,7 @@ import os
 import re
 from pathlib import Path
 
+from memory.signatures.view import read_result
 from memory.tokens import estimate_tokens
 from tests.helpers import run_cli
 from tests.signatures.conftest import Session, context_of, python_source, read_response
@@ -154,9 +155,9 @@ def test_accounting_charges_follow_up_reads(project, home, py_file):
                  tool_use_id=narrowed_id)
     with session.db() as conn:
         row = dict(conn.execute("SELECT * FROM signature_reads").fetchone())
-    head = "\n".join(path.read_text().split("\n")[:10])
-    assert row["delivered_tokens"] == estimate_tokens(head) + estimate_tokens(context)
-    assert row["original_tokens"] == estimate_tokens(path.read_text())
+    lines = path.read_bytes().split(b"\n")
+    assert row["delivered_tokens"] == estimate_tokens(read_result(lines[:10])) + estimate_tokens(context)
+    assert row["original_tokens"] == estimate_tokens(read_result(lines))
     assert (row["followup_reads"], row["followup_tokens"], row["own_read_seen"]) == (0, 0, 1)
 
     ranged = read_response(path, 200, 40)
@@ -164,7 +165,8 @@ def test_accounting_charges_follow_up_reads(project, home, py_file):
     whole = read_response(path)
     session.post("Read", {"file_path": str(path)}, whole)
     session.post("Read", {"file_path": str(path)}, {"type": "file_unchanged", "file": {"filePath": str(path)}})
-    followup = estimate_tokens(ranged["file"]["content"]) + estimate_tokens(whole["file"]["content"])
+    followup = (estimate_tokens(read_result(ranged["file"]["content"].encode().split(b"\n"), 200))
+                + estimate_tokens(read_result(whole["file"]["content"].encode().split(b"\n"))))
 
     result = run_cli("signatures", "--json", env=session.env)
     assert result.returncode == 0, result.stderr

@@ -1,0 +1,148 @@
+"""Run every benchmark, one after the other, then write benchmarks/results/SUMMARY.md (the README's numbers).
+
+    python -m benchmarks.run_all [--runs N] [--summary-only]
+
+Each benchmark writes its own JSON in benchmarks/results/ (with the machine and time it ran); the summary
+is built only from those files, so every number in it can be traced to a run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+
+from benchmarks.harness import REPO, RESULTS
+
+BENCHMARKS = [
+    ["-m", "benchmarks.hook_latency"],
+    ["-m", "benchmarks.continuity_bench"],
+    ["-m", "benchmarks.signatures_bench"],
+    ["-m", "benchmarks.recall_bench"],
+    ["-m", "benchmarks.parser_bench"],
+    ["benchmarks/rules_bench.py"],
+    ["benchmarks/hotpath_bench.py"],
+]
+
+
+def load(name: str) -> dict:
+    """One benchmark's result file."""
+    return json.loads((RESULTS / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def ratio_row(label: str, stats: dict, target: str) -> str:
+    """A table row: p50 and p95 as ratios to bare python, with the milliseconds behind them."""
+    return (f"| {label} | {stats['p50_ratio']}x ({stats['p50_ms']} ms) | {stats['p95_ratio']}x ({stats['p95_ms']} ms) "
+            f"| {target} |")
+
+
+def summary() -> str:
+    """The Markdown summary of the latest results."""
+    hooks, cont, sig, rec, par, rules = (load(n) for n in
+                                         ("hook_latency", "continuity", "signatures", "recall", "parser", "rules"))
+    bare = hooks["summary"]["bare python -c pass"]
+    lines = [
+        f"Hook latency: whole hook processes through `hooks/run`, interleaved round by round with a bare "
+        f"`python -c pass` of the same interpreter (bare p50 {bare['p50_ms']} ms on this run), so the ratio does "
+        f"not depend on the machine's speed. Machine: {hooks['machine']['cpus']} cores, Python "
+        f"{hooks['machine']['python']}.",
+        "",
+        "| hook process | p50 vs bare python | p95 vs bare python | aim |",
+        "|---|---|---|---|",
+        ratio_row("no-op (PostToolUse of an untracked tool)", hooks["summary"]["no-op hook (PostToolUse Glob)"], "≤ 2.5x"),
+    ]
+    lat = cont["latency"]
+    lines.append(ratio_row("PostToolUse, tracked tool (snapshot every 5th)", lat["PostToolUse (tracked tool)"], "≤ 3x"))
+    lines.append(ratio_row("SessionStart with a handoff to restore", lat["SessionStart (compact, with handoff)"], "≤ 3x"))
+    if "latency" in sig:
+        s = sig["latency"]["summary"]
+        for name, stats in s.items():
+            if name.startswith("PreToolUse"):
+                aim = "≤ 3x" if "hit" in name else "≤ 6x" if "miss" in name else "—"
+                lines.append(ratio_row(name, stats, aim))
+    for name, stats in rec["latency"]["summary"].items():
+        if name.startswith("UserPromptSubmit"):
+            lines.append(ratio_row(name, stats, "≤ 4x"))
+    pc = cont["pre_compact_20mb"]
+    lines += [
+        "",
+        f"- PreCompact on a 20 MB transcript (whole process): p50 {pc['never_compacted']['p50_ms']} ms "
+        f"(aim ≤ 500 ms).",
+        f"- Handoff success over replayed sessions: {cont['handoff_success']['succeeded']}/"
+        f"{cont['handoff_success']['sessions']} (three real transcripts, the e2e transcript, hook-event-only sessions).",
+        "",
+        "Token savings of a narrowed Read (the head lines and the context Claude receives, against a plain Read "
+        "of the same file; both counted as the model receives them, numbered lines included), over real files "
+        "of more than 100 lines installed from PyPI, npm and Debian (benchmarks/corpus.py):",
+        "",
+        "| language | files | median saved | 10th percentile |",
+        "|---|---|---|---|",
+    ]
+    for language, s in sorted(sig["savings"].items()):
+        lines.append(f"| {language} | {s['files_over_min_lines']} | {s['all_files']['median_pct']}% | "
+                     f"{s['all_files']['p10_pct']}% |")
+    every, weighted = sig["savings_all_languages"], sig["savings_token_weighted"]
+    lines += [
+        f"| **all** | {every['files']} | **{every['median_pct']}%** | {every['p10_pct']}% |",
+        "",
+        "By file length: " + "; ".join(f"{name[3:]} {s['median_pct']}% (p10 {s['p10_pct']}%)"
+                                       for name, s in sig["savings_by_file_lines"].items())
+        + f". Token-weighted over all files: {weighted['saved_pct']}% of {weighted['whole_read_tokens']:,} tokens.",
+        f"A Read that would save too little (< 50%) passes through and counts as 0%. Cache: "
+        f"{sig['cache']['bytes_per_1000_files'] / 1e6:.1f} MB per 1,000 files.",
+        "",
+        "Definition coverage against independent oracles (Python's `ast`; Universal Ctags; a declaration scan "
+        "for Swift) and extraction throughput:",
+        "",
+        "| language | definitions (oracle) | shown with the right line | MB/s |",
+        "|---|---|---|---|",
+    ]
+    for language, s in sorted(par["languages"].items()):
+        lines.append(f"| {language} | {s['definitions_expected']} | {100 * s['coverage']:.0f}% | {s['mb_per_second']} |")
+    q = rec["quality"]
+    labelled = rules["labelled"]
+    extracted = sum(v["extracted"] for v in labelled.values())
+    correct = sum(v["correct"] for v in labelled.values())
+    lines += [
+        "",
+        f"Recall quality on benchmarks/recall_eval/ ({rec['eval']['learnings']} learnings of a realistic project, "
+        f"{rec['eval']['prompts']} prompts worded as a user would ask, each labelled with its relevant learnings):",
+        "",
+        "| ranking | hit@3 | MRR@10 | recall@3 |",
+        "|---|---|---|---|",
+    ]
+    for name, label in (("bm25", "BM25 (FTS5) alone"), ("vector", "vectors alone (built-in lexical embedder)"),
+                        ("fused", "fused (reciprocal rank), as shipped")):
+        lines.append(f"| {label} | {q[name]['hit@3']} | {q[name]['mrr@10']} | {q[name]['recall@3']} |")
+    lines += [
+        "",
+        f"- Worker: {rec['worker']['sessions_per_minute']} sessions per minute with the rules extractor "
+        f"(real transcripts, LanceDB writes included).",
+        f"- Rules extractor precision on the labelled fixture sessions: {correct}/{extracted} "
+        f"(these fixtures were written with the rules, so read it as a regression check, not a field measure).",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    """Run the benchmarks (unless --summary-only) and write the summary."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=None, help="timed runs per process (each benchmark's default)")
+    parser.add_argument("--summary-only", action="store_true", help="only rebuild SUMMARY.md from the results")
+    args = parser.parse_args()
+    if not args.summary_only:
+        for command in BENCHMARKS:
+            extra = ["--runs", str(args.runs)] if args.runs and command[0] == "-m" and "parser" not in command[1] else []
+            started = time.monotonic()
+            print(f"== {' '.join(command)}", flush=True)
+            subprocess.run([sys.executable, *command, *extra], cwd=REPO, check=True)
+            print(f"   ({time.monotonic() - started:.0f} s)", flush=True)
+    text = summary()
+    (RESULTS / "SUMMARY.md").write_text(text, encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
