@@ -22,6 +22,9 @@ class CliError(Exception):
         self.code = code
 
 
+PIPED_WIDTH = 200
+
+
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
     """Descriptions wrapped to the terminal, examples kept as written, command names in one column."""
 
@@ -135,7 +138,7 @@ def positive_int(text: str) -> int:
 
 
 def is_terminal() -> bool:
-    """True when stdout is a terminal (tables get colours and borders, long jobs a progress bar)."""
+    """True when stdout is a terminal (long jobs then show a progress bar)."""
     return sys.stdout.isatty()
 
 
@@ -162,11 +165,8 @@ def print_json(data: Any) -> None:
 
 
 def print_table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """A table for people: rich on a terminal (when installed), plain aligned text otherwise."""
+    """A table for people: rich when installed, plain aligned text otherwise."""
     rows = [["" if cell is None else str(cell) for cell in row] for row in rows]
-    if not is_terminal():  # piped, or read by Claude: plain lines, never wrapped
-        _plain_table(title, columns, rows)
-        return
     try:
         from rich.console import Console
         from rich.table import Table
@@ -179,7 +179,9 @@ def print_table(title: str | None, columns: Sequence[str], rows: Iterable[Sequen
         table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(*(Text(cell) for cell in row))  # Text: brackets in our data are not rich markup
-    Console(soft_wrap=False).print(table)
+    # piped (no terminal width to respect, unless COLUMNS says one): wide, so rows are not folded
+    wide = None if is_terminal() or os.environ.get("COLUMNS") else PIPED_WIDTH
+    Console(soft_wrap=False, width=wide).print(table)
 
 
 def _plain_table(title: str | None, columns: Sequence[str], rows: list[list[str]]) -> None:

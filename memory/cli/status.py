@@ -87,7 +87,8 @@ def _store_counts(conn: sqlite3.Connection, project: Any, config: Any, session_i
     return {
         "handoffs": _scalar(conn, "SELECT count(*) FROM handoffs"),
         "signatures": _signature_stats(conn),
-        "learnings": {k: learning[k] for k in ("learnings", "forgotten", "global", "by_category", "recalls")},
+        "learnings": learning["learnings"],
+        "learning": {k: learning[k] for k in ("forgotten", "global", "by_category", "recalls")},
         "current_session": session,
         "tokens_saved": {
             "session": savings_summary(conn, session["session_id"]) if session else None,
@@ -118,11 +119,11 @@ def render(data: dict[str, Any]) -> str:
         lines.append("Nothing stored yet." if not data["degraded"] or not data["degraded"][0].startswith(
             "database:") else "The database cannot be read.")
     else:
-        sig, learned, llm, queue = data["signatures"], data["learnings"], data["llm"], data["queue"]
+        sig, learned, llm, queue = data["signatures"], data["learning"], data["llm"], data["queue"]
         lines += [
             f"Handoffs: {data['handoffs']} saved",
             f"Signatures: {sig['cached']} cached (avg {sig['avg_savings_pct']}% savings)",
-            f"Learnings: {learned['learnings']} stored ({learned['global']} global, {learned['forgotten']} "
+            f"Learnings: {data['learnings']} stored ({learned['global']} global, {learned['forgotten']} "
             f"forgotten, recalled {learned['recalls']}x)",
         ]
         lines += _session_lines(data["current_session"], data["tokens_saved"]["session"])
