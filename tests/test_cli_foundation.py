@@ -82,4 +82,4 @@ def test_status_on_an_empty_store(memory_home: Path) -> None:
 def test_status_counts_hook_runs(memory_home: Path) -> None:
     run_hook("PostToolUse", b"not json")
     data = json.loads(run_cli("status", "--json").stdout)
-    assert data["hooks_24h"]["PostToolUse"]["runs"] == 1 and data["errors_24h"] == 1
+    assert data["hooks_24h"]["PostToolUse"]["runs"] == 1 and data["errors_24h"]["count"] == 1

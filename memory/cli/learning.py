@@ -1,5 +1,5 @@
-"""Learning commands: ``learnings``, ``search``, ``show``, ``forget``, ``prune``, ``export``, ``import``,
-``reindex`` and ``worker status|run``."""
+"""Learning commands: ``learnings [QUERY]``, ``search``, ``show``, ``forget``, ``unforget``, ``prune``,
+``reindex`` and ``worker status|run``. (``export`` and ``import`` are in ``transfer.py``.)"""
 
 from __future__ import annotations
 
@@ -7,43 +7,75 @@ import argparse
 import json
 import os
 import sqlite3
-import sys
 from typing import Any
 
-from memory.cli.common import CliError, add_command, current_project, open_store, print_json, print_table
+from memory.cli.common import (CliError, add_command, current_project, open_store, positive_int, print_json,
+                               print_table, progress, project_id)
 from memory.config import load_config
+
+CATEGORIES = "fix, preference, architecture, pattern, tip, dead-end"
 
 
 def register(subparsers) -> None:
     """Add the learning commands."""
-    p = add_command(subparsers, "learnings", cmd_learnings, "recent learnings of this project (and global ones)")
-    p.add_argument("--category", help="only this category (fix, preference, architecture, pattern, tip, dead-end)")
-    p.add_argument("--limit", type=int, default=20)
-    p = add_command(subparsers, "search", cmd_search, "find learnings by meaning and words (what recall would use)")
-    p.add_argument("query")
-    p.add_argument("--limit", type=int, default=10)
-    p = add_command(subparsers, "show", cmd_show, "one learning: text, evidence, and when and why it was recalled")
-    p.add_argument("id", type=int)
-    p = add_command(subparsers, "forget", cmd_forget, "stop recalling a learning (and never learn it again)")
-    p.add_argument("id", type=int)
-    p.add_argument("--purge", action="store_true", help="delete the row instead (it may be learned again)")
-    p = add_command(subparsers, "prune", cmd_prune, "forget old, never-recalled, low-confidence learnings")
-    p.add_argument("--dry-run", action="store_true")
-    p = add_command(subparsers, "export", cmd_export, "write learnings as JSON Lines (redacted) to stdout or a file")
-    p.add_argument("--output", "-o", help="file to write (default: stdout)")
-    p.add_argument("--all", action="store_true", help="every project, not only this one")
-    p = add_command(subparsers, "import", cmd_import, "read learnings from a JSON Lines file (redacted, deduplicated)")
-    p.add_argument("file")
-    add_command(subparsers, "reindex", cmd_reindex, "rebuild the LanceDB index and the pack files from SQLite")
-    p = add_command(subparsers, "worker", cmd_worker, "the background worker: queue status, or run it now")
-    p.add_argument("action", choices=["status", "run"])
+    p = add_command(subparsers, "learnings", cmd_learnings, "list recent learnings, or the best matches for a query",
+                    description="The learnings of this project (and the global ones), newest first: category, "
+                                "text, how often recalled, date. With QUERY: the best matches, ranked as recall "
+                                "ranks them (this is what /memory-learnings shows).",
+                    examples=["learnings", "learnings --category fix --limit 5", "learnings 'database migrations'"])
+    p.add_argument("query", nargs="*", help="words to match (optional); without them the newest are listed")
+    p.add_argument("--category", "-c", help=f"only this category: {CATEGORIES}")
+    p.add_argument("--limit", "-n", type=positive_int, default=20, help="how many to show (default 20)")
+
+    p = add_command(subparsers, "search", cmd_search, "rank learnings for a query, with scores",
+                    description="Rank learnings for QUERY by meaning (vectors) and words (FTS5, BM25), exactly as "
+                                "recall does, and show why: the fused score, the cosine similarity, the rank "
+                                "among word matches, and whether recall would inject it for this text. Only "
+                                "matches are listed (by words, or by meaning above recall.min_similarity); "
+                                "nothing is recorded as recalled. Exit code 1 when nothing matches.",
+                    examples=["search 'pytest ImportError'", "search alembic --limit 3 --json"])
+    p.add_argument("query", nargs="+", help="what to look for")
+    p.add_argument("--limit", "-n", type=positive_int, default=10, help="how many to show (default 10)")
+
+    p = add_command(subparsers, "show", cmd_show, "one learning: text, evidence, and when and why it was recalled",
+                    examples=["show 12"])
+    p.add_argument("id", type=int, help="learning id (from `learnings` or `search`)")
+
+    p = add_command(subparsers, "forget", cmd_forget, "stop recalling a learning (undo with `unforget`)",
+                    description="Stop recalling learning ID. It is kept, marked forgotten, so the same thing is "
+                                "not learned again; `unforget ID` brings it back. With --purge the row is erased "
+                                "for good (it may then be learned again).",
+                    examples=["forget 12", "unforget 12", "forget 12 --purge"])
+    p.add_argument("id", type=int, help="learning id")
+    p.add_argument("--purge", action="store_true", help="erase it instead (cannot be undone)")
+
+    p = add_command(subparsers, "unforget", cmd_unforget, "recall a forgotten learning again (undoes `forget`)",
+                    examples=["unforget 12"])
+    p.add_argument("id", type=int, help="learning id")
+
+    p = add_command(subparsers, "prune", cmd_prune, "forget old learnings that were never recalled and are unsure",
+                    description="Forget learnings never recalled, less confident than learning."
+                                "prune_below_confidence and not seen for learning.prune_after_days (see "
+                                "`config`). Forgotten, not erased: `unforget ID` brings one back.",
+                    examples=["prune --dry-run", "prune"])
+    p.add_argument("--dry-run", action="store_true", help="only show what would be forgotten")
+
+    add_command(subparsers, "reindex", cmd_reindex, "rebuild the vector indexes (LanceDB, pack files) from SQLite",
+                description="Rebuild the LanceDB tables and the pack files recall reads from the learnings in "
+                            "SQLite (the source of truth). Safe to run at any time.")
+
+    p = add_command(subparsers, "worker", cmd_worker, "the background worker: its queue, or run it now",
+                    description="The background worker that extracts learnings and keeps the vector indexes. "
+                                "`worker status`: the job queue (pending, running, done, failed, the last "
+                                "error) and whether a worker runs now. `worker run`: do the pending jobs in "
+                                "this process.",
+                    examples=["worker status", "worker run"])
+    p.add_argument("action", choices=["status", "run"], help="status or run")
 
 
-def _scopes(conn: sqlite3.Connection) -> tuple[int, list[int | None]]:
-    from memory.store.core import upsert_project
-
-    project_id = upsert_project(conn, current_project())
-    return project_id, [project_id, None]
+def _scopes(conn: sqlite3.Connection) -> list[int | None]:
+    """This project's learnings and the global ones."""
+    return [project_id(conn, current_project()), None]
 
 
 def _row_summary(row: sqlite3.Row) -> dict[str, Any]:
@@ -56,43 +88,62 @@ def _row_summary(row: sqlite3.Row) -> dict[str, Any]:
 
 
 def cmd_learnings(args: argparse.Namespace) -> int:
-    """List recent learnings, seed 003's /memory-learnings shape."""
-    from memory.learning.storage import list_learnings
+    """List recent learnings, or the best matches of a query, in seed 003's /memory-learnings shape."""
+    from memory.learning.storage import get, list_learnings
 
     conn = open_store()
-    _, scopes = _scopes(conn)
-    rows = [_row_summary(r) for r in list_learnings(conn, scopes, args.category, args.limit)]
+    scopes = _scopes(conn)
+    query = " ".join(args.query).strip()
+    if query:
+        hits = _rank(conn, query, scopes)
+        rows = [_row_summary(get(conn, hit["id"])) for hit in hits
+                if not args.category or hit["category"] == args.category][: args.limit]
+    else:
+        rows = [_row_summary(r) for r in list_learnings(conn, scopes, args.category, args.limit)]
     total = conn.execute("SELECT count(*) FROM learnings WHERE forgotten_at IS NULL AND ifnull(project_id, 0) IN "
-                         "(?, 0)", (scopes[0],)).fetchone()[0]
+                         "(?, 0)", (scopes[0] or 0,)).fetchone()[0]
     if args.json:
-        print_json({"learnings": rows, "total": total})
+        print_json({"query": query or None, "learnings": rows, "total": total})
         return 0
-    print("=== Recent Learnings ===")
+    print(f'=== Learnings matching "{query}" ===' if query else "=== Recent Learnings ===")
+    if not rows:
+        print("No learning matches." if query or args.category else "No learnings stored yet.")
     for n, row in enumerate(rows, 1):
-        print(f"{n}. [{row['category']}] {row['text']}  (#{row['id']}{', global' if row['global'] else ''})")
-        print(f"   Recalls: {row['recall_count']} | Seen: {row['seen_count']} | Date: {row['last_seen_at'][:10]}")
+        print(f"{n}. [{row['category']}] {row['text']}")
+        print(f"   Recalls: {row['recall_count']} | Date: {row['last_seen_at'][:10]} | "
+              f"id {row['id']}{' | global' if row['global'] else ''}")
     print(f"Total learnings: {total}")
     return 0
 
 
-def cmd_search(args: argparse.Namespace) -> int:
-    """Rank learnings for a query the way recall does (without recording a recall)."""
+def _rank(conn: sqlite3.Connection, query: str, scopes: list[int | None]) -> list[dict[str, Any]]:
+    """Learnings that match ``query`` (by its words, or by meaning above recall.min_similarity), best first;
+    each with ``would_recall``: whether it passes recall's stricter gate."""
     from memory import recall
 
-    conn = open_store()
-    project_id, scopes = _scopes(conn)
     config = load_config(current_project().root)
-    hits = recall.rank(conn, config, args.query, scopes)[: args.limit]
+    floor = float(config.get("recall", "min_similarity"))
+    ranked = recall.rank(conn, config, query, scopes)
+    gated = {item["id"] for item in recall.relevant(ranked, floor)}
+    return [{**item, "would_recall": item["id"] in gated} for item in ranked
+            if item["bm25_rank"] is not None or (item["similarity"] or 0) >= floor]
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    """Rank learnings for a query the way recall does (without recording a recall); 1 when nothing matches."""
+    conn = open_store()
+    hits = _rank(conn, " ".join(args.query), _scopes(conn))[: args.limit]
     if args.json:
-        print_json([{k: v for k, v in h.items()} for h in hits])
-        return 0
-    if not hits:
-        print("No matching learnings.")
-        return 1
-    print_table(None, ["id", "category", "score", "similarity", "text"],
-                [[h["id"], h["category"], f"{h['score']:.4f}",
-                  "" if h["similarity"] is None else f"{h['similarity']:.2f}", h["text"]] for h in hits])
-    return 0
+        print_json(hits)
+    elif hits:
+        print_table(None, ["id", "category", "score", "similarity", "words", "recall", "text"],
+                    [[h["id"], h["category"], f"{h['score']:.4f}",
+                      "" if h["similarity"] is None else f"{h['similarity']:.2f}",
+                      "" if h["bm25_rank"] is None else f"#{h['bm25_rank'] + 1}",
+                      "yes" if h["would_recall"] else "", _short(h["text"], 90)] for h in hits])
+    else:
+        print("No learning matches.")
+    return 0 if hits else 1
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -102,7 +153,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     conn = open_store()
     row = get(conn, args.id)
     if row is None:
-        raise CliError(f"no learning #{args.id}")
+        raise CliError(f"no learning #{args.id} (see `python -m memory learnings`)")
     data = _row_summary(row)
     data.update(symbols=json.loads(row["symbols_json"]), evidence=json.loads(row["evidence_json"]),
                 source_session=row["source_session"], embedding_model=row["embedding_model"],
@@ -111,41 +162,98 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         print_json(data)
         return 0
-    print(f"#{data['id']} [{data['category']}]{' (global)' if data['global'] else ''}"
-          f"{' FORGOTTEN ' + data['forgotten_at'] if data['forgotten_at'] else ''}")
+    print(f"#{data['id']} [{data['category']}]{' (global)' if data['global'] else ''}")
     print(data["text"])
+    if data["forgotten_at"]:
+        print(f"Forgotten {data['forgotten_at']}: not recalled (undo: python -m memory unforget {data['id']})")
     print(f"Confidence {data['confidence']:.2f} | seen {data['seen_count']}x | recalled {data['recall_count']}x | "
-          f"extractor {data['extractor']} | embedding {data['embedding_model']}")
+          f"extractor {data['extractor']} | embedding {data['embedding_model'] or 'none'}")
     print(f"Created {data['created_at']} | last seen {data['last_seen_at']} | session {data['source_session']}")
     if data["files"]:
         print("Files: " + ", ".join(data["files"]))
     for entry in data["evidence"]:
-        print("Evidence: " + json.dumps(entry, ensure_ascii=False))
+        print("Evidence: " + _evidence_line(entry))
+    if not data["recalls"]:
+        print("Never recalled.")
     for rec in data["recalls"]:
-        print(f"Recalled {rec['ts']} at {rec['event']} in session {rec['session_id']} "
-              f"(score {rec['score']}) for: {rec['query'][:120]!r}")
+        print(f"Recalled {rec['ts'][:19].replace('T', ' ')} at {rec['event']} in session {rec['session_id']} "
+              f"(score {rec['score']:.3f}) for: {rec['query'][:120]!r}")
     return 0
+
+
+def _evidence_line(entry: Any) -> str:
+    """One evidence entry in words: the session and the transcript lines it came from."""
+    if not isinstance(entry, dict):
+        return json.dumps(entry, ensure_ascii=False)
+    rest = {k: v for k, v in entry.items() if k not in ("session", "lines")}
+    words = f"session {entry.get('session', '?')}"
+    if entry.get("lines"):
+        words += ", transcript line(s) " + ", ".join(map(str, entry["lines"]))
+    return words + (" " + json.dumps(rest, ensure_ascii=False) if rest else "")
 
 
 def cmd_forget(args: argparse.Namespace) -> int:
     """Forget (or purge) one learning and drop it from the indexes."""
-    from memory.learning.storage import forget
-    from memory.vectors import choose, lance
+    from memory.learning.storage import forget, get
 
     conn = open_store()
-    if not forget(conn, args.id, purge=args.purge):
-        raise CliError(f"no live learning #{args.id}")
-    choose.write_packs(conn)
-    lance.delete([args.id])
-    result = {"id": args.id, "purged": args.purge}
-    print_json(result) if args.json else print(f"Learning #{args.id} {'purged' if args.purge else 'forgotten'}.")
+    row = get(conn, args.id)
+    if row is None:
+        raise CliError(f"no learning #{args.id} (see `python -m memory learnings`)")
+    if row["forgotten_at"] is not None and not args.purge:
+        message = f"Learning #{args.id} was already forgotten. Undo: python -m memory unforget {args.id}"
+        print_json({"id": args.id, "purged": False, "already": True}) if args.json else print(message)
+        return 0
+    forget(conn, args.id, purge=args.purge)
+    _drop_from_indexes(conn, [args.id])
+    if args.json:
+        print_json({"id": args.id, "purged": args.purge, "already": False, "text": row["text"]})
+    elif args.purge:
+        print(f"Learning #{args.id} erased: {_short(row['text'])}\nThis cannot be undone.")
+    else:
+        print(f"Learning #{args.id} forgotten: {_short(row['text'])}\n"
+              f"It will not be recalled or learned again. Undo: python -m memory unforget {args.id}")
     return 0
+
+
+def cmd_unforget(args: argparse.Namespace) -> int:
+    """Bring a forgotten learning back: recall it again, with a fresh vector in the indexes."""
+    from memory.learning.pipeline import refresh_indexes
+    from memory.learning.storage import get, unforget
+    from memory.vectors.choose import worker_embedder
+    from memory.vectors.codec import to_blob
+
+    conn = open_store()
+    row = get(conn, args.id)
+    if row is None:
+        raise CliError(f"no learning #{args.id} (a purged learning cannot be brought back)")
+    if not unforget(conn, args.id):
+        print_json({"id": args.id, "restored": False}) if args.json else print(f"Learning #{args.id} is not forgotten.")
+        return 0
+    embedder = worker_embedder(load_config(current_project().root))
+    vector = embedder.embed_many([row["text"]])[0]
+    conn.execute("UPDATE learnings SET vector = ?, embedding_model = ? WHERE id = ?",
+                 (to_blob(vector), embedder.model, args.id))
+    refresh_indexes(conn, [args.id], {row["project_id"]})
+    print_json({"id": args.id, "restored": True}) if args.json else print(
+        f"Learning #{args.id} restored: {_short(row['text'])}")
+    return 0
+
+
+def _drop_from_indexes(conn: sqlite3.Connection, ids: list[int]) -> None:
+    from memory.vectors import choose, lance
+
+    choose.write_packs(conn)
+    lance.delete(ids)
+
+
+def _short(text: str, width: int = 100) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def cmd_prune(args: argparse.Namespace) -> int:
     """Forget learnings never recalled, below the confidence floor, unseen for ``prune_after_days``."""
     from memory.learning.storage import forget, prunable
-    from memory.vectors import choose, lance
 
     conn = open_store()
     learning = load_config(current_project().root).section("learning")
@@ -153,48 +261,22 @@ def cmd_prune(args: argparse.Namespace) -> int:
     if not args.dry_run and rows:
         for row in rows:
             forget(conn, row["id"])
-        choose.write_packs(conn)
-        lance.delete([r["id"] for r in rows])
-    data = {"dry_run": args.dry_run, "pruned": [dict(r) for r in rows]}
+        _drop_from_indexes(conn, [r["id"] for r in rows])
+    data = {"dry_run": args.dry_run, "pruned": [dict(r) for r in rows],
+            "rule": {"never_recalled": True, "below_confidence": learning["prune_below_confidence"],
+                     "unseen_days": learning["prune_after_days"]}}
     if args.json:
         print_json(data)
-    else:
-        verb = "Would forget" if args.dry_run else "Forgot"
-        print(f"{verb} {len(rows)} learning(s).")
-        for row in rows:
-            print(f"  #{row['id']} [{row['category']}] {row['text'][:100]}")
-    return 0
-
-
-def cmd_export(args: argparse.Namespace) -> int:
-    """JSON Lines, one learning a line, redacted again on the way out."""
-    from memory.learning.storage import export_rows
-
-    conn = open_store()
-    _, scopes = _scopes(conn)
-    lines = [json.dumps(item, ensure_ascii=False) for item in export_rows(conn, None if args.all else scopes)]
-    text = "\n".join(lines) + ("\n" if lines else "")
-    if args.output:
-        from memory.paths import write_private_file
-
-        write_private_file(os.path.abspath(args.output), text)
-        print(f"Exported {len(lines)} learning(s) to {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
-    return 0
-
-
-def cmd_import(args: argparse.Namespace) -> int:
-    """Add learnings from JSON Lines (redacted, deduplicated like extracted ones)."""
-    from memory.learning.imports import import_file
-
-    conn = open_store(must_exist=False)
-    project_id, _ = _scopes(conn)
-    try:
-        counts = import_file(conn, args.file, project_id=project_id, config=load_config(current_project().root))
-    except OSError as exc:
-        raise CliError(f"cannot read {args.file}: {exc.strerror}") from None
-    print_json(counts) if args.json else print(", ".join(f"{v} {k}" for k, v in counts.items()))
+        return 0
+    verb = "Would forget" if args.dry_run else "Forgot"
+    print(f"{verb} {len(rows)} learning(s) never recalled, below confidence {learning['prune_below_confidence']} "
+          f"and unseen for {learning['prune_after_days']} days.")
+    if rows:
+        print_table(None, ["id", "category", "confidence", "created", "text"],
+                    [(r["id"], r["category"], f"{r['confidence']:.2f}", r["created_at"][:10], _short(r["text"]))
+                     for r in rows])
+        if not args.dry_run:
+            print("Undo one with: python -m memory unforget ID")
     return 0
 
 
@@ -202,7 +284,9 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     """Rebuild LanceDB and the pack files from SQLite."""
     from memory.vectors.choose import reindex
 
-    counts = reindex(open_store())
+    conn = open_store()
+    with progress("Rebuilding the vector indexes"):
+        counts = reindex(conn)
     print_json(counts) if args.json else print(
         "Reindexed: " + (", ".join(f"{n} rows in {t}" for t, n in counts.items()) or "nothing to index"))
     return 0
@@ -212,18 +296,21 @@ def cmd_worker(args: argparse.Namespace) -> int:
     """``status``: the queue and the worker; ``run``: drain the queue in this process."""
     from memory import jobs, worker
 
-    conn = open_store(must_exist=False)
     if args.action == "run":
-        stats = worker.run(conn)
+        conn = open_store(create=True)
+        with progress("Running the queued jobs"):
+            stats = worker.run(conn)
         if stats["locked"]:
-            raise CliError("another worker is running")
-        print_json(stats) if args.json else print(", ".join(f"{v} {k}" for k, v in stats.items() if k != "locked"))
+            raise CliError("another worker is running (see `python -m memory worker status`)")
+        print_json(stats) if args.json else print(
+            "Jobs: " + ", ".join(f"{v} {k}" for k, v in stats.items() if k != "locked"))
         return 0
-    data = {"running": worker.is_running(), **jobs.queue_summary(conn)}
+    running = os.path.exists(worker.lock_path()) and worker.is_running()  # (no lock file: nothing to create)
+    data = {"worker_running": running, **jobs.queue_summary(open_store())}
     if args.json:
         print_json(data)
         return 0
-    print(f"Worker: {'running' if data['running'] else 'not running'}")
+    print(f"Worker: {'running' if data['worker_running'] else 'not running'}")
     print(f"Jobs: {data['pending']} pending ({data['due']} due), {data['running']} running, {data['done']} done, "
           f"{data['failed']} failed")
     if data["last_error"]:

@@ -12,17 +12,28 @@ import json
 import os
 import sys
 
-from memory.cli.common import CliError, add_command, current_project, open_store, print_json, print_table
+from memory.cli.common import add_command, current_project, open_store, positive_int, print_json, print_table
 from memory.config import load_config
 
 
 def register(subparsers) -> None:
     """Add the ``signature`` and ``signatures`` commands."""
-    one = add_command(subparsers, "signature", show_one, "print what Claude is shown for a whole Read of a file")
+    one = add_command(subparsers, "signature", show_one, "print what Claude is shown for a whole Read of a file",
+                      description="Print the context Claude is given when it reads all of PATH: its first lines "
+                                  "plus the signatures of everything below, built by the same code as the "
+                                  "PreToolUse hook (and cached like it). The narrowed range goes to stderr. Exit "
+                                  "code 1 when such a Read would pass untouched (small file, unknown language, "
+                                  "excluded), with the reason.",
+                      examples=["signature src/app.py", "signature src/app.py --json"])
     one.add_argument("path", help="the code file")
-    many = add_command(subparsers, "signatures", show_cache, "signature cache entries and net token savings")
+    many = add_command(subparsers, "signatures", show_cache, "signature cache entries and net token savings",
+                       description="The signature cache (file, language, lines, definitions, tokens of the whole "
+                                   "file and of its outline, last use) and the net tokens saved by narrowed Reads: "
+                                   "original - delivered - follow-up Reads of the same file, per recent session "
+                                   "and in total.",
+                       examples=["signatures", "signatures src/ --sessions 3", "signatures --json"])
     many.add_argument("path", nargs="?", help="only cache entries for this file or folder")
-    many.add_argument("--sessions", type=int, default=10, help="how many recent sessions to list (default 10)")
+    many.add_argument("--sessions", type=positive_int, default=10, help="how many recent sessions to list (default 10)")
 
 
 def show_one(args: argparse.Namespace) -> int:
@@ -33,7 +44,7 @@ def show_one(args: argparse.Namespace) -> int:
     path = os.path.abspath(args.path)
     project = current_project()
     config = load_config(project.root)
-    conn = open_store(must_exist=False)
+    conn = open_store(create=True)
     try:
         plan = plan_read(conn, config, project.root, path, project_id=lambda: upsert_project(conn, project))
     except PassThrough as exc:
@@ -59,7 +70,7 @@ def show_cache(args: argparse.Namespace) -> int:
     """Print the cache entries and the savings (per recent session and in total)."""
     from memory.signatures import accounting, cache
 
-    conn = open_store(must_exist=False)
+    conn = open_store()
     try:
         under = os.path.abspath(args.path) if args.path else None
         entries = cache.entries(conn, under)

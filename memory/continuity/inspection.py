@@ -14,10 +14,15 @@ if TYPE_CHECKING:
     from memory.project import Project
 
 
-def current_session_summary(conn: sqlite3.Connection, project: Project) -> dict[str, Any] | None:
-    """The project's most recent live session: task, status, files, decisions, todos, last action; or None."""
-    row = conn.execute("SELECT id FROM projects WHERE key = ?", (project.key,)).fetchone()
-    session = queries.latest_live_session(conn, row["id"]) if row else None
+def current_session_summary(conn: sqlite3.Connection, project: Project,
+                            session_id: str | None = None) -> dict[str, Any] | None:
+    """Session ``session_id`` (default: the project's most recently seen one): task, status, files,
+    decisions, todos, last action; or None when there is no such session."""
+    if session_id:
+        session = queries.session_row(conn, session_id)
+    else:
+        row = conn.execute("SELECT id FROM projects WHERE key = ?", (project.key,)).fetchone()
+        session = queries.latest_session(conn, row["id"]) if row else None
     if session is None:
         return None
     current = state.fold_events(session["id"], queries.session_events(conn, session["id"]))
@@ -26,6 +31,7 @@ def current_session_summary(conn: sqlite3.Connection, project: Project) -> dict[
         "session_id": session["id"],
         "started_at": session["started_at"],
         "last_seen_at": session["last_seen_at"],
+        "ended_at": session["ended_at"],
         "actions": session["action_count"],
         "task": previous.get("task") or current["task"],
         "status": current["status"],

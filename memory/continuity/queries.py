@@ -184,9 +184,8 @@ def get_handoff(conn: sqlite3.Connection, handoff_id: int) -> sqlite3.Row | None
     return conn.execute("SELECT * FROM handoffs WHERE id = ?", (handoff_id,)).fetchone()
 
 
-def latest_live_session(conn: sqlite3.Connection, project_id: int) -> sqlite3.Row | None:
-    """The project's most recently seen session that has not ended."""
+def latest_session(conn: sqlite3.Connection, project_id: int) -> sqlite3.Row | None:
+    """The project's most recently seen session, ended or not."""
     return conn.execute(
-        "SELECT * FROM sessions WHERE project_id = ? AND ended_at IS NULL ORDER BY last_seen_at DESC LIMIT 1",
-        (project_id,),
+        "SELECT * FROM sessions WHERE project_id = ? ORDER BY last_seen_at DESC, rowid DESC LIMIT 1", (project_id,)
     ).fetchone()

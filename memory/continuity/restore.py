@@ -43,11 +43,41 @@ def session_start_context(ctx: HookContext) -> str | None:
                                          float(config.get("continuity", "restore_max_age_hours")))
     if row is None:
         return None
-    handoff = json.loads(row["state_json"] or "{}")
-    handoff.setdefault("task", row["task"])
-    text = format_handoff(handoff, int(config.get("continuity", "handoff_tokens")), _origin(row, ctx.session_id, handoff))
+    text = render(row, ctx.session_id, int(config.get("continuity", "handoff_tokens")))
     queries.mark_resumed(conn, row["id"])
     return text
+
+
+def render(row: Any, session_id: str, tokens: int) -> str:
+    """The "Continuing: …" block of handoff ``row`` as session ``session_id`` is given it."""
+    handoff = json.loads(row["state_json"] or "{}")
+    handoff.setdefault("task", row["task"])
+    return format_handoff(handoff, tokens, _origin(row, session_id, handoff))
+
+
+def pending_handoff(conn: sqlite3.Connection, project_id: int, session_id: str | None,
+                    max_age_hours: float) -> tuple[sqlite3.Row | None, str]:
+    """The handoff that would be restored now, and when: read-only (nothing is marked resumed).
+
+    Session ``session_id``'s own newest handoff is what it continues from after a compaction or ``--resume``
+    (``"this_session"``); without one, the project's offerable handoff is what a new session or ``/clear``
+    gets (``"new_session"``). (None, reason) when there is none.
+    """
+    if session_id:
+        row = queries.latest_session_handoff(conn, session_id)
+        if row is not None:
+            return row, "this_session"
+    row = _offerable_project_handoff(conn, project_id, session_id or "", max_age_hours)
+    if row is not None:
+        return row, "new_session"
+    newest = queries.latest_project_handoff(conn, project_id, session_id or "")
+    if newest is None:
+        return None, "no handoff saved for this project"
+    if newest["status"] == "completed":
+        return None, f"the newest handoff (#{newest['id']}) is of completed work"
+    if newest["resumed_at"] is not None:
+        return None, f"the newest handoff (#{newest['id']}) was already given to a session at {newest['resumed_at']}"
+    return None, f"the newest handoff (#{newest['id']}) is older than {max_age_hours:g} h"
 
 
 def recover_crashed_sessions(ctx: HookContext) -> list[int]:

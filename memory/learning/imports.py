@@ -1,9 +1,8 @@
-"""``memory import FILE``: learnings from JSON Lines (the ``export`` format), redacted and deduplicated."""
+"""``memory import FILE``: learnings of the ``export`` format, redacted and deduplicated."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import sqlite3
 
@@ -14,14 +13,10 @@ if TYPE_CHECKING:
     from memory.config import Config
 
 
-def parse_line(line: str) -> Any | None:
-    """(Learning, is_global) from one JSON line, or None when the line is not a usable learning."""
+def parse_item(item: Any) -> Any | None:
+    """(Learning, is_global) from one exported learning, or None when it is not a usable learning."""
     from memory.learning.model import CATEGORIES, EXTRACTORS, Learning
 
-    try:
-        item = json.loads(line)
-    except ValueError:
-        return None
     if not isinstance(item, dict) or item.get("category") not in CATEGORIES:
         return None
     text = str(item.get("text") or "").strip()
@@ -38,23 +33,27 @@ def parse_line(line: str) -> Any | None:
     ), bool(item.get("global"))
 
 
-def import_file(conn: sqlite3.Connection, path: str, *, project_id: int, config: Config) -> dict[str, int]:
-    """Import every valid line of ``path``; return counts (added, reinforced, unchanged, suppressed, skipped).
+def import_learnings(conn: sqlite3.Connection, items: list[dict[str, Any]], *, source: str, project_id: int,
+                     config: Config) -> dict[str, int]:
+    """Import exported learnings (dicts); return counts (added, reinforced, unchanged, suppressed, skipped).
 
-    The file's content hash is the "session" of the import, so importing the same file twice changes nothing.
+    ``source`` (e.g. a hash of the file) is the "session" of the import, so importing the same file twice
+    changes nothing. Every learning is redacted on the way in.
     """
     from memory.learning.pipeline import redacted, store_learnings
 
-    with open(path, encoding="utf-8") as handle:
-        lines = handle.read().splitlines()
-    session = "import:" + hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16] + ":" + os.path.basename(path)
-    parsed = [parse_line(line) for line in lines if line.strip()]
+    parsed = [parse_item(item) for item in items]
     counts = {"skipped": sum(1 for p in parsed if p is None)}
     for is_global in (False, True):
         batch = [redacted(p[0]) for p in parsed if p is not None and p[1] == is_global]
         if batch:
             result = store_learnings(conn, batch, project_id=None if is_global else project_id,
-                                     session_id=session, config=config)
+                                     session_id=source, config=config)
             for key, value in result.items():
                 counts[key] = counts.get(key, 0) + value
     return counts
+
+
+def source_name(path: str, content: str) -> str:
+    """The "session" an import is recorded under: the content's hash and the file's name."""
+    return "import:" + hashlib.sha256(content.encode()).hexdigest()[:16] + ":" + os.path.basename(path)

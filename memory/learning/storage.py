@@ -139,6 +139,13 @@ def forget(conn: sqlite3.Connection, learning_id: int, *, purge: bool = False) -
     return cur.rowcount > 0
 
 
+def unforget(conn: sqlite3.Connection, learning_id: int) -> bool:
+    """Undo ``forget``: recall the learning again (its vector is rebuilt by the caller); False if not forgotten."""
+    cur = conn.execute("UPDATE learnings SET forgotten_at = NULL WHERE id = ? AND forgotten_at IS NOT NULL",
+                       (learning_id,))
+    return cur.rowcount > 0
+
+
 def prunable(conn: sqlite3.Connection, after_days: int, below_confidence: float) -> list[sqlite3.Row]:
     """Live learnings never recalled, older than ``after_days`` and less confident than ``below_confidence``."""
     return conn.execute(
@@ -148,12 +155,12 @@ def prunable(conn: sqlite3.Connection, after_days: int, below_confidence: float)
 
 
 def export_rows(conn: sqlite3.Connection, project_ids: list[int | None] | None = None) -> list[dict[str, Any]]:
-    """Every live learning as a plain dict for JSON Lines (text redacted again; no vectors)."""
+    """Every live learning as a plain dict for JSON Lines (``type`` "learning"; text redacted again; no vectors)."""
     from memory.learning.redact import redact_thorough
 
     rows = list_learnings(conn, project_ids, limit=-1)
     return [{
-        "category": r["category"], "text": redact_thorough(r["text"]),
+        "type": "learning", "category": r["category"], "text": redact_thorough(r["text"]),
         "files": json.loads(r["files_json"]), "symbols": json.loads(r["symbols_json"]),
         "confidence": r["confidence"], "created_at": r["created_at"], "last_seen_at": r["last_seen_at"],
         "seen_count": r["seen_count"], "extractor": r["extractor"], "global": r["project_id"] is None,

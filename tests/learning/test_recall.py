@@ -142,8 +142,9 @@ def test_cli_learnings_search_export_import(memory_home, project_dir, tmp_path):
     env = hook_env(MEMORY_HOME=str(target_home))
     first = run_cli("import", str(dump), "--json", env=env, cwd=project_dir)
     assert first.returncode == 0, first.stderr
-    assert json.loads(first.stdout)["added"] == len(LEARNINGS) + 1 and json.loads(first.stdout)["skipped"] == 1
-    again = json.loads(run_cli("import", str(dump), "--json", env=env, cwd=project_dir).stdout)
+    counts = json.loads(first.stdout)["learnings"]
+    assert counts["added"] == len(LEARNINGS) + 1 and counts["skipped"] == 1
+    again = json.loads(run_cli("import", str(dump), "--json", env=env, cwd=project_dir).stdout)["learnings"]
     assert again.get("added", 0) == 0
     texts = [r["text"] for r in json.loads(run_cli("learnings", "--json", env=env, cwd=project_dir).stdout)["learnings"]]
     assert not any("ghp_1234567890" in t for t in texts)
