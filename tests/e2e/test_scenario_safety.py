@@ -21,7 +21,7 @@ from tests.e2e.sources import line_of, python_module
 
 pytestmark = pytest.mark.e2e
 
-INJECTED = ("[compound-memory]", "## Continuing:", "Previous learning", "compound-memory")
+INJECTED = ("[compound-memory]", "## Continuing:", "Previous learning")  # the command list names the plugin anyway
 EDITED = "def adjust_stock_3_3("
 
 
