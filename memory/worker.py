@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     import sqlite3
     from typing import Any
 
+    from memory.hooks.runtime import HookContext
+
 
 def lock_path() -> str:
     """The lock file a running worker holds."""
@@ -73,6 +75,14 @@ def start_detached() -> int | None:
     env["PYTHONPATH"] = paths.PLUGIN_ROOT + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     return os.posix_spawn(sys.executable, [sys.executable, "-m", "memory.worker"], env,
                           file_actions=actions, setsid=True)
+
+
+def extract_later(ctx: HookContext, reason: str) -> None:
+    """Queue learning extraction for the hook's session and start a detached worker (PreCompact, SessionEnd)."""
+    from memory import jobs
+
+    jobs.enqueue_extraction(ctx, reason=reason)
+    start_detached()
 
 
 def start_if_pending(conn: sqlite3.Connection) -> int | None:

@@ -16,8 +16,7 @@ def handle(ctx: HookContext) -> dict[str, Any] | None:
 
         handoff.on_pre_compact(ctx)
     if ctx.config.feature_enabled("learning"):
-        from memory import jobs, worker
+        from memory import worker
 
-        jobs.enqueue_extraction(ctx, reason="pre_compact")
-        worker.start_detached()
+        worker.extract_later(ctx, reason="pre_compact")
     return None

@@ -16,8 +16,7 @@ def handle(ctx: HookContext) -> dict[str, Any] | None:
 
         handoff.on_session_end(ctx)
     if ctx.config.feature_enabled("learning"):
-        from memory import jobs, worker
+        from memory import worker
 
-        jobs.enqueue_extraction(ctx, reason="session_end")
-        worker.start_detached()
+        worker.extract_later(ctx, reason="session_end")
     return None
