@@ -7,6 +7,15 @@ from pathlib import Path
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _never_the_real_memory(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test writes its memory (database, logs) under a temp folder, never under the user's home; and
+    whatever a test starts (``claude plugin validate`` from doctor, for one) gets a temp HOME too."""
+    monkeypatch.setenv("MEMORY_HOME", str(tmp_path_factory.mktemp("isolated-memory-home")))
+    monkeypatch.setenv("HOME", str(tmp_path_factory.mktemp("isolated-home")))
+    monkeypatch.delenv("CLAUDE_PLUGIN_DATA", raising=False)
+
+
 @pytest.fixture
 def memory_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh data folder, set as MEMORY_HOME for this process and the processes it starts."""
