@@ -94,16 +94,25 @@ def venv_dir() -> str:
 
 
 def write_private_file(path: str, data: str | bytes) -> None:
-    """Atomically replace ``path`` with ``data`` (0600): write a temp file beside it, fsync, rename."""
+    """Atomically replace ``path`` with ``data`` (0600), creating its private folder if needed."""
     ensure_private_dir(os.path.dirname(path))
+    write_atomic(path, data, mode=0o600)
+
+
+def write_atomic(path: str, data: str | bytes, *, mode: int) -> None:
+    """Replace ``path`` with ``data`` atomically: write a temp file beside it, fsync, set ``mode``, rename.
+
+    A reader sees the old file or the new one, never half of one; a crash leaves no partial file.
+    """
     tmp = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.{os.getpid()}.tmp")
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(raw)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, mode)  # os.open's mode is filtered by the umask
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -167,8 +167,8 @@ def write_progress(plan: str, state: dict[str, Any], now: str) -> list[str]:
     json_path, md_path = progress_paths(plan)
     counts = {s: sum(1 for t in state["tasks"] if t["status"] == s) for s in ("done", "in_progress", "pending")}
     data = {"plan": state["plan"], "updated_at": now, "counts": counts, "tasks": state["tasks"]}
-    _write_atomic(json_path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-    _write_atomic(md_path, render_dashboard(data))
+    paths.write_atomic(json_path, json.dumps(data, indent=2, ensure_ascii=False) + "\n", mode=0o644)
+    paths.write_atomic(md_path, render_dashboard(data), mode=0o644)  # the user's files, readable like theirs
     return [json_path, md_path]
 
 
@@ -230,22 +230,6 @@ def _stem(word: str) -> str:
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
             return word[: -len(suffix)]
     return word
-
-
-def _write_atomic(path: str, text: str) -> None:
-    """Replace ``path`` atomically; readable like the user's other files (0644), not private."""
-    tmp = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 class _plans_lock:
