@@ -7,7 +7,7 @@ the transcripts, and a 4 KB slice of raw transcript JSON; mean over 300 calls. F
 substring search (`"sk-ant" in s`) over the same 4 KB string is reported too, and so is the time
 json.loads takes over every line of the 20 MB file (the floor for any reader that parses the lines it needs).
 
-Run: python benchmarks/hotpath_bench.py   (writes benchmarks/results/hotpath.json)
+Run: python -m benchmarks.hotpath_bench   (writes benchmarks/results/hotpath.json)
 """
 
 from __future__ import annotations
@@ -19,12 +19,10 @@ import time
 import timeit
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from memory.continuity.transcript import iter_records  # noqa: E402
-from memory.learning.redact import redact  # noqa: E402
-from benchmarks.harness import REAL_TRANSCRIPTS
+from memory.continuity.transcript import iter_records
+from memory.learning.redact import redact
+from benchmarks.harness import REAL_TRANSCRIPTS, write_result
 
 REAL = sorted(REAL_TRANSCRIPTS.glob("*.jsonl"))
 
@@ -81,8 +79,7 @@ def redaction() -> dict:
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         result = {"iter_records_cpu_seconds": reader(Path(tmp)), "redact_4KB": redaction()}
-    out = ROOT / "benchmarks" / "results" / "hotpath.json"
-    out.write_text(json.dumps(result, indent=2) + "\n")
+    write_result("hotpath", result)
     print(json.dumps(result, indent=2))
     return 0
 

@@ -24,7 +24,6 @@ import json
 import os
 import random
 import sqlite3
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -185,7 +184,6 @@ def main() -> None:
     parser.add_argument("--skip-latency", action="store_true")
     parser.add_argument("--skip-worker", action="store_true")
     args = parser.parse_args()
-    sys.path.insert(0, str(REPO))
     learnings, prompts = load_eval()
     result = {"eval": {"learnings": len(learnings), "prompts": len(prompts)}, "quality": quality(learnings, prompts)}
     print(json.dumps(result["quality"], indent=2))

@@ -5,7 +5,7 @@ correct when it matches a label of expected.json (same category, contains the la
 per label). Throughput: each real transcript in shared/fixtures/transcripts is read and extracted
 end to end (parse + rules + redaction) REPEAT times; sessions per minute = runs / elapsed * 60.
 
-Run: python benchmarks/rules_bench.py   (writes benchmarks/results/rules.json)
+Run: python -m benchmarks.rules_bench   (writes benchmarks/results/rules.json)
 """
 
 from __future__ import annotations
@@ -13,15 +13,12 @@ from __future__ import annotations
 import json
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from memory.continuity.transcript import iter_records  # noqa: E402
-from memory.learning.rules import extract  # noqa: E402
-from tests.learning.labels import FIXTURES, Score, load_labels, score  # noqa: E402
-from benchmarks.harness import REAL_TRANSCRIPTS
+from memory.continuity.transcript import iter_records
+from memory.learning.rules import extract
+from tests.learning.labels import FIXTURES, Score, load_labels, score
+from benchmarks.harness import REAL_TRANSCRIPTS, write_result
 
 REAL = REAL_TRANSCRIPTS
 REPEAT = 5
@@ -61,9 +58,7 @@ def throughput() -> dict:
 
 def main() -> int:
     result = {"labelled": labelled(), "real": throughput()}
-    out = ROOT / "benchmarks" / "results" / "rules.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
+    write_result("rules", result)
     print(f"{'session':32} {'extracted':>9} {'correct':>7} {'expected':>8} {'found':>5} {'precision':>9} {'recall':>6}")
     for name, r in result["labelled"].items():
         print(f"{name:32} {r['extracted']:>9} {r['correct']:>7} {r['expected']:>8} {r['found']:>5} "

@@ -22,8 +22,8 @@ BENCHMARKS = [
     ["-m", "benchmarks.signatures_bench"],
     ["-m", "benchmarks.recall_bench"],
     ["-m", "benchmarks.parser_bench"],
-    ["benchmarks/rules_bench.py"],
-    ["benchmarks/hotpath_bench.py"],
+    ["-m", "benchmarks.rules_bench"],
+    ["-m", "benchmarks.hotpath_bench"],
 ]
 
 
@@ -134,7 +134,9 @@ def main() -> None:
     args = parser.parse_args()
     if not args.summary_only:
         for command in BENCHMARKS:
-            extra = ["--runs", str(args.runs)] if args.runs and command[0] == "-m" and "parser" not in command[1] else []
+            timed = command[1] in ("benchmarks.hook_latency", "benchmarks.continuity_bench", "benchmarks.signatures_bench",
+                                   "benchmarks.recall_bench")
+            extra = ["--runs", str(args.runs)] if args.runs and timed else []
             started = time.monotonic()
             print(f"== {' '.join(command)}", flush=True)
             subprocess.run([sys.executable, *command, *extra], cwd=REPO, check=True)

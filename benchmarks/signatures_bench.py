@@ -240,5 +240,4 @@ def savings_table(per_language: dict[str, dict]) -> str:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(REPO))
     main()
