@@ -59,12 +59,18 @@ __all__ = sorted([*_LAZY, "PARSER_VERSION"])
 
 
 def __getattr__(name: str):
-    """Import the submodule that defines ``name`` on first access."""
+    """Import the submodule that defines ``name`` on first access, and bind every name it provides.
+
+    Binding them all matters: importing ``parser.extract`` (or ``parser.render``) sets the package attribute of
+    that name to the submodule, which must be replaced by the function of the same name.
+    """
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'parser' has no attribute {name!r}")
     import importlib
 
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
+    loaded = importlib.import_module(f".{module}", __name__)
+    for public, home in _LAZY.items():
+        if home == module:
+            globals()[public] = getattr(loaded, public)
+    return globals()[name]

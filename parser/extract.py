@@ -8,8 +8,8 @@ the syntax tree, the same way for every language.
 
 from __future__ import annotations
 
-import re
 import os
+import re
 from collections import namedtuple
 from functools import lru_cache
 
@@ -18,6 +18,8 @@ from .model import CONTAINER_KINDS, FUNCTION_KINDS, IMPORT_KINDS, METHOD_PARENT_
 
 TYPE_CHECKING = False  # `typing` and `pathlib` cost milliseconds on a hook's cache miss; annotations only
 if TYPE_CHECKING:  # tree_sitter is imported lazily: `import parser` must stay cheap
+    from types import ModuleType
+
     from tree_sitter import Language, Node, Parser, Query
 
 QUERY_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "queries")
@@ -77,7 +79,6 @@ ONE_LINE_KINDS = frozenset({"constant", "field", "type", "macro"})
 MAX_BODYLESS_SIGNATURE = 40  # lines of a body-less declaration (prototype, abstract method) to show
 CONDITIONAL_COMPILATION = frozenset({"swift", "c", "cpp", "csharp"})
 _DIRECTIVE = re.compile(rb"(?m)^[ \t]*#[ \t]*(?:if|ifdef|ifndef|elif|elseif|else|endif)\b[^\n]*")
-_WHOLE_FILE = None  # set on first use (tree_sitter is imported lazily)
 _WORD = re.compile(r"[A-Za-z0-9]")
 _COMMENT_NOISE = re.compile(r"<[^>]*>|^\s*(?:[rRbBuUfF]{0,2}(?:\"\"\"|'''|\"|')|/\*+|\*+|//+!?|#+)")
 
@@ -156,13 +157,6 @@ def _error_regions(root: Node) -> list[tuple[int, int]]:
     return sorted(regions)
 
 
-def _whole_file_range():
-    """The parser's default included range: everything."""
-    from tree_sitter import Point, Range
-
-    return Range(Point(0, 0), Point(0xFFFFFFFF, 0xFFFFFFFF), 0, 0xFFFFFFFF)
-
-
 def _line_starts(source: bytes) -> list[int]:
     """Byte offset of the start of each row, plus one past the end."""
     starts = [0]
@@ -212,14 +206,12 @@ def _parse_rows(parser: Parser, source: bytes, starts: list[int], top: int, bott
     from tree_sitter import Point, Range
 
     end = min(starts[bottom + 1] - 1, len(source))
-    global _WHOLE_FILE
-    if _WHOLE_FILE is None:
-        _WHOLE_FILE = _whole_file_range()
+    whole = parser.included_ranges
     parser.included_ranges = [Range(Point(top, 0), Point(bottom, end - starts[bottom]), starts[top], end)]
     try:
         return parser.parse(source).root_node
     finally:
-        parser.included_ranges = [_WHOLE_FILE]
+        parser.included_ranges = whole
 
 
 def _error_count(root: Node) -> int:
@@ -264,27 +256,38 @@ def _grammar(language: str) -> Language:
     """
     from tree_sitter import Language
 
-    try:
-        import importlib.machinery
-        import importlib.util
-
-        spec = importlib.util.find_spec("tree_sitter_language_pack")
-        folders = list(spec.submodule_search_locations or []) if spec else []
-        name = f"tree_sitter_language_pack.bindings.{language}"
-        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
-            path = os.path.join(folders[0], "bindings", language + suffix) if folders else ""
-            if path and os.path.exists(path):
-                loader = importlib.machinery.ExtensionFileLoader(name, path)
-                module = importlib.util.module_from_spec(importlib.util.spec_from_loader(name, loader))
-                loader.exec_module(module)
-                return Language(module.language())
-    except (ImportError, AttributeError, OSError):
-        pass
+    binding = _binding_module(language)
+    if binding is not None:
+        return Language(binding.language())
     try:
         from tree_sitter_language_pack import get_language
     except ImportError as error:  # pragma: no cover - depends on the installation
         raise ParserUnavailable(str(error)) from error
     return get_language(language)
+
+
+def _binding_module(language: str) -> ModuleType | None:
+    """The extension module ``tree_sitter_language_pack/bindings/<language>``, loaded without running the
+    package's ``__init__`` (``find_spec`` of a top-level package does not import it); None if not found."""
+    import importlib.machinery
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("tree_sitter_language_pack")
+        folders = list(spec.submodule_search_locations or []) if spec is not None else []
+        if not folders:
+            return None
+        name = f"tree_sitter_language_pack.bindings.{language}"
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+            path = os.path.join(folders[0], "bindings", language + suffix)
+            if os.path.exists(path):
+                loader = importlib.machinery.ExtensionFileLoader(name, path)
+                module = importlib.util.module_from_spec(importlib.util.spec_from_loader(name, loader))
+                loader.exec_module(module)
+                return module if hasattr(module, "language") else None
+    except (ImportError, OSError):
+        return None
+    return None
 
 
 def _candidates(query: Query, root: Node, source: bytes, language: str) -> list[_Candidate]:

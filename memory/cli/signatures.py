@@ -69,23 +69,25 @@ def show_one(args: argparse.Namespace) -> int:
 def show_cache(args: argparse.Namespace) -> int:
     """Print the cache entries and the savings (per recent session and in total)."""
     from memory.signatures import accounting, cache
+    from memory.signatures.eligibility import relative_to
 
     conn = open_store()
     try:
         under = os.path.abspath(args.path) if args.path else None
         entries = cache.entries(conn, under)
         total = accounting.savings_summary(conn)
-        sessions = accounting.savings_by_session(conn, max(args.sessions, 0))
+        sessions = accounting.savings_by_session(conn, args.sessions)
     finally:
         conn.close()
     if args.json:
         print_json({"entries": [_entry(row) for row in entries], "sessions": sessions, "total": total})
         return 0
+    cwd = os.getcwd()
     print_table(
         f"Signature cache: {len(entries)} entries" + (f" under {under}" if under else ""),
         ["path", "language", "lines", "definitions", "tokens whole", "tokens outline", "last used"],
         [
-            (_short(r["path"]), r["language"], r["total_lines"], r["definitions"], r["original_tokens"],
+            (relative_to(r["path"], cwd) or r["path"], r["language"], r["total_lines"], r["definitions"], r["original_tokens"],
              r["signature_tokens"], r["accessed_at"])
             for r in entries
         ],
@@ -113,8 +115,3 @@ def _savings_row(label: str, s: dict) -> tuple:
     followup = f"{s['followup_tokens']} ({s['followup_reads']} reads)"
     return (label, s["intercepted_reads"], s["original_tokens"], s["delivered_tokens"], followup,
             s["net_saved_tokens"], f"{s['net_saved_percent']}%")
-
-
-def _short(path: str) -> str:
-    cwd = os.getcwd().rstrip(os.sep) + os.sep
-    return path[len(cwd):] if path.startswith(cwd) else path

@@ -55,7 +55,7 @@ def already_claimed(conn: sqlite3.Connection, session_id: str, path: str, conten
 
 def was_edited(conn: sqlite3.Connection, session_id: str, paths: list[str]) -> bool:
     """True when the session edited any of ``paths`` (our own record, or the continuity events)."""
-    names = list(dict.fromkeys(paths))
+    names = [name for name in dict.fromkeys(paths) if name]
     marks = ",".join("?" * len(names))
     row = conn.execute(
         f"SELECT 1 FROM signature_edits WHERE session_id = ? AND path IN ({marks}) "

@@ -91,7 +91,9 @@ def plan_read(
     _check(eligibility.path_reason(path, project_root, settings["exclude"], settings["include_tests"]))
     _check(eligibility.symlink_reason(path, real, project_root))
     info = _stat(real, int(settings["max_file_bytes"]))
-    if session_id and accounting.was_edited(conn, session_id, [path, real]):
+    # Every name the file goes by: absolute, real, and project-relative (how continuity events store paths).
+    names = [path, real, eligibility.relative_to(path, project_root) or ""]
+    if session_id and accounting.was_edited(conn, session_id, names):
         raise PassThrough("edited in this session")
     budget = view.outline_budget(settings["max_context_chars"])
     version = f"{PARSER_VERSION}/d{float(settings['outline_detail_ratio'])}"  # the cache keys on both
@@ -110,7 +112,6 @@ def plan_read(
         raise PassThrough("already summarized in this session")
     head = max(1, min(int(settings["head_lines"]), MAX_HEAD_LINES, outline.total_lines))
     head_tokens = estimate_tokens(_head_text(real, head, source))
-    names = [path, real, eligibility.relative_to(path, project_root) or ""]
     shown = learnings.for_file(conn, names, project_id(), session_id)
     text = _context(settings, project_root, path, outline, head, head_tokens, learnings.lines(shown))
     delivered = head_tokens + estimate_tokens(text)
@@ -204,18 +205,16 @@ def _parse(source: bytes, language: str, content_hash: str, budget: int, ratio: 
     from memory import log
     from memory.hooks.runtime import HookTimeout
     from memory.signatures import outline as outlines
+    from parser import ParserUnavailable  # no tree-sitter import: that happens in build
 
     try:
         return outlines.build(source, language, content_hash, budget, ratio)
     except HookTimeout:
         raise
-    except ImportError as exc:
+    except (ImportError, ParserUnavailable) as exc:
         log.warning("signatures", f"tree-sitter is not available, Reads pass untouched: {exc}")
         raise PassThrough("tree-sitter is not installed") from None
     except Exception as exc:
-        if type(exc).__name__ == "ParserUnavailable":
-            log.warning("signatures", f"tree-sitter is not available, Reads pass untouched: {exc}")
-            raise PassThrough("tree-sitter is not installed") from None
         log.error("signatures", f"parsing {path} ({language}) failed: {type(exc).__name__}: {exc}", exc)
         raise PassThrough("the parser failed on this file") from None
 

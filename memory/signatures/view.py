@@ -13,11 +13,13 @@ rendered within what is left after room for the header, the note of what was dro
 
 from __future__ import annotations
 
+from memory.signatures.learnings import MAX_LEARNING_CHARS, MAX_LEARNINGS
+
 MORE = "Read with offset/limit for any range; Read again for the whole file"
 PATH_MAX_CHARS = 200
 HEADER_RESERVE = 260 + PATH_MAX_CHARS
 DROPPED_RESERVE = 200
-LEARNINGS_RESERVE = 3 * 301  # learnings.MAX_LEARNINGS lines of at most learnings.MAX_LEARNING_CHARS, + newlines
+LEARNINGS_RESERVE = MAX_LEARNINGS * (MAX_LEARNING_CHARS + 1)  # the learning lines, each with its newline
 MIN_OUTLINE_CHARS = 500
 
 
