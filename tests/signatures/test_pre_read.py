@@ -127,6 +127,16 @@ def test_file_edited_per_continuity_events_passes_untouched(session, py_file):
     assert session.read(path) is not None
 
 
+def test_file_edited_per_continuity_events_with_a_project_relative_path(session, py_file):
+    """Continuity records paths inside the project relative to its root; those edits count too."""
+    path, _ = py_file
+    assert session.read(path.with_name("absent.py")) is None  # creates the store
+    with session.db() as conn:
+        conn.execute("INSERT INTO events(session_id, tool, kind, path) VALUES (?, 'Edit', 'modify', ?)",
+                     (session.session_id, str(path.relative_to(session.project))))
+    assert session.read(path) is None
+
+
 @pytest.mark.parametrize("extra", [{"offset": 1}, {"limit": 2000}, {"offset": 40, "limit": 10}, {"offset": None}])
 def test_read_that_names_a_range_is_never_rewritten(session, py_file, extra):
     path, _ = py_file
