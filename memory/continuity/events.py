@@ -29,8 +29,9 @@ TEXT_CAP = 200
 # "[main 1a2b3c4] message" / "[feature/x (root-commit) 1a2b3c4] message": what `git commit` prints first.
 COMMIT_LINE = r"^\[[^\]\s]+(?: \([^)]*\))? ([0-9a-f]{7,40})\] (.*)$"
 GIT_COMMIT = r"\bgit\b(?:\s+-[cC]\s+\S+)*\s+commit\b"
-# Only text that could hold a credential pays for the redaction module (it costs ~30 ms to import).
-# The patterns are compiled on first use (re caches them): most hook calls never need them.
+# Only text that could hold a credential pays for importing the redaction module (~2 ms; its rules compile
+# lazily): a short plain command (``ls -la``, ``npm test``) is stored as is. Keep it a superset of what
+# ``redact`` acts on: assignments and URLs (``=:@``), long runs (every token format), secret words.
 MAYBE_SECRET = r"[=:@]|[A-Za-z0-9_+/.\-]{20,}|(?i:token|secret|passw|bearer|auth|key)"
 
 

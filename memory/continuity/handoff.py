@@ -29,6 +29,7 @@ import re
 from memory.continuity import queries, state as session_state
 from memory.continuity.events import relative_path, scrub
 from memory.continuity.inspection import handoff_state
+from memory.continuity.render import one_line
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -165,9 +166,9 @@ def summary_line(handoff: dict[str, Any]) -> str:
              f"{len(handoff.get('decisions', []))} decisions", f"{open_todos} open todos"]
     if handoff.get("blockers"):
         parts.append(f"{len(handoff['blockers'])} blockers")
-    line = f"{_one_line(handoff.get('task') or '', 120)} - {', '.join(parts)}"
+    line = f"{one_line(handoff.get('task') or '', 120)} - {', '.join(parts)}"
     if handoff.get("last_action"):
-        line += f"; last: {_one_line(handoff['last_action'], 100)}"
+        line += f"; last: {one_line(handoff['last_action'], 100)}"
     return line
 
 
@@ -218,8 +219,8 @@ def _facts_from(transcript: Any, records: list, project_root: str) -> dict[str, 
     facts: dict[str, Any] = {}
     requests = _requests(transcript, main)
     if requests:
-        facts["request"] = scrub(_one_line(requests[0], 300))
-        facts["latest_request"] = scrub(_one_line(requests[-1], 300))
+        facts["request"] = scrub(one_line(requests[0], 300))
+        facts["latest_request"] = scrub(one_line(requests[-1], 300))
     exchanges = transcript.pair_tool_calls(records)
     touched = transcript.files_touched(exchanges)  # subagents' work counts too
     facts["files_modified"] = [relative_path(p, project_root)[0] for p in touched.modified]
@@ -261,7 +262,7 @@ def _decisions(records: list, transcript: Any) -> list[str]:
         if isinstance(rec, transcript.AssistantText):
             for decision in find_decisions(rec.text):
                 text = decision if isinstance(decision, str) else getattr(decision, "text", str(decision))
-                found.append(scrub(_one_line(text, 240)))
+                found.append(scrub(one_line(text, 240)))
     return _union(found, [])[-MAX_DECISIONS:]
 
 
@@ -275,14 +276,14 @@ def _failed_commands(exchanges: list) -> list[str]:
         key = session_state.command_key(command)
         open_failures.pop(key, None)
         if ex.failed:
-            error = _one_line(ex.result.text.strip()[-200:], 200)
-            open_failures[key] = scrub(f"`{_one_line(command, 120)}` failed: {error}")
+            error = one_line(ex.result.text.strip()[-200:], 200)
+            open_failures[key] = scrub(f"`{one_line(command, 120)}` failed: {error}")
     return list(open_failures.values())[-5:]
 
 
 def _user_reports(requests: list[str]) -> list[str]:
     """The user saying something still fails, in the last two requests."""
-    return [f"User: {scrub(_one_line(text, 240))}" for text in requests[-2:] if _STILL_FAILS.search(text)]
+    return [f"User: {scrub(one_line(text, 240))}" for text in requests[-2:] if _STILL_FAILS.search(text)]
 
 
 def _covered_event_id(row: Any) -> int:
@@ -320,7 +321,3 @@ def _union(first: list, second: list) -> list:
         seen.setdefault(key, item)
     return list(seen.values())
 
-
-def _one_line(text: str, limit: int) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"

@@ -28,8 +28,7 @@ from memory import paths
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    import sqlite3
-    from typing import Any, Iterator
+    from typing import Any
 
     from memory.continuity.events import Event
 
@@ -43,12 +42,15 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 _MARKS = re.compile("[\u2705\U0001f504\u2713\u2714\u274c\u23f3]")
 
 
-def apply_event(conn: sqlite3.Connection, session_id: str, plans_dir: str, event: Event) -> list[str]:
-    """Update the progress files of the plans in ``plans_dir`` for one event; return the files written."""
+def apply_event(session_id: str, plans_dir: str, event: Event) -> list[str]:
+    """Update the progress files of the plans in ``plans_dir`` for one event; return the files written.
+
+    A task event names its task's subject (``tracking.record`` completes one that gave only the id).
+    """
     plans = find_plans(plans_dir)
     if not plans:
         return []
-    changes = _status_changes(conn, session_id, event)
+    changes = _status_changes(event)
     commit = event.data.get("commit") if event.kind == "bash" else None
     if not changes and not commit:
         return []
@@ -198,19 +200,14 @@ def progress_paths(plan: str) -> tuple[str, str]:
     return f"{stem}-progress.json", f"{stem}-progress.md"
 
 
-def _status_changes(conn: sqlite3.Connection, session_id: str, event: Event) -> list[tuple[str, str]]:
+def _status_changes(event: Event) -> list[tuple[str, str]]:
     """(task text, plan status) pairs an event reports."""
     data = event.data
     if event.kind == "todo":
         return [(t["content"], STATUS_MAP[t["status"]]) for t in data.get("todos", [])
                 if t.get("content") and t.get("status") in STATUS_MAP]
-    if event.kind == "task" and data.get("status") in STATUS_MAP:
-        subject = data.get("subject")
-        if not subject and data.get("id") is not None:
-            from memory.continuity.queries import task_subjects
-
-            subject = task_subjects(conn, session_id).get(str(data["id"]))
-        return [(subject, STATUS_MAP[data["status"]])] if subject else []
+    if event.kind == "task" and data.get("status") in STATUS_MAP and data.get("subject"):
+        return [(data["subject"], STATUS_MAP[data["status"]])]
     return []
 
 

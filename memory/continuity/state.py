@@ -28,7 +28,7 @@ _SEGMENT_SPLIT = re.compile(r"&&|\|\||;|\n")
 _ENV_ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=\S*$")
 
 
-def fold_events(session_id: str, rows: Iterable[Any], task_subjects: dict[str, str] | None = None) -> dict[str, Any]:
+def fold_events(session_id: str, rows: Iterable[Any]) -> dict[str, Any]:
     """The session state described by its event rows (oldest first)."""
     modified: dict[str, None] = {}
     read: dict[str, None] = {}
@@ -37,7 +37,7 @@ def fold_events(session_id: str, rows: Iterable[Any], task_subjects: dict[str, s
     tasks: dict[str, dict[str, Any]] = {}
     failures: dict[str, dict[str, Any]] = {}
     commits: list[dict[str, str]] = []
-    subjects = dict(task_subjects or {})
+    subjects: dict[str, str] = {}
     last_action = None
     for row in rows:
         data = json.loads(row["data_json"]) if row["data_json"] else {}

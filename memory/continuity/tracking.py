@@ -44,7 +44,7 @@ def record(ctx: HookContext) -> None:
         if os.path.isdir(plans_dir):
             from memory.continuity import plans
 
-            plans.apply_event(ctx.db, ctx.session_id, plans_dir, event)
+            plans.apply_event(ctx.session_id, plans_dir, event)
 
 
 def save_snapshot(ctx: HookContext, action_count: int) -> dict:

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 FIELDS = ("session_id", "created_at", "trigger", "task", "status", "summary")
 
 
-def export_handoffs(conn: sqlite3.Connection, project_id: int | None, every_project: bool = False) -> list[dict[str, Any]]:
+def export_handoffs(conn: sqlite3.Connection, project_id: int | None,
+                    every_project: bool = False) -> list[dict[str, Any]]:
     """The handoffs of a project (or of every project) as plain, redacted dicts, oldest first."""
     if every_project:
         rows = conn.execute("SELECT * FROM handoffs ORDER BY id").fetchall()
