@@ -185,7 +185,6 @@ def bm25_ids(conn: sqlite3.Connection, query: str, scopes: list[int | None], lim
         f"SELECT id FROM learnings WHERE id IN ({marks}) AND ifnull(project_id, 0) IN "
         f"({','.join('?' * len(scopes))}) AND forgotten_at IS NULL", (*ids, *(s or 0 for s in scopes)))}
     return [i for i in ids if i in in_scope][:limit]
-    return [r[0] for r in rows]
 
 
 def vector_hits(conn: sqlite3.Connection, config: Any, query: str, scopes: list[int | None],
@@ -276,9 +275,10 @@ def render(items: list[dict[str, Any]]) -> str:
 def record_recalls(conn: sqlite3.Connection, items: list[dict[str, Any]], session_id: str, event: str,
                    query: str) -> None:
     """Remember what was injected (never again this session) and count the recall."""
+    from memory.continuity.events import scrub
     from memory.store import transaction
 
-    query = _redacted(query[:500])
+    query = scrub(query[:500])
     with transaction(conn):
         for item in items:
             cur = conn.execute(
@@ -287,11 +287,3 @@ def record_recalls(conn: sqlite3.Connection, items: list[dict[str, Any]], sessio
             if cur.rowcount:
                 conn.execute("UPDATE learnings SET recall_count = recall_count + 1, "
                              "last_recalled_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?", (item["id"],))
-
-
-def _redacted(text: str) -> str:
-    try:
-        from memory.learning.redact import redact
-    except ImportError:
-        return text
-    return redact(text)

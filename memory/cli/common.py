@@ -193,6 +193,11 @@ def _plain_table(title: str | None, columns: Sequence[str], rows: list[list[str]
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
 
 
+def shorten(text: str, width: int = 100) -> str:
+    """``text`` cut to ``width`` characters, with an ellipsis when cut."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def human_size(num_bytes: int) -> str:
     """``156 KB`` style sizes."""
     size = float(num_bytes)

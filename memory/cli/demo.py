@@ -21,10 +21,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from typing import Any, Iterator
 
 from memory import paths
-from memory.cli.common import add_command, print_json
+from memory.cli.common import add_command, print_json, shorten
 
 DEMO_DIR = os.path.join(paths.PLUGIN_ROOT, "memory", "demo")
 RECORDING = os.path.join(DEMO_DIR, "recording")
@@ -526,11 +527,10 @@ class Printer:
                   f"Reads of the same files)")
         for handoff in summary["handoffs"]:
             restored = "restored" if handoff["resumed"] else "not restored yet"
-            task = handoff["task"] or ""
-            task = task if len(task) <= 70 else task[:69] + "…"
+            task = shorten(handoff["task"] or "", 70)
             self._out(f"Handoff #{handoff['id']} ({handoff['trigger']}, {restored}): {task}")
         recalled = summary["recalled"]
-        where = ", ".join(f"{n} at {e}" for e, n in _count(r["event"] for r in recalled).items())
+        where = ", ".join(f"{n} at {e}" for e, n in Counter(r["event"] for r in recalled).items())
         self._out(f"Learnings: {summary['learnings_stored']} stored; {len(recalled)} recalled"
                   + (f" in the next session ({where})" if recalled else ""))
         self._heading("python -m memory status (the demo's memory folder)")
@@ -568,13 +568,6 @@ class Printer:
     @staticmethod
     def _out(text: str) -> None:
         print(text, flush=True)
-
-
-def _count(values: Iterator[str]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for value in values:
-        counts[value] = counts.get(value, 0) + 1
-    return counts
 
 
 def _number(step: dict[str, Any]) -> str:

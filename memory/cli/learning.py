@@ -10,7 +10,7 @@ import sqlite3
 from typing import Any
 
 from memory.cli.common import (CliError, add_command, current_project, open_store, positive_int, print_json,
-                               print_table, progress, project_id)
+                               print_table, progress, project_id, shorten)
 from memory.config import load_config
 
 CATEGORIES = "fix, preference, architecture, pattern, tip, dead-end"
@@ -140,7 +140,7 @@ def cmd_search(args: argparse.Namespace) -> int:
                     [[h["id"], h["category"], f"{h['score']:.4f}",
                       "" if h["similarity"] is None else f"{h['similarity']:.2f}",
                       "" if h["bm25_rank"] is None else f"#{h['bm25_rank'] + 1}",
-                      "yes" if h["would_recall"] else "", _short(h["text"], 90)] for h in hits])
+                      "yes" if h["would_recall"] else "", shorten(h["text"], 90)] for h in hits])
     else:
         print("No learning matches.")
     return 0 if hits else 1
@@ -209,9 +209,9 @@ def cmd_forget(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"id": args.id, "purged": args.purge, "already": False, "text": row["text"]})
     elif args.purge:
-        print(f"Learning #{args.id} erased: {_short(row['text'])}\nThis cannot be undone.")
+        print(f"Learning #{args.id} erased: {shorten(row['text'])}\nThis cannot be undone.")
     else:
-        print(f"Learning #{args.id} forgotten: {_short(row['text'])}\n"
+        print(f"Learning #{args.id} forgotten: {shorten(row['text'])}\n"
               f"It will not be recalled or learned again. Undo: python -m memory unforget {args.id}")
     return 0
 
@@ -236,7 +236,7 @@ def cmd_unforget(args: argparse.Namespace) -> int:
                  (to_blob(vector), embedder.model, args.id))
     refresh_indexes(conn, [args.id], {row["project_id"]})
     print_json({"id": args.id, "restored": True}) if args.json else print(
-        f"Learning #{args.id} restored: {_short(row['text'])}")
+        f"Learning #{args.id} restored: {shorten(row['text'])}")
     return 0
 
 
@@ -245,10 +245,6 @@ def _drop_from_indexes(conn: sqlite3.Connection, ids: list[int]) -> None:
 
     choose.write_packs(conn)
     lance.delete(ids)
-
-
-def _short(text: str, width: int = 100) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def cmd_prune(args: argparse.Namespace) -> int:
@@ -273,7 +269,7 @@ def cmd_prune(args: argparse.Namespace) -> int:
           f"and unseen for {learning['prune_after_days']} days.")
     if rows:
         print_table(None, ["id", "category", "confidence", "created", "text"],
-                    [(r["id"], r["category"], f"{r['confidence']:.2f}", r["created_at"][:10], _short(r["text"]))
+                    [(r["id"], r["category"], f"{r['confidence']:.2f}", r["created_at"][:10], shorten(r["text"]))
                      for r in rows])
         if not args.dry_run:
             print("Undo one with: python -m memory unforget ID")

@@ -1,5 +1,5 @@
 """``python -m memory status`` (and /memory-status): what the memory holds, what it saved and cost, what is
-broken -- in seconds, without opening SQLite.
+broken -- in seconds.
 
 The "current" session is ``$CLAUDE_CODE_SESSION_ID`` when set (inside Claude Code, e.g. from /memory-status),
 else the most recently seen session of this project. Fast: SQLite counts only, and no network unless
@@ -137,7 +137,7 @@ def render(data: dict[str, Any]) -> str:
         if queue["last_error"]:
             err = queue["last_error"]
             lines.append(f"  Last error: job {err['id']} ({err['kind']}, {err['updated_at'][:16].replace('T', ' ')})"
-                         f": {_first_line(err['last_error'])}")
+                         f": {_last_line(err['last_error'])}")
         errors, runs = data["errors_24h"], sum(e["runs"] for e in data["hooks_24h"].values())
         lines.append(f"Hooks (24 h): {runs} runs, {errors['count']} errors")
         if errors["latest"]:
@@ -169,7 +169,7 @@ def _saved(summary: dict[str, Any]) -> str:
             f"{summary['original_tokens']:,}, {summary['intercepted_reads']} narrowed Read(s))")
 
 
-def _first_line(text: str | None) -> str:
+def _last_line(text: str | None) -> str:
     lines = (text or "").strip().splitlines()
     return lines[-1][:160] if lines else ""
 
@@ -197,7 +197,7 @@ def _error_stats(conn: sqlite3.Connection) -> dict[str, Any]:
     count, latest = conn.execute(
         f"SELECT count(*), max(ts || ' ' || source || ': ' || message) FROM errors WHERE ts >= {SINCE_24H}"
     ).fetchone()
-    return {"count": count, "latest": _first_line(latest) if latest else None}
+    return {"count": count, "latest": _last_line(latest) if latest else None}
 
 
 def _hook_stats(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:

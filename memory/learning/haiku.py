@@ -150,7 +150,7 @@ def parse_response(response: Any, session_id: str) -> list[Any]:
                 continue
             files = [str(f) for f in item.get("files") or [] if isinstance(f, str)][:10]
             confidence = item.get("confidence")
-            confidence = min(max(float(confidence), 0.0), 1.0) if isinstance(confidence, (int, float)) else 0.7
+            confidence = float(confidence) if isinstance(confidence, (int, float)) else 0.7  # clamped by Learning
             found.append(Learning(category=category, text=clip(text), files=files, symbols=[],
                                   evidence={"session_id": session_id, "lines": []}, confidence=confidence,
                                   extractor=NAME))

@@ -28,7 +28,7 @@ def parse_item(item: Any) -> Any | None:
         files=[str(f) for f in item.get("files") or [] if isinstance(f, str)],
         symbols=[str(s) for s in item.get("symbols") or [] if isinstance(s, str)],
         evidence={"source": "import"},
-        confidence=min(max(float(confidence), 0.0), 1.0) if isinstance(confidence, (int, float)) else 0.5,
+        confidence=float(confidence) if isinstance(confidence, (int, float)) else 0.5,
         extractor=item.get("extractor") if item.get("extractor") in EXTRACTORS else "rules",
     ), bool(item.get("global"))
 

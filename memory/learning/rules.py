@@ -178,8 +178,9 @@ def _prose(sentence: str) -> bool:
     return letters / len(sentence) >= 0.7
 
 
+_WE_WILL = r"I'll|I will|we'll|we will|let's|let us|I'm going to|we're going to|I've decided to|we've decided to"
 _DECISION_RE = re.compile(
-    r"\b(?:I'll|I will|we'll|we will|let's|let us|I'm going to|we're going to|I've decided to|we've decided to)"
+    r"\b(?:" + _WE_WILL + r")"
     r"\s+(?:use|go with|switch to|stick with|keep using|adopt|rely on|store|keep|put|structure|organi[sz]e|split"
     r"|move|implement \S+(?: \S+)? (?:with|using|via)|build \S+(?: \S+)? (?:with|using|on))\b"
     r"|\b(?:decided|decide|chose|choosing|opted|opting)\s+(?:to|for|on|with)\b"
@@ -206,8 +207,7 @@ _PREF_RE = re.compile(
 _CORRECTION_RE = re.compile(r"^(?:no|nope|nah|actually|wait)\b[,!.]?\s+(?P<rest>(?:use|do|put|call|run|keep|make"
                             r"|write|name|it should|we should|you should|that should)\b.*)", re.I)
 _FIRST_PERSON_RE = re.compile(
-    r"^(?:so |now |then |ok,? |okay,? )?(?:I'll|I will|we'll|we will|let's|let us|I'm going to|we're going to"
-    r"|I've decided to|we've decided to|I decided to|we decided to)\s+", re.I)
+    r"^(?:so |now |then |ok,? |okay,? )?(?:" + _WE_WILL + r"|I decided to|we decided to)\s+", re.I)
 
 
 def find_decisions(text: str) -> list[str]:

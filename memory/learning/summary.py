@@ -11,16 +11,12 @@ if TYPE_CHECKING:
     from memory.config import Config
 
 
-def learning_summary(conn: sqlite3.Connection, config: Config | None = None) -> dict[str, Any]:
+def learning_summary(conn: sqlite3.Connection, config: Config) -> dict[str, Any]:
     """Counts (live, forgotten, per category, global), LLM tokens today vs the budget, and the job queue."""
     from memory import jobs
     from memory.learning import budget
     from memory.learning.extractors import names
 
-    if config is None:
-        from memory.config import load_config
-
-        config = load_config(None)
     per_category = {r[0]: r[1] for r in conn.execute(
         "SELECT category, count(*) FROM learnings WHERE forgotten_at IS NULL GROUP BY category")}
     live, forgotten, global_count, recalled = conn.execute(

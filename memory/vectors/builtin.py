@@ -12,9 +12,10 @@ Pure stdlib and a few hundred microseconds per prompt, so a hook can embed its q
 
 from __future__ import annotations
 
-import math
 import re
 import zlib
+
+from memory.vectors.codec import normalize
 
 MODEL = "builtin-hash-v1"
 DIMENSION = 256
@@ -58,8 +59,7 @@ def embed(text: str) -> list[float]:
         for n in (3, 4):
             for j in range(len(padded) - n + 1):
                 _add(vector, "g:" + padded[j : j + n], GRAM_WEIGHT)
-    norm = math.sqrt(sum(x * x for x in vector))
-    return [x / norm for x in vector] if norm else vector
+    return normalize(vector)
 
 
 def _add(vector: list[float], feature: str, weight: float) -> None:
