@@ -16,7 +16,7 @@ import os
 import sys
 import time
 
-from memory import log, paths
+from memory import locks, log, paths
 
 # module -> what needs it (shown by doctor and status when missing)
 DEPENDENCIES: dict[str, str] = {
@@ -57,23 +57,19 @@ def missing_modules() -> list[str]:
 
 def state() -> dict[str, object]:
     """Where the bootstrap stands: ready, installing, failed (with the reason) or not started."""
-    venv = paths.venv_dir()
-    result: dict[str, object] = {"venv": venv, "missing_here": missing_modules()}
-    if _read(os.path.join(venv, ".ready")).strip() == requirements_hash():
-        result["state"] = "ready"
-    elif _lock_is_held():
-        result["state"] = "installing"
-    elif os.path.exists(_failed_marker()):
-        result["state"] = "failed"
-        result["reason"] = _read(_failed_marker())[-500:]
-    else:
-        result["state"] = "not started"
-    return result
+    if _read(os.path.join(paths.venv_dir(), ".ready")).strip() == requirements_hash():
+        return {"state": "ready"}
+    if locks.is_held(_lock_path()):
+        return {"state": "installing"}
+    if os.path.exists(_failed_marker()):
+        return {"state": "failed", "reason": _read(_failed_marker())[-500:]}
+    return {"state": "not started"}
 
 
 def start_if_needed() -> bool:
     """Start a detached bootstrap when dependencies are missing and none is ready, running or recently failed."""
-    if not missing_modules():
+    missing = missing_modules()
+    if not missing:
         return False
     current = state()
     if current["state"] in ("ready", "installing"):
@@ -88,7 +84,7 @@ def start_if_needed() -> bool:
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True, close_fds=True, env=env, cwd=paths.PLUGIN_ROOT,
     )
-    log.info("bootstrap", f"started: missing {', '.join(current['missing_here'])}")  # type: ignore[arg-type]
+    log.info("bootstrap", f"started: missing {', '.join(missing)}")
     return True
 
 
@@ -98,7 +94,7 @@ def run(foreground: bool = False) -> int:
 
     venv = paths.venv_dir()
     paths.ensure_private_dir(os.path.dirname(venv))
-    lock = _take_lock()
+    lock = locks.try_lock(_lock_path())
     if lock is None:
         _say(foreground, "another bootstrap is already running")
         return 0
@@ -113,8 +109,7 @@ def run(foreground: bool = False) -> int:
         _say(foreground, "compiling the plugin's modules")
         _run([python, "-m", "compileall", "-q", os.path.join(paths.PLUGIN_ROOT, "memory"),
               os.path.join(paths.PLUGIN_ROOT, "parser")], foreground)
-        with open(os.path.join(venv, ".ready"), "w", encoding="utf-8") as marker:
-            marker.write(requirements_hash() + "\n")
+        paths.write_private_file(os.path.join(venv, ".ready"), requirements_hash() + "\n")
         if os.path.exists(_failed_marker()):
             os.unlink(_failed_marker())
         _say(foreground, "dependencies ready")
@@ -122,13 +117,13 @@ def run(foreground: bool = False) -> int:
         return 0
     except (OSError, subprocess.CalledProcessError) as exc:
         reason = getattr(exc, "output", None) or str(exc)
-        with open(_failed_marker(), "w", encoding="utf-8") as marker:
-            marker.write(f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} {reason}"[-4000:])
+        stamp = time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())
+        paths.write_private_file(_failed_marker(), f"{stamp} {reason}"[-4000:])
         log.error("bootstrap", f"failed: {reason}")
         _say(foreground, f"bootstrap failed: {reason}")
         return 1
     finally:
-        os.close(lock)
+        locks.release(lock)
 
 
 def _run(command: list[str], foreground: bool) -> None:
@@ -159,28 +154,6 @@ def _read(path: str) -> str:
             return handle.read()
     except OSError:
         return ""
-
-
-def _take_lock() -> int | None:
-    import fcntl
-
-    fd = os.open(_lock_path(), os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(fd)
-        return None
-    return fd
-
-
-def _lock_is_held() -> bool:
-    if not os.path.exists(_lock_path()):
-        return False
-    fd = _take_lock()
-    if fd is None:
-        return True
-    os.close(fd)
-    return False
 
 
 def main(argv: list[str] | None = None) -> int:

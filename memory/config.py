@@ -76,7 +76,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     },
 }
 
-FEATURES = ("continuity", "signatures", "learning", "recall")
+TRUE_WORDS = ("1", "true", "yes", "on")
 
 
 class Config:
@@ -146,7 +146,7 @@ def _apply_file(config: Config, path: str, label: str) -> None:
 
 
 def _apply_environment(config: Config, env: Mapping[str, str]) -> None:
-    if env.get("MEMORY_DISABLE", "").strip().lower() in ("1", "true", "yes", "on"):
+    if env.get("MEMORY_DISABLE", "").strip().lower() in TRUE_WORDS:
         _set(config, "general", "enabled", False, "env MEMORY_DISABLE")
     for section, keys in DEFAULTS.items():
         for key in keys:
@@ -173,7 +173,7 @@ def coerce(default: Any, value: Any) -> Any:
         if isinstance(value, bool):
             return value
         text = str(value).strip().lower()
-        if text in ("1", "true", "yes", "on"):
+        if text in TRUE_WORDS:
             return True
         if text in ("0", "false", "no", "off"):
             return False

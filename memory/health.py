@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from memory import bootstrap, paths
 from memory.config import Config
+from memory.store import SQL_NOW_OFFSET
 from memory.store.migrations import latest_version
 
 MIN_FREE_BYTES = 50 * 1024 * 1024
@@ -209,7 +210,7 @@ def check_recent_errors() -> Check:
         try:
             count, last = conn.execute(
                 "SELECT count(*), max(ts || ' ' || source || ': ' || message) FROM errors "
-                "WHERE ts >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 day')"
+                f"WHERE ts >= {SQL_NOW_OFFSET}", ("-1 day",)
             ).fetchone()
         finally:
             conn.close()

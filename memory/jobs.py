@@ -15,6 +15,8 @@ import json
 import os
 import sqlite3
 
+from memory.store import SQL_NOW, SQL_NOW_OFFSET, transaction
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -24,7 +26,6 @@ if TYPE_CHECKING:
 EXTRACT = "extract"
 REEMBED = "reembed"
 REINDEX = "reindex"
-_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 
 
 def enqueue(conn: sqlite3.Connection, kind: str, payload: dict[str, Any], dedupe_key: str | None = None) -> int | None:
@@ -57,13 +58,13 @@ def enqueue_extraction(ctx: HookContext, reason: str) -> int | None:
 
 def due_count(conn: sqlite3.Connection) -> int:
     """Pending jobs whose time has come."""
-    return conn.execute(f"SELECT count(*) FROM jobs WHERE status = 'pending' AND not_before <= {_NOW}").fetchone()[0]
+    return conn.execute(f"SELECT count(*) FROM jobs WHERE status = 'pending' AND not_before <= {SQL_NOW}").fetchone()[0]
 
 
 def reclaim_stale(conn: sqlite3.Connection) -> int:
     """Put ``running`` jobs back to ``pending`` (call only while holding the worker lock); return how many."""
     cur = conn.execute(
-        f"UPDATE jobs SET status = 'pending', locked_by = NULL, locked_at = NULL, updated_at = {_NOW}, "
+        f"UPDATE jobs SET status = 'pending', locked_by = NULL, locked_at = NULL, updated_at = {SQL_NOW}, "
         "last_error = coalesce(last_error, 'worker stopped while running the job') WHERE status = 'running'"
     )
     return cur.rowcount
@@ -71,17 +72,15 @@ def reclaim_stale(conn: sqlite3.Connection) -> int:
 
 def claim(conn: sqlite3.Connection, worker_id: str) -> sqlite3.Row | None:
     """Take the oldest due pending job (status running, attempts + 1); None when there is none."""
-    from memory.store import transaction
-
     with transaction(conn):
         row = conn.execute(
-            f"SELECT id FROM jobs WHERE status = 'pending' AND not_before <= {_NOW} ORDER BY id LIMIT 1"
+            f"SELECT id FROM jobs WHERE status = 'pending' AND not_before <= {SQL_NOW} ORDER BY id LIMIT 1"
         ).fetchone()
         if row is None:
             return None
         conn.execute(
-            f"UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_by = ?, locked_at = {_NOW}, "
-            f"updated_at = {_NOW} WHERE id = ?",
+            f"UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_by = ?, locked_at = {SQL_NOW}, "
+            f"updated_at = {SQL_NOW} WHERE id = ?",
             (worker_id, row["id"]),
         )
         return conn.execute("SELECT * FROM jobs WHERE id = ?", (row["id"],)).fetchone()
@@ -90,7 +89,7 @@ def claim(conn: sqlite3.Connection, worker_id: str) -> sqlite3.Row | None:
 def complete(conn: sqlite3.Connection, job_id: int) -> None:
     """Mark a job done (callers run this in the same transaction as the job's writes)."""
     conn.execute(
-        f"UPDATE jobs SET status = 'done', locked_by = NULL, last_error = NULL, updated_at = {_NOW} WHERE id = ?",
+        f"UPDATE jobs SET status = 'done', locked_by = NULL, last_error = NULL, updated_at = {SQL_NOW} WHERE id = ?",
         (job_id,),
     )
 
@@ -100,14 +99,14 @@ def fail(conn: sqlite3.Connection, job: sqlite3.Row, error: str, *, max_attempts
     attempts = int(job["attempts"])
     if attempts >= max_attempts:
         conn.execute(
-            f"UPDATE jobs SET status = 'failed', locked_by = NULL, last_error = ?, updated_at = {_NOW} WHERE id = ?",
+            f"UPDATE jobs SET status = 'failed', locked_by = NULL, last_error = ?, updated_at = {SQL_NOW} WHERE id = ?",
             (error[:2000], job["id"]),
         )
         return "failed"
     delay = float(backoff_seconds) * (2 ** (attempts - 1))
     conn.execute(
         "UPDATE jobs SET status = 'pending', locked_by = NULL, last_error = ?, "
-        f"not_before = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?), updated_at = {_NOW} WHERE id = ?",
+        f"not_before = {SQL_NOW_OFFSET}, updated_at = {SQL_NOW} WHERE id = ?",
         (error[:2000], f"+{delay:.3f} seconds", job["id"]),
     )
     return "pending"

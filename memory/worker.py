@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import sys
 
-from memory import paths
+from memory import locks, paths
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -30,35 +30,21 @@ def lock_path() -> str:
 
 
 def _try_lock() -> int | None:
-    """An fd holding the exclusive worker lock, or None when another worker has it."""
-    import fcntl
-
+    """An fd holding the exclusive worker lock (its file noting our pid), or None when another worker has it."""
     paths.ensure_private_dir(paths.data_home())
-    fd = os.open(lock_path(), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        os.close(fd)
-        return None
-    os.ftruncate(fd, 0)
-    os.write(fd, str(os.getpid()).encode())
+    fd = locks.try_lock(lock_path())
+    if fd is not None:
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
     return fd
 
 
-def _unlock(fd: int) -> None:
-    import fcntl
-
-    fcntl.flock(fd, fcntl.LOCK_UN)
-    os.close(fd)
+_unlock = locks.release
 
 
 def is_running() -> bool:
     """True when a worker holds the lock right now."""
-    fd = _try_lock()
-    if fd is None:
-        return True
-    _unlock(fd)
-    return False
+    return locks.is_held(lock_path())
 
 
 def start_detached() -> int | None:
@@ -146,11 +132,9 @@ def _drain(conn: sqlite3.Connection, worker_id: str, stats: dict[str, int], max_
 
 def run_job(conn: sqlite3.Connection, job: sqlite3.Row) -> None:
     """Run one claimed job; the handler marks it done inside its own write transaction."""
-    import json
-
     from memory import jobs
 
-    payload: dict[str, Any] = json.loads(job["payload_json"] or "{}")
+    payload = _payload(job)
     if job["kind"] == jobs.EXTRACT:
         from memory.learning.pipeline import run_extraction
 
@@ -168,22 +152,24 @@ def run_job(conn: sqlite3.Connection, job: sqlite3.Row) -> None:
         raise ValueError(f"unknown job kind {job['kind']!r}")
 
 
-def _worker_settings(job: sqlite3.Row) -> dict[str, Any]:
+def _payload(job: sqlite3.Row) -> dict[str, Any]:
     import json
 
+    return json.loads(job["payload_json"] or "{}")
+
+
+def _worker_settings(job: sqlite3.Row) -> dict[str, Any]:
     from memory.config import load_config
 
-    root = (json.loads(job["payload_json"] or "{}").get("project") or {}).get("root")
+    root = (_payload(job).get("project") or {}).get("root")
     return load_config(root).section("worker")
 
 
 def _record_error(conn: sqlite3.Connection, message: str, job: sqlite3.Row) -> None:
-    import json
-
     from memory.store.core import record_error
 
     try:
-        session_id = json.loads(job["payload_json"] or "{}").get("session_id")
+        session_id = _payload(job).get("session_id")
         record_error(conn, "worker", f"job {job['id']} ({job['kind']}): {message}", session_id=session_id)
     except Exception:
         pass

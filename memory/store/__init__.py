@@ -18,7 +18,12 @@ from collections.abc import Iterator
 from memory import paths
 from memory.store.migrations import latest_version, migrate
 
-__all__ = ["connect", "transaction", "now_iso", "is_corruption", "move_aside", "latest_version"]
+__all__ = ["connect", "transaction", "now_iso", "SQL_NOW", "SQL_NOW_OFFSET", "is_corruption", "move_aside",
+           "latest_version"]
+
+# The store's time format in SQL (the twin of ``now_iso``); the OFFSET form takes a modifier such as '-1 day'.
+SQL_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+SQL_NOW_OFFSET = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)"
 
 CORRUPTION_MARKERS = ("file is not a database", "database disk image is malformed", "file is encrypted")
 
@@ -39,7 +44,7 @@ def connect(path: str | None = None, *, timeout_s: float = 2.0, migrate_schema: 
         moved = move_aside(path)
         conn = _open(path, timeout_s)
         migrate(conn, path)
-        record_store_error(conn, f"corrupt database moved aside to {os.path.basename(moved)}: {exc}")
+        _record_store_error(conn, f"corrupt database moved aside to {os.path.basename(moved)}: {exc}")
         return conn
 
 
@@ -95,10 +100,11 @@ def move_aside(path: str) -> str:
     return target
 
 
-def record_store_error(conn: sqlite3.Connection, message: str) -> None:
-    """Write a row into the ``errors`` table (best effort) and the log file."""
+def _record_store_error(conn: sqlite3.Connection, message: str) -> None:
+    """Write the message to the log file and (best effort) the ``errors`` table."""
     from memory import log
+    from memory.store.core import record_error
 
     log.error("store", message)
     with contextlib.suppress(sqlite3.Error):
-        conn.execute("INSERT INTO errors(source, message) VALUES ('store', ?)", (message,))
+        record_error(conn, "store", message)

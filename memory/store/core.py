@@ -5,17 +5,24 @@ from __future__ import annotations
 import sqlite3
 
 from memory.project import Project
+from memory.store import SQL_NOW, SQL_NOW_OFFSET
+
+
+def project_id(conn: sqlite3.Connection, project: Project) -> int | None:
+    """The stored id of ``project`` (None when the memory has never seen it); never inserts."""
+    row = conn.execute("SELECT id FROM projects WHERE key = ?", (project.key,)).fetchone()
+    return int(row[0]) if row else None
 
 
 def upsert_project(conn: sqlite3.Connection, project: Project) -> int:
-    """The id of ``project``'s row, created on first sight (the root and name follow the latest visit)."""
-    row = conn.execute("SELECT id, root FROM projects WHERE key = ?", (project.key,)).fetchone()
-    if row is not None:
-        return int(row["id"])
+    """The id of ``project``'s row, created on first sight (root and name are those of the first visit)."""
+    found = project_id(conn, project)
+    if found is not None:
+        return found
     conn.execute(
         "INSERT OR IGNORE INTO projects(key, root, name) VALUES (?, ?, ?)", (project.key, project.root, project.name)
     )
-    return int(conn.execute("SELECT id FROM projects WHERE key = ?", (project.key,)).fetchone()["id"])
+    return int(conn.execute("SELECT id FROM projects WHERE key = ?", (project.key,)).fetchone()[0])
 
 
 def touch_session(
@@ -29,10 +36,10 @@ def touch_session(
 ) -> None:
     """Create the session row on first sight, else refresh its last-seen time and what we learned of it."""
     conn.execute(
-        """
+        f"""
         INSERT INTO sessions(id, project_id, cwd, transcript_path, source) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT(id) DO UPDATE SET
-            last_seen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+            last_seen_at = {SQL_NOW},
             project_id = coalesce(sessions.project_id, excluded.project_id),
             transcript_path = coalesce(excluded.transcript_path, sessions.transcript_path),
             source = coalesce(excluded.source, sessions.source)
@@ -63,6 +70,6 @@ def record_error(conn: sqlite3.Connection, source: str, message: str, *, session
 def prune_hook_runs(conn: sqlite3.Connection, keep_days: int) -> int:
     """Delete hook runs and errors older than ``keep_days``; return how many hook runs went."""
     cutoff = f"-{int(keep_days)} days"
-    cur = conn.execute("DELETE FROM hook_runs WHERE ts < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)", (cutoff,))
-    conn.execute("DELETE FROM errors WHERE ts < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)", (cutoff,))
+    cur = conn.execute(f"DELETE FROM hook_runs WHERE ts < {SQL_NOW_OFFSET}", (cutoff,))
+    conn.execute(f"DELETE FROM errors WHERE ts < {SQL_NOW_OFFSET}", (cutoff,))
     return cur.rowcount

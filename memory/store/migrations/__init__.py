@@ -12,7 +12,8 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterator
-from collections.abc import Iterator
+
+from memory import paths
 
 MIGRATIONS_DIR = os.path.dirname(os.path.abspath(__file__))
 KEEP_BACKUPS = 5
@@ -38,27 +39,35 @@ def current_version(conn: sqlite3.Connection) -> int:
 
 
 def migrate(conn: sqlite3.Connection, db_file: str) -> list[int]:
-    """Bring the database up to ``latest_version()``; return the versions applied (usually none)."""
-    target = latest_version()
-    if current_version(conn) >= target:
+    """Bring the database up to ``latest_version()`` (backing it up first); return the versions applied."""
+    if current_version(conn) >= latest_version():
         return []
-    with _migration_lock(db_file):
+    from memory import locks
+
+    with locks.hold(db_file + ".migrate.lock"):
         version = current_version(conn)
-        pending = [(v, f) for v, f in available() if v > version]
-        if not pending:
-            return []
-        if version > 0:
+        if 0 < version < latest_version():
             backup(conn, db_file, version)
-        for number, sql_file in pending:
-            with open(sql_file, encoding="utf-8") as handle:
-                _apply(conn, number, handle.read())
-        return [v for v, _ in pending]
+        return apply_pending(conn)
+
+
+def apply_pending(conn: sqlite3.Connection) -> list[int]:
+    """Apply every migration newer than the database, oldest first, each in its own transaction; return them.
+
+    No lock and no backup: ``migrate`` adds those for a database file.
+    """
+    version = current_version(conn)
+    pending = [(v, f) for v, f in available() if v > version]
+    for number, sql_file in pending:
+        with open(sql_file, encoding="utf-8") as handle:
+            _apply(conn, number, handle.read())
+    return [v for v, _ in pending]
 
 
 def backup(conn: sqlite3.Connection, db_file: str, version: int) -> str:
     """Copy the whole database to ``backups/<name>-v<version>-<time>.db`` and keep the newest few."""
     folder = os.path.join(os.path.dirname(db_file), "backups")
-    os.makedirs(folder, mode=0o700, exist_ok=True)
+    paths.ensure_private_dir(folder)
     stem = os.path.splitext(os.path.basename(db_file))[0]
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{time.time_ns() % 1_000_000_000:09d}"
     target = os.path.join(folder, f"{stem}-v{version}-{stamp}.db")
@@ -100,17 +109,3 @@ def _statements(sql: str) -> Iterator[str]:
     if buffer.strip():
         yield buffer.strip()
 
-
-@contextlib.contextmanager
-def _migration_lock(db_file: str) -> Iterator[None]:
-    try:
-        import fcntl
-    except ImportError:  # not on Unix: SQLite's own locking still makes each version atomic
-        yield
-        return
-    fd = os.open(db_file + ".migrate.lock", os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
