@@ -109,21 +109,12 @@ def check_database(db: str) -> None:
 
 def empty_store() -> sqlite3.Connection:
     """An empty store in memory, with the current schema (stands in for a database not created yet)."""
-    from memory.store.migrations import available
+    from memory.store.migrations import apply_pending
 
     conn = sqlite3.connect(":memory:", isolation_level=None)
     conn.row_factory = sqlite3.Row
-    for number, sql_file in available():
-        with open(sql_file, encoding="utf-8") as handle:
-            conn.executescript(handle.read())
-        conn.execute(f"PRAGMA user_version = {number}")
+    apply_pending(conn)
     return conn
-
-
-def project_id(conn: sqlite3.Connection, project: Project) -> int | None:
-    """The stored id of ``project`` (None when the memory has never seen it); never inserts."""
-    row = conn.execute("SELECT id FROM projects WHERE key = ?", (project.key,)).fetchone()
-    return row[0] if row else None
 
 
 def positive_int(text: str) -> int:

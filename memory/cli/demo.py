@@ -157,21 +157,9 @@ class Workspace:
 
 def worker_is_running(home: str) -> bool:
     """True while a worker holds ``home``'s worker lock (see ``memory.worker``)."""
-    import fcntl
+    from memory import locks
 
-    path = os.path.join(home, "worker.lock")
-    try:
-        fd = os.open(path, os.O_RDWR)
-    except OSError:  # no lock file (or no folder): no worker ever ran there
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        return False
-    except OSError:
-        return True
-    finally:
-        os.close(fd)
+    return locks.is_held(os.path.join(home, "worker.lock"))
 
 
 def wait_for_idle_worker(home: str, timeout_s: float) -> bool:

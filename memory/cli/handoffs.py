@@ -7,7 +7,8 @@ import argparse
 import os
 
 from memory.cli.common import (CliError, add_command, current_project, open_store, positive_int, print_json,
-                               print_table, project_id)
+                               print_table)
+from memory.store.core import project_id
 
 
 def register(subparsers) -> None:

@@ -10,8 +10,9 @@ import sqlite3
 from typing import Any
 
 from memory.cli.common import (CliError, add_command, current_project, open_store, positive_int, print_json,
-                               print_table, progress, project_id, shorten)
+                               print_table, progress, shorten)
 from memory.config import load_config
+from memory.store.core import project_id
 
 CATEGORIES = "fix, preference, architecture, pattern, tip, dead-end"
 
@@ -301,7 +302,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         print_json(stats) if args.json else print(
             "Jobs: " + ", ".join(f"{v} {k}" for k, v in stats.items() if k != "locked"))
         return 0
-    running = os.path.exists(worker.lock_path()) and worker.is_running()  # (no lock file: nothing to create)
+    running = worker.is_running()
     data = {"worker_running": running, **jobs.queue_summary(open_store())}
     if args.json:
         print_json(data)

@@ -13,8 +13,9 @@ import os
 import sys
 from typing import Any
 
-from memory.cli.common import CliError, add_command, current_project, open_store, print_json, progress, project_id
+from memory.cli.common import CliError, add_command, current_project, open_store, print_json, progress
 from memory.config import load_config
+from memory.store.core import project_id
 
 MAX_BAD_LINES_SHOWN = 5
 

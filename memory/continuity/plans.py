@@ -229,23 +229,12 @@ def _stem(word: str) -> str:
     return word
 
 
-class _plans_lock:
+def _plans_lock(plans_dir: str):  # -> a context manager holding the lock
     """An exclusive lock per plans folder, held in the data folder (never in the user's repository)."""
+    import hashlib
 
-    def __init__(self, plans_dir: str) -> None:
-        import hashlib
+    from memory import locks
 
-        digest = hashlib.sha1(os.path.realpath(plans_dir).encode()).hexdigest()[:16]
-        folder = paths.ensure_private_dir(os.path.join(paths.data_home(), "locks"))
-        self.path = os.path.join(folder, f"plans-{digest}.lock")
-        self.fd = -1
-
-    def __enter__(self) -> _plans_lock:
-        import fcntl
-
-        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        fcntl.flock(self.fd, fcntl.LOCK_EX)
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        os.close(self.fd)  # closing releases the lock
+    digest = hashlib.sha1(os.path.realpath(plans_dir).encode()).hexdigest()[:16]
+    folder = paths.ensure_private_dir(os.path.join(paths.data_home(), "locks"))
+    return locks.hold(os.path.join(folder, f"plans-{digest}.lock"))

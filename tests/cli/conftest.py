@@ -7,7 +7,6 @@ its own copy, so tests may change it freely.
 
 from __future__ import annotations
 
-import fcntl
 import shutil
 import sqlite3
 import subprocess
@@ -16,6 +15,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+
+from memory import locks
 
 from tests.continuity.conftest import Replay
 from tests.helpers import REPO, hook_env, run_cli
@@ -113,7 +114,7 @@ def _wait_for_worker(home: Path, timeout: float = 120) -> None:
     try:
         while time.time() < deadline:
             left = conn.execute("SELECT count(*) FROM jobs WHERE status IN ('pending', 'running')").fetchone()[0]
-            if left == 0 and not _worker_holds_lock(home):
+            if left == 0 and not locks.is_held(str(home / "worker.lock")):
                 return
             time.sleep(0.2)
     finally:
@@ -121,10 +122,6 @@ def _wait_for_worker(home: Path, timeout: float = 120) -> None:
     raise AssertionError("the worker did not finish its jobs")
 
 
-def _worker_holds_lock(home: Path) -> bool:
-    lock = home / "worker.lock"
-    if not lock.exists():
-        return False
     with open(lock, "rb") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

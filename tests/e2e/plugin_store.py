@@ -6,12 +6,12 @@ or otherwise changing it.
 
 from __future__ import annotations
 
-import fcntl
-import os
 import sqlite3
 import time
 from pathlib import Path
 from typing import Any
+
+from memory import locks
 
 
 def db_file(data_dir: Path) -> Path:
@@ -31,16 +31,8 @@ def rows(data_dir: Path, sql: str, params: tuple[Any, ...] = ()) -> list[dict[st
 
 def worker_busy(data_dir: Path) -> bool:
     """True while a worker holds its lock, or jobs are running or due (a worker is about to start)."""
-    lock = data_dir / "worker.lock"
-    if lock.exists():
-        fd = os.open(lock, os.O_RDWR)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            fcntl.flock(fd, fcntl.LOCK_UN)
-        except OSError:
-            return True
-        finally:
-            os.close(fd)
+    if locks.is_held(str(data_dir / "worker.lock")):
+        return True
     if not db_file(data_dir).exists():
         return False
     due = rows(data_dir, "SELECT count(*) AS n FROM jobs WHERE status = 'running' OR (status = 'pending' "
