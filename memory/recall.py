@@ -22,6 +22,7 @@ import os
 import re
 import sqlite3
 
+from memory.store import SQL_NOW
 from memory.tokens import estimate_tokens
 from memory.vectors import builtin, pack
 
@@ -285,5 +286,5 @@ def record_recalls(conn: sqlite3.Connection, items: list[dict[str, Any]], sessio
                 "INSERT OR IGNORE INTO recalls(learning_id, session_id, event, query, score) VALUES (?, ?, ?, ?, ?)",
                 (item["id"], session_id, event, query, round(item["score"], 6)))
             if cur.rowcount:
-                conn.execute("UPDATE learnings SET recall_count = recall_count + 1, "
-                             "last_recalled_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?", (item["id"],))
+                conn.execute(f"UPDATE learnings SET recall_count = recall_count + 1, last_recalled_at = {SQL_NOW} "
+                             "WHERE id = ?", (item["id"],))

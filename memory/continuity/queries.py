@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from memory.store import transaction
+from memory.store import SQL_NOW, SQL_NOW_OFFSET, transaction
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -13,7 +13,6 @@ if TYPE_CHECKING:
 
     from memory.continuity.events import Event
 
-NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 
 
 def insert_event(conn: sqlite3.Connection, session_id: str, project_id: int, event: Event,
@@ -35,7 +34,7 @@ def insert_event(conn: sqlite3.Connection, session_id: str, project_id: int, eve
             f"""
             INSERT INTO sessions(id, project_id, cwd, transcript_path, action_count) VALUES (?, ?, ?, ?, 1)
             ON CONFLICT(id) DO UPDATE SET
-                last_seen_at = {NOW},
+                last_seen_at = {SQL_NOW},
                 action_count = sessions.action_count + 1,
                 project_id = coalesce(sessions.project_id, excluded.project_id),
                 cwd = coalesce(sessions.cwd, excluded.cwd),
@@ -77,7 +76,7 @@ def save_snapshot(conn: sqlite3.Connection, session_id: str, project_id: int | N
         f"""
         INSERT INTO session_state(session_id, project_id, state_json, action_count) VALUES (?, ?, ?, ?)
         ON CONFLICT(session_id) DO UPDATE SET
-            state_json = excluded.state_json, action_count = excluded.action_count, saved_at = {NOW}
+            state_json = excluded.state_json, action_count = excluded.action_count, saved_at = {SQL_NOW}
         WHERE excluded.action_count >= session_state.action_count
         """,
         (session_id, project_id, json.dumps(state, ensure_ascii=False), action_count),
@@ -101,9 +100,9 @@ def end_session(conn: sqlite3.Connection, session_id: str, project_id: int | Non
     """Record that the session ended (created first when it never did anything)."""
     conn.execute(
         f"""
-        INSERT INTO sessions(id, project_id, transcript_path, ended_at, end_reason) VALUES (?, ?, ?, {NOW}, ?)
-        ON CONFLICT(id) DO UPDATE SET ended_at = {NOW}, end_reason = excluded.end_reason,
-            last_seen_at = {NOW}, transcript_path = coalesce(excluded.transcript_path, sessions.transcript_path)
+        INSERT INTO sessions(id, project_id, transcript_path, ended_at, end_reason) VALUES (?, ?, ?, {SQL_NOW}, ?)
+        ON CONFLICT(id) DO UPDATE SET ended_at = {SQL_NOW}, end_reason = excluded.end_reason,
+            last_seen_at = {SQL_NOW}, transcript_path = coalesce(excluded.transcript_path, sessions.transcript_path)
         """,
         (session_id, project_id, transcript_path, reason),
     )
@@ -138,7 +137,7 @@ def latest_project_handoff(conn: sqlite3.Connection, project_id: int, exclude_se
 
 def mark_resumed(conn: sqlite3.Connection, handoff_id: int) -> None:
     """Record that a handoff was given to a session."""
-    conn.execute(f"UPDATE handoffs SET resumed_at = {NOW} WHERE id = ?", (handoff_id,))
+    conn.execute(f"UPDATE handoffs SET resumed_at = {SQL_NOW} WHERE id = ?", (handoff_id,))
 
 
 def last_event_id(conn: sqlite3.Connection, session_id: str) -> int:
@@ -159,8 +158,8 @@ def abandoned_sessions(conn: sqlite3.Connection, project_id: int, exclude_sessio
         SELECT s.*, (SELECT max(e.ts) FROM events e WHERE e.session_id = s.id) AS last_event_ts
         FROM sessions s
         WHERE s.project_id = ? AND s.id != ? AND s.ended_at IS NULL AND s.action_count > 0
-          AND s.last_seen_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)
-          AND s.last_seen_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)
+          AND s.last_seen_at < {SQL_NOW_OFFSET}
+          AND s.last_seen_at > {SQL_NOW_OFFSET}
           AND NOT EXISTS (SELECT 1 FROM handoffs h WHERE h.session_id = s.id AND h.created_at >=
                           (SELECT max(e.ts) FROM events e WHERE e.session_id = s.id))
         ORDER BY s.last_seen_at DESC LIMIT ?

@@ -12,6 +12,7 @@ import json
 import sqlite3
 
 from memory.learning.dedup import DEFAULT_NEAR_THRESHOLD, is_near_duplicate, text_hash
+from memory.store import SQL_NOW, SQL_NOW_OFFSET
 from memory.vectors.codec import to_blob
 
 TYPE_CHECKING = False
@@ -19,7 +20,6 @@ if TYPE_CHECKING:
     from typing import Any
 
 MAX_EVIDENCE = 20
-_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 
 
 def scope_for(category: str, project_id: int | None, global_preferences: bool) -> int | None:
@@ -95,7 +95,7 @@ def _reinforce(conn: sqlite3.Connection, row: sqlite3.Row, evidence: list[dict[s
         return "unchanged"
     merged = (stored + evidence)[-MAX_EVIDENCE:]
     conn.execute(
-        f"UPDATE learnings SET seen_count = seen_count + 1, last_seen_at = {_NOW}, evidence_json = ?, "
+        f"UPDATE learnings SET seen_count = seen_count + 1, last_seen_at = {SQL_NOW}, evidence_json = ?, "
         "confidence = max(confidence, ?) WHERE id = ?",
         (json.dumps(merged), confidence, row["id"]),
     )
@@ -134,7 +134,7 @@ def forget(conn: sqlite3.Connection, learning_id: int, *, purge: bool = False) -
     if purge:
         cur = conn.execute("DELETE FROM learnings WHERE id = ?", (learning_id,))
     else:
-        cur = conn.execute(f"UPDATE learnings SET forgotten_at = {_NOW}, vector = NULL WHERE id = ? "
+        cur = conn.execute(f"UPDATE learnings SET forgotten_at = {SQL_NOW}, vector = NULL WHERE id = ? "
                            "AND forgotten_at IS NULL", (learning_id,))
     return cur.rowcount > 0
 
@@ -150,7 +150,7 @@ def prunable(conn: sqlite3.Connection, after_days: int, below_confidence: float)
     """Live learnings never recalled, older than ``after_days`` and less confident than ``below_confidence``."""
     return conn.execute(
         "SELECT id, category, text, confidence, created_at FROM learnings WHERE forgotten_at IS NULL "
-        "AND recall_count = 0 AND confidence < ? AND last_seen_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?) "
+        f"AND recall_count = 0 AND confidence < ? AND last_seen_at < {SQL_NOW_OFFSET} "
         "ORDER BY id", (below_confidence, f"-{int(after_days)} days")).fetchall()
 
 
