@@ -19,20 +19,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
-def find_shared() -> Path:
-    """The project's ``shared/`` folder (specs and real transcripts): ``$COMPOUND_MEMORY_SHARED``, else the
-    nearest ``shared/`` beside the checkout or one of its parents (CI clones main with shared/ beside it)."""
-    configured = os.environ.get("COMPOUND_MEMORY_SHARED")
-    if configured:
-        return Path(configured)
-    for folder in REPO.parents:
-        if (folder / "shared" / "fixtures").is_dir():
-            return folder / "shared"
-    return REPO.parent / "shared"
-
-
-SHARED = find_shared()
-REAL_TRANSCRIPTS = SHARED / "fixtures" / "transcripts"
+# Real Claude Code transcripts from public repositories, copied with their sources and licenses (SOURCES.md).
+REAL_TRANSCRIPTS = REPO / "tests" / "fixtures" / "transcripts" / "real"
 RESULTS = REPO / "benchmarks" / "results"
 PYTHON = os.environ.get("MEMORY_PYTHON") or sys.executable
 

@@ -1,7 +1,7 @@
 """Hook-path costs of the transcript reader and of redaction.
 
 Method: (1) transcripts of ~20 MB and ~100 MB are made by repeating the three real transcripts in
-shared/fixtures/transcripts (in a temp dir); `iter_records` is drained over each, whole file and since the
+tests/fixtures/transcripts/real (in a temp dir); `iter_records` is drained over each, whole file and since the
 last compaction; best of 3, CPU time of this process. (2) `redact` on 4 KB strings: real Bash output taken from
 the transcripts, and a 4 KB slice of raw transcript JSON; mean over 300 calls. For scale, the time of a plain
 substring search (`"sk-ant" in s`) over the same 4 KB string is reported too, and so is the time

@@ -2,7 +2,7 @@
 
 Method: every labelled session in tests/fixtures/transcripts is read and extracted; an extracted learning is
 correct when it matches a label of expected.json (same category, contains the label's strings; one learning
-per label). Throughput: each real transcript in shared/fixtures/transcripts is read and extracted
+per label). Throughput: each real transcript in tests/fixtures/transcripts/real is read and extracted
 end to end (parse + rules + redaction) REPEAT times; sessions per minute = runs / elapsed * 60.
 
 Run: python -m benchmarks.rules_bench   (writes benchmarks/results/rules.json)

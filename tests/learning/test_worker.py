@@ -19,13 +19,13 @@ from memory import jobs, store, worker
 from tests.helpers import REPO, hook_env, hook_output, payload, run_hook
 from benchmarks.harness import REAL_TRANSCRIPTS
 
-SHARED = REAL_TRANSCRIPTS
+REAL = REAL_TRANSCRIPTS
 LOCAL = REPO / "tests" / "fixtures" / "transcripts"
 
 
 def transcripts() -> list[Path]:
     """Every transcript fixture we have: the real ones and the ones written for these tests."""
-    found = sorted(SHARED.glob("*.jsonl")) + sorted(LOCAL.glob("*.jsonl"))
+    found = sorted(REAL.glob("*.jsonl")) + sorted(LOCAL.glob("*.jsonl"))
     if not found:
         pytest.skip("no transcript fixtures")
     return found
