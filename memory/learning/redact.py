@@ -82,9 +82,58 @@ _TOKEN_RULES: list[tuple[str, str, str]] = [
     ("notion-token", r"\b(?:secret|ntn)_[A-Za-z0-9]{40,}\b", "secret_|ntn_"),
     ("telegram-bot-token", r"\b\d{8,10}:AA[A-Za-z0-9_\-]{33}\b", ":AA"),
     ("jwt", r"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*", "eyJ"),
+    ("discord-token", r"(?<![A-Za-z0-9_\-])[MNO][A-Za-z0-9_\-]{23,27}\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27,40}",
+     "."),
+    ("atlassian-token", r"\bATATT3[A-Za-z0-9_\-=]{100,}", "ATATT3"),
+    ("postman-key", r"\bPMAK-[a-f0-9]{24}-[a-f0-9]{34}\b", "PMAK-"),
+    ("age-secret-key", r"\bAGE-SECRET-KEY-1[0-9A-Z]{58}\b", "AGE-SECRET-KEY-"),
+    ("doppler-token", r"\bdp\.(?:st|ct|sa|scim|audit|pt)\.[A-Za-z0-9_\-.]{20,}", "dp."),
+    ("pulumi-token", r"\bpul-[a-f0-9]{40}\b", "pul-"),
+    ("grafana-token", r"\b(?:glsa|glc)_[A-Za-z0-9_+/=\-]{32,}", "glsa_|glc_"),
+    ("newrelic-key", r"\bNR(?:AK|JS|II)-[A-Za-z0-9]{20,}", "NRAK-|NRJS-|NRII-"),
+    ("flyio-token", r"\bfo1_[A-Za-z0-9_\-]{40,}", "fo1_"),
+    ("planetscale-token", r"\bpscale_(?:tkn|pw|oauth)_[A-Za-z0-9_\-.]{32,}", "pscale_"),
+    ("replicate-token", r"\br8_[A-Za-z0-9]{37}\b", "r8_"),
+    ("perplexity-key", r"\bpplx-[A-Za-z0-9]{40,}\b", "pplx-"),
+    ("mapbox-token", r"\b[sp]k\.eyJ[A-Za-z0-9_\-]{20,}\.[A-Za-z0-9_\-]{20,}", "k.eyJ"),
+    ("supabase-token", r"\bsbp_[a-f0-9]{40}\b", "sbp_"),
+    ("sentry-token", r"\bsntr[ysu]_[A-Za-z0-9_+/=\-]{40,}", "sntry|sntrs|sntru"),
+    ("square-token", r"\bsq0(?:atp|csp)-[A-Za-z0-9_\-]{22,43}", "sq0"),
+    ("figma-token", r"\bfig[dhu]_[A-Za-z0-9_\-]{40,}", "figd_|figh_|figu_"),
+    ("contentful-token", r"\bCFPAT-[A-Za-z0-9_\-]{43}\b", "CFPAT-"),
+    ("dynatrace-token", r"\bdt0[a-z]\d{2}\.[A-Z0-9]{24}\.[A-Z0-9]{64}\b", "dt0"),
+    ("heroku-key", r"\bHRKU-[A-Za-z0-9_\-]{40,}", "HRKU-"),
+    ("rubygems-key", r"\brubygems_[a-f0-9]{48}\b", "rubygems_"),
 ]
 
 _PEM_RE = _Lazy(r"-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----[\s\S]*?(?:-----END \1-----|\Z)")
+# A block whose BEGIN line was cut off (an excerpt, a wrapped log): the base64 lines before its END line.
+_PEM_TAIL_RE = _Lazy(r"(?:[A-Za-z0-9+/=]+(?:\s|\\n)+)*[A-Za-z0-9+/=]*(?:\s|\\n)*"
+                     r"-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
+# Keys in URL query strings (`?api-key=…`, `&sig=…`, `#access_token=…`): the value up to the next `&`.
+_QUERY_RE = _Lazy(
+    r"(?i)(?P<head>[?&#;](?:api[-_]?key|apikey|key|token|access[-_]?token|refresh[-_]?token|id[-_]?token"
+    r"|auth[-_]?token|auth|sig|signature|secret|client[-_]?secret|password|passwd|pwd|pass|private[-_]?token"
+    r"|x-amz-signature|x-amz-security-token|sessionkey|session[-_]?token|code_verifier)=)"
+    r"(?P<value>[^&\s#\"'<>]{4,})")
+# Passwords by position on a command line: `mysql -p'…'`, `curl -u user:…`, `redis-cli -a …`, `sshpass -p …`,
+# `--password …`, and what is echoed into `sudo -S`.
+_CLI_RULES = [
+    ("cli-password", _Lazy(r"(?P<head>\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlimport|mysqlsh)\b"
+                           r"[^|;&\n]*?\s-p)(?P<value>'[^'\n]+'|\"[^\"\n]+\"|[^\s'\"]+)"), "mysql|mariadb"),
+    ("cli-password", _Lazy(r"(?P<head>\b(?:curl|wget|http|httpie)\b[^|;&\n]*?\s(?:-u|--user)[ =]?['\"]?[^\s:'\"]+:)"
+                           r"(?P<value>[^\s'\"@]+)"), "-u|--user"),
+    ("cli-password", _Lazy(r"(?P<head>\bredis-cli\b[^|;&\n]*?\s(?:-a|--pass|--askpass)\s+)(?P<value>'[^'\n]+'|\"[^\"\n]+\"|\S+)"),
+     "redis-cli"),
+    ("cli-password", _Lazy(r"(?P<head>\bsshpass\s+-p\s*)(?P<value>'[^'\n]+'|\"[^\"\n]+\"|\S+)"), "sshpass"),
+    ("cli-password", _Lazy(r"(?P<head>\b(?:echo|printf)\s+(?:-[ne]\s+)?)(?P<value>'[^'\n]+'|\"[^\"\n]+\"|[^\s|]+)"
+                           r"(?=\s*\|\s*sudo\b[^|;&\n]*\s-S\b)"), "sudo"),
+    ("cli-password", _Lazy(r"(?i)(?P<head>(?<![\w-])--?(?:password|passwd|pass|token|api-key|apikey|api_key|secret"
+                           r"|client-secret|access-token|auth-token|private-key-passphrase|passphrase)[ \t]+)"
+                           r"(?P<value>'[^'\n]+'|\"[^\"\n]+\"|[^\s'\"-][^\s'\"]*)"), "pass|token|key|secret"),
+    ("cli-password", _Lazy(r"(?P<head>\b(?:docker|podman|helm|oras|skopeo)\s+(?:registry\s+)?login\b[^|;&\n]*?\s-p\s+)"
+                           r"(?P<value>'[^'\n]+'|\"[^\"\n]+\"|\S+)"), "login"),
+]
 _URL_PASSWORD_RE = _Lazy(r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s:/@\"'<>]+:)(?P<value>[^\s@/\"'<>]+)(?=@)")
 _AUTH_HEADER_RE = _Lazy(
     r"(?i)(?P<head>\bauthorization[\"']?\s*[:=]\s*[\"']?(?:bearer|basic|token|bot|digest)\s+)(?P<value>[^\s\"',;]+)")
@@ -115,7 +164,7 @@ _KEY_SUFFIX_NEEDS_UPPER = ("_key", "_pat", "auth", "pass")  # generic endings co
 
 _CODE_LITERALS = frozenset(
     "none null nil true false undefined yes no on off lambda required optional str string int bytes bool "
-    "float number boolean object any dict list redacted self this new".split())
+    "float number boolean object any dict list redacted self this new include omit same-origin".split())
 _TYPE_LIKE_RE = _Lazy(r"^[A-Z][A-Za-z_]*(?:\[.*\])?$|^[a-z]+\[.*\]$")
 _DOTTED_RE = _Lazy(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
 _IDENT_RE = _Lazy(r"^[A-Za-z_]\w*$")
@@ -124,7 +173,8 @@ _CANDIDATE_RE = _Lazy(r"[A-Za-z0-9+/_\-]{24,}={0,2}")
 _DIGIT_RE = _Lazy(r"\d")
 _HEX_RE = _Lazy(r"^[0-9a-fA-F\-]+$")
 _UUID_RE = _Lazy(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-ENTROPY_RATIO = 0.85  # of log2(len): random base64 of length n scores ~0.9-0.97, words and paths far less
+ENTROPY_RATIO = 0.78  # of log2(len): random base64 of length n scores 0.82-0.95, words and paths far less
+SWITCH_RATIO = 0.35  # random alphanumerics change character class at ~60% of positions, identifiers at ~20%
 
 _COMPILED = [(kind, _Lazy(pattern), hint.split("|")) for kind, pattern, hint in _TOKEN_RULES]
 
@@ -137,6 +187,8 @@ def redact(text: str) -> str:
         text = _PEM_RE.sub(_marker("private-key"), text)
     # Every token format lives in a long run without spaces: test the rules' hints on those runs only,
     # which is much less text than the whole.
+    if "PRIVATE KEY" in text and "-----END" in text:
+        text = _PEM_TAIL_RE.sub(_marker("private-key"), text)
     runs = "\n".join(_LONG_RUN_RE.findall(text))
     if runs:
         for kind, pattern, hints in _COMPILED:
@@ -144,7 +196,12 @@ def redact(text: str) -> str:
                 text = pattern.sub(_marker(kind), text)
         if "://" in runs:
             text = _URL_PASSWORD_RE.sub(_keep_head("url-password"), text)
+    if "=" in text and any(c in text for c in "?&#;"):
+        text = _QUERY_RE.sub(_keep_head("url-query-secret"), text)
     lower = text.lower()
+    for kind, pattern, hints in _CLI_RULES:
+        if any(h in lower for h in hints.split("|")):
+            text = pattern.sub(_keep_head(kind), text)
     if "authorization" in lower:
         text = _AUTH_HEADER_RE.sub(_keep_head("authorization"), text)
     if "bearer" in lower:
@@ -183,28 +240,22 @@ def redact_thorough(text: str) -> str:
 
 def _detect_secrets_findings(text: str) -> list[tuple[str, str]]:
     """(secret value, kind) pairs detect-secrets reports for ``text``, with its default plugins and filters."""
-    import os
-    import tempfile
-
-    from detect_secrets import SecretsCollection  # heavy: never imported on the hook path
+    from detect_secrets.core.scan import _process_line_based_plugins  # heavy: never on the hook path
     from detect_secrets.settings import default_settings
 
-    fd, path = tempfile.mkstemp(suffix=".txt", prefix="redact-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        secrets = SecretsCollection()
-        with default_settings():
-            secrets.scan_file(path)
-        found = {s.secret_value: _slug(s.type) for _, s in secrets if _keep_finding(s.secret_value, s.type)}
-    finally:
-        os.unlink(path)
+    # Scanned in memory, line by line: no file ever holds the unredacted text.
+    lines = list(enumerate(text.splitlines(), start=1))
+    with default_settings():
+        findings = list(_process_line_based_plugins(lines, filename="memory.txt"))
+    found = {s.secret_value: _slug(s.type) for s in findings if _keep_finding(s.secret_value, s.type)}
     return sorted(found.items(), key=lambda item: -len(item[0]))
 
 
 def _keep_finding(value: str | None, kind: str) -> bool:
     if not value or len(value) < 6 or _is_hex_or_uuid(value):
         return False
+    if "High Entropy" in kind and (_is_public_address(value) or value.startswith(_DATA_PREFIXES + _DIGEST_PREFIXES)):
+        return False  # public keys, images and integrity hashes are random but no credential
     # Its keyword plugin flags code (`password = getpass.getpass()`): hold it to our own value test.
     return kind != "Secret Keyword" or _secret_value(value, quoted=False, spaced=False)
 
@@ -219,8 +270,8 @@ def _marker(kind: str) -> str:
 
 def _keep_head(kind: str) -> Callable[[re.Match], str]:
     def replace(match: re.Match) -> str:
-        if match.group("value").startswith("[REDACTED"):
-            return match.group(0)
+        if match.group("value").startswith(("[REDACTED", "<", "${", "{{")):
+            return match.group(0)  # already done, or a placeholder (`Bearer <token>`)
         return match.group("head") + _marker(kind)
     return replace
 
@@ -231,7 +282,13 @@ def _redact_assignment(match: re.Match) -> str:
     quote = raw[0] if raw[:1] in "\"'" and len(raw) >= 2 and raw[-1] == raw[0] else ""
     value = raw[1:-1] if quote else raw
     op = match.group("op")
-    if not _secret_key(key) or not _secret_value(value, quoted=bool(quote), spaced=op.startswith((" ", "\t"))):
+    if not _secret_key(key):
+        # `env: DB_PASSWORD=…`, `https://host/?token=…`: the value may hold an assignment of its own
+        if any(c in raw for c in "=:") and len(raw) > 3:
+            start = match.start("value") - match.start()
+            return match.group(0)[:start] + _ASSIGNMENT_RE.sub(_redact_assignment, raw)
+        return match.group(0)
+    if not _secret_value(value, quoted=bool(quote), spaced=op.startswith((" ", "\t"))):
         return match.group(0)
     if key.lower().endswith(("_key", "_pat")) and not _credential_like(value):
         return match.group(0)  # `SORT_KEY = 'createdAt'`: a generic *_KEY only counts with a token-like value
@@ -277,7 +334,35 @@ def _credential_like(value: str) -> bool:
 
 def _redact_random(match: re.Match) -> str:
     run = match.group(0)
+    if _public_blob(match.string, match.start(), run):
+        return run
     return _marker("high-entropy") if _looks_random(run) else run
+
+
+# Base64 that is data, not a credential: image and document headers (a PNG starts `iVBORw0KGgo`), integrity
+# hashes (`sha512-…` in lock files, `h1:…` in go.sum) and data URIs.
+_DATA_PREFIXES = ("iVBORw0KGgo", "/9j/", "R0lGOD", "UklGR", "PHN2Zy", "PD94bWwg", "JVBERi", "AAAA")
+_DIGEST_PREFIXES = ("sha512-", "sha384-", "sha256-", "sha1-", "md5-")
+_BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_BASE58_SET = frozenset(_BASE58)
+
+
+def _public_blob(text: str, start: int, run: str) -> bool:
+    before = text[max(0, start - 8):start]
+    if before.endswith(("base64,", "h1:")) or run.startswith(_DATA_PREFIXES + _DIGEST_PREFIXES):
+        return True
+    return _is_public_address(run)
+
+
+def _is_public_address(run: str) -> bool:
+    """A Solana public key (base58 of 32 bytes) or a Bitcoin address (base58 of 25 bytes from 1 or 3)."""
+    if not 25 <= len(run) <= 44 or not _BASE58_SET.issuperset(run):
+        return False
+    number = 0
+    for char in run:
+        number = number * 58 + _BASE58.index(char)
+    size = len(run) - len(run.lstrip("1")) + (number.bit_length() + 7) // 8
+    return size == 32 or (size == 25 and run[0] in "13")
 
 
 def _looks_random(run: str) -> bool:
@@ -286,12 +371,27 @@ def _looks_random(run: str) -> bool:
     core = run.rstrip("=")
     if core == core.lower() or core == core.upper() or not _DIGIT_RE.search(core):
         return False  # random tokens mix upper case, lower case and digits
-    if "/" in core and all(len(part) < 16 for part in core.split("/")):
-        return False  # a path
+    if "/" in core and not any(_mixed(part) and not _is_public_address(part) for part in core.split("/")
+                               if len(part) >= 6):
+        return False  # a path: its parts are words (or public addresses), not random runs
+    if _class_switches(core) < SWITCH_RATIO:
+        return False  # `TodoItem2Checkbox`: words change case at their boundaries only
     return shannon_entropy(core) >= ENTROPY_RATIO * math.log2(min(len(core), 64))
 
 
+def _mixed(part: str) -> bool:
+    return part != part.lower() and part != part.upper() and bool(_DIGIT_RE.search(part))
+
+
+def _class_switches(text: str) -> float:
+    """The share of adjacent character pairs whose class (upper, lower, digit, other) differs."""
+    classes = [2 if c.isdigit() else 1 if c.isupper() else 0 if c.islower() else 3 for c in text]
+    return sum(a != b for a, b in zip(classes, classes[1:])) / max(len(classes) - 1, 1)
+
+
 def _is_hex_or_uuid(value: str) -> bool:
+    if value[:2] in ("0x", "0X"):
+        value = value[2:]
     return bool(_HEX_RE.match(value)) or bool(_UUID_RE.fullmatch(value))
 
 
