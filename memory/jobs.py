@@ -96,6 +96,9 @@ def complete(conn: sqlite3.Connection, job_id: int) -> None:
 
 def fail(conn: sqlite3.Connection, job: sqlite3.Row, error: str, *, max_attempts: int, backoff_seconds: float) -> str:
     """Record a failed attempt: retry later (backoff doubling each attempt) or give up; return the new status."""
+    from memory.learning.redact import redact
+
+    error = redact(error)
     attempts = int(job["attempts"])
     if attempts >= max_attempts:
         conn.execute(

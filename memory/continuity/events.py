@@ -31,8 +31,8 @@ COMMIT_LINE = r"^\[[^\]\s]+(?: \([^)]*\))? ([0-9a-f]{7,40})\] (.*)$"
 GIT_COMMIT = r"\bgit\b(?:\s+-[cC]\s+\S+)*\s+commit\b"
 # Only text that could hold a credential pays for importing the redaction module (~2 ms; its rules compile
 # lazily): a short plain command (``ls -la``, ``npm test``) is stored as is. Keep it a superset of what
-# ``redact`` acts on: assignments and URLs (``=:@``), long runs (every token format), secret words.
-MAYBE_SECRET = r"[=:@]|[A-Za-z0-9_+/.\-]{20,}|(?i:token|secret|passw|bearer|auth|key)"
+# ``redact`` acts on (the same test opens ``redact`` itself).
+MAYBE_SECRET = r"[=:@]|[A-Za-z0-9_+/.\-]{20,}|(?i:token|secret|passw|bearer|auth|key|-----|mysql|maria|redis|sshpass|sudo|login| -[up])"
 
 
 def event_from_payload(payload: dict[str, Any], project_root: str, failed: bool = False) -> Event:
@@ -85,6 +85,7 @@ def scrub(text: str) -> str:
     return redact(text)
 
 
+
 def _file_event(tool: str, tool_input: dict, response: Any, root: str, outcome: str, error: str | None) -> Event:
     raw = tool_input.get("file_path") or tool_input.get("notebook_path") or _response_path(response)
     kind = "read" if tool == "Read" else "modify"
@@ -106,10 +107,10 @@ def _file_event(tool: str, tool_input: dict, response: Any, root: str, outcome: 
 
 def _bash_event(tool_input: dict, response: Any, outcome: str, error: str | None) -> Event:
     command = tool_input.get("command") if isinstance(tool_input.get("command"), str) else ""
-    shown = scrub(_cap(command.strip(), COMMAND_CAP))
+    shown = _cap(scrub(command.strip()), COMMAND_CAP)  # redacted before the cut: a cut token is no longer known
     data: dict[str, Any] = {"command": shown}
     if isinstance(tool_input.get("description"), str):
-        data["description"] = _cap(tool_input["description"], TEXT_CAP)
+        data["description"] = _cap(scrub(tool_input["description"]), TEXT_CAP)
     if error:
         data["error"] = _excerpt(error)
     elif isinstance(response, dict):
@@ -126,7 +127,7 @@ def _todo_event(tool_input: dict, response: Any, outcome: str) -> Event:
     if not isinstance(todos, list) and isinstance(response, dict):
         todos = response.get("newTodos")
     items = [
-        {"content": _cap(str(t.get("content") or ""), TEXT_CAP), "status": str(t.get("status") or "pending")}
+        {"content": _cap(scrub(str(t.get("content") or "")), TEXT_CAP), "status": str(t.get("status") or "pending")}
         for t in (todos if isinstance(todos, list) else []) if isinstance(t, dict)
     ]
     active = next((t["content"] for t in items if t["status"] == "in_progress"), None)
@@ -153,11 +154,11 @@ def _task_event(tool: str, tool_input: dict, response: Any, outcome: str) -> Eve
         status = "pending"
     data: dict[str, Any] = {"id": None if task_id is None else str(task_id)}
     if subject:
-        data["subject"] = _cap(str(subject), TEXT_CAP)
+        data["subject"] = _cap(scrub(str(subject)), TEXT_CAP)
     if status:
         data["status"] = str(status)
     if isinstance(tool_input.get("description"), str):
-        data["description"] = _cap(tool_input["description"], TEXT_CAP)
+        data["description"] = _cap(scrub(tool_input["description"]), TEXT_CAP)
     label = data.get("subject") or f"task {data['id']}"
     summary = f"Created task: {label}" if tool == "TaskCreate" else f"Task {label} -> {data.get('status', 'updated')}"
     return Event(tool, "task", None, summary, outcome, data)
@@ -189,10 +190,8 @@ def _excerpt(error: str | None) -> str | None:
     """The end of an error (where the cause usually is), capped and redacted."""
     if not error:
         return None
-    text = error.strip()
-    if len(text) > ERROR_CAP:
-        text = "…" + text[-ERROR_CAP:]
-    return scrub(text)
+    text = scrub(error.strip())  # before the cut: a PEM must not lose its BEGIN line first
+    return "…" + text[-ERROR_CAP:] if len(text) > ERROR_CAP else text
 
 
 def _response_path(response: Any) -> str | None:

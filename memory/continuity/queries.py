@@ -21,12 +21,15 @@ def insert_event(conn: sqlite3.Connection, session_id: str, project_id: int, eve
 
     A repeated ``tool_use_id`` (a replayed or duplicated hook call) stores nothing and returns None.
     """
+    from memory.learning.redact import redact, redact_data
+
+    summary, data = redact(event.summary), redact_data(event.data) if event.data else None
     with transaction(conn):
         cur = conn.execute(
             "INSERT OR IGNORE INTO events(session_id, project_id, tool, kind, path, summary, outcome, data_json,"
             " tool_use_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (session_id, project_id, event.tool, event.kind, event.path, event.summary, event.outcome,
-             json.dumps(event.data, ensure_ascii=False) if event.data else None, tool_use_id),
+            (session_id, project_id, event.tool, event.kind, event.path, summary, event.outcome,
+             json.dumps(data, ensure_ascii=False) if data else None, tool_use_id),
         )
         if cur.rowcount != 1:
             return None
@@ -72,6 +75,8 @@ def task_subjects(conn: sqlite3.Connection, session_id: str) -> dict[str, str]:
 def save_snapshot(conn: sqlite3.Connection, session_id: str, project_id: int | None, state: dict[str, Any],
                   action_count: int) -> bool:
     """Store the session-state snapshot unless a newer one (higher action count) is already there."""
+    from memory.learning.redact import redact_data
+
     cur = conn.execute(
         f"""
         INSERT INTO session_state(session_id, project_id, state_json, action_count) VALUES (?, ?, ?, ?)
@@ -79,7 +84,7 @@ def save_snapshot(conn: sqlite3.Connection, session_id: str, project_id: int | N
             state_json = excluded.state_json, action_count = excluded.action_count, saved_at = {SQL_NOW}
         WHERE excluded.action_count >= session_state.action_count
         """,
-        (session_id, project_id, json.dumps(state, ensure_ascii=False), action_count),
+        (session_id, project_id, json.dumps(redact_data(state), ensure_ascii=False), action_count),
     )
     return cur.rowcount == 1
 
@@ -110,7 +115,10 @@ def end_session(conn: sqlite3.Connection, session_id: str, project_id: int | Non
 
 def insert_handoff(conn: sqlite3.Connection, session_id: str, project_id: int | None, trigger: str,
                    state: dict[str, Any], summary: str) -> int:
-    """Store a handoff; return its id."""
+    """Store a handoff (every text in it redacted); return its id."""
+    from memory.learning.redact import redact, redact_data
+
+    state, summary = redact_data(state), redact(summary)
     cur = conn.execute(
         "INSERT INTO handoffs(session_id, project_id, trigger, task, status, state_json, summary)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -114,7 +114,9 @@ def save(conn: sqlite3.Connection, state: dict[str, Any], project_id: int | None
     from memory.continuity import queries
     from memory.store import now_iso
 
-    state = {**state, "action_count": action_count, "saved_at": now_iso()}
+    from memory.learning.redact import redact_data
+
+    state = redact_data({**state, "action_count": action_count, "saved_at": now_iso()})
     if queries.save_snapshot(conn, state["session_id"], project_id, state, action_count):
         paths.write_private_file(state_file(state["session_id"]), json.dumps(state, indent=2, ensure_ascii=False))
 

@@ -212,8 +212,11 @@ def time_budget(seconds: float) -> Iterator[None]:
 
 
 def _write_answer(stdout: TextIO, answer: dict[str, Any], event: str) -> None:
+    """Print the answer, every text in it redacted (a tool's ``updatedInput`` is structure, kept as is)."""
     try:
-        stdout.write(json.dumps(answer))
+        from memory.learning.redact import redact_data
+
+        stdout.write(json.dumps(redact_data(answer, keep=frozenset({"updatedInput"}))))
         stdout.flush()
     except (OSError, ValueError) as exc:
         log.error(f"hook:{event}", f"could not write the answer: {exc}")

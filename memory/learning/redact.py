@@ -26,7 +26,7 @@ from collections import Counter
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Callable
+    from typing import Any, Callable
 
 
 class _Lazy:
@@ -179,9 +179,16 @@ SWITCH_RATIO = 0.35  # random alphanumerics change character class at ~60% of po
 _COMPILED = [(kind, _Lazy(pattern), hint.split("|")) for kind, pattern, hint in _TOKEN_RULES]
 
 
+# Text that could hold a credential: assignments and URLs (``=:@``), long runs (every token format), secret
+# words, PEM armour, commands that take a password by position. Anything else (``ls -la``, ``Read
+# src/app.py``) is returned at once. ``memory.continuity.events.MAYBE_SECRET`` is the same test.
+MAYBE_SECRET = r"[=:@]|[A-Za-z0-9_+/.\-]{20,}|(?i:token|secret|passw|bearer|auth|key|-----|mysql|maria|redis|sshpass|sudo|login| -[up])"
+_MAYBE_SECRET = _Lazy(MAYBE_SECRET)
+
+
 def redact(text: str) -> str:
     """``text`` with every secret we recognize replaced by ``[REDACTED:<kind>]``."""
-    if not text:
+    if not text or not _MAYBE_SECRET.search(text):
         return text
     if "PRIVATE KEY-----" in text:
         text = _PEM_RE.sub(_marker("private-key"), text)
@@ -224,6 +231,18 @@ def _redact_assignments(text: str, lower: str) -> str:
         if any(root in low for root in _SECRET_ROOTS):
             lines[i] = _ASSIGNMENT_RE.sub(_redact_assignment, lines[i])
     return "\n".join(lines)
+
+
+def redact_data(value: Any, *, keep: frozenset[str] = frozenset()) -> Any:
+    """``value`` (a JSON-like structure) with every string in it redacted, at any depth; dict keys are kept,
+    and so are the values under a key in ``keep`` (structural fields such as a tool's ``updatedInput``)."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {k: item if k in keep else redact_data(item, keep=keep) for k, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [redact_data(item, keep=keep) for item in value]
+    return value
 
 
 def contains_secret(text: str) -> bool:

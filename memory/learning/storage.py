@@ -51,7 +51,15 @@ def add_or_reinforce(
     near_threshold: float = DEFAULT_NEAR_THRESHOLD,
 ) -> tuple[int | None, str]:
     """Store ``learning`` or reinforce its duplicate; return (id, "added" | "reinforced" | "unchanged" |
-    "suppressed"). Run inside the caller's transaction."""
+    "suppressed"). Run inside the caller's transaction. Every text is redacted on the way in."""
+    import dataclasses
+
+    from memory.learning.redact import redact, redact_data
+
+    learning = dataclasses.replace(
+        learning, text=redact(learning.text), files=redact_data(list(learning.files or [])),
+        evidence=redact_data(learning.evidence or {}),
+        **({"symbols": redact_data(list(learning.symbols or []))} if hasattr(learning, "symbols") else {}))
     digest = text_hash(learning.text)
     row = conn.execute(
         "SELECT id, evidence_json, forgotten_at, confidence FROM learnings WHERE ifnull(project_id, 0) = ? "

@@ -61,6 +61,7 @@ def store(
     max_entries: int,
 ) -> None:
     """Store (or replace) the outline of ``path`` and evict the least recently used rows beyond ``max_entries``."""
+    from memory.learning.redact import redact
     from memory.store import now_iso
 
     now = now_iso()
@@ -69,7 +70,7 @@ def store(
         " created_at, accessed_at, parser_version, size, mtime_ns, total_lines, definitions, dropped, partial,"
         " render_chars) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            path, outline.language, outline.text, outline.hash, outline.original_tokens, outline.signature_tokens,
+            path, outline.language, redact(outline.text), outline.hash, outline.original_tokens, outline.signature_tokens,
             now, now, version, size, mtime_ns, outline.total_lines, outline.definitions,
             json.dumps(list(outline.dropped)), int(outline.partial), render_chars,
         ),

@@ -51,9 +51,10 @@ def lines(learnings: list[sqlite3.Row]) -> list[str]:
 
 def record_shown(conn: sqlite3.Connection, learnings: list[sqlite3.Row], session_id: str, path: str) -> None:
     """Note that these learnings were shown in ``session_id`` (once per session; counts as a recall)."""
+    from memory.learning.redact import redact
     from memory.store import now_iso
 
-    now = now_iso()
+    now, path = now_iso(), redact(path)
     for row in learnings:
         cur = conn.execute(
             "INSERT OR IGNORE INTO recalls(learning_id, session_id, event, query) VALUES (?, ?, 'PreToolUse:Read', ?)",

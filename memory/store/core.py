@@ -51,7 +51,10 @@ def touch_session(
 def record_hook_run(
     conn: sqlite3.Connection, event: str, session_id: str | None, duration_ms: float, outcome: str, detail: str | None
 ) -> None:
-    """Append one row to ``hook_runs``."""
+    """Append one row to ``hook_runs`` (its detail redacted)."""
+    from memory.learning.redact import redact
+
+    detail = redact(detail) if detail else detail
     conn.execute(
         "INSERT INTO hook_runs(event, session_id, duration_ms, outcome, detail) VALUES (?, ?, ?, ?, ?)",
         (event, session_id, round(duration_ms, 3), outcome, detail),
@@ -60,10 +63,12 @@ def record_hook_run(
 
 def record_error(conn: sqlite3.Connection, source: str, message: str, *, session_id: str | None = None,
                  detail: str | None = None) -> None:
-    """Append one row to ``errors``."""
+    """Append one row to ``errors`` (redacted, then cut)."""
+    from memory.learning.redact import redact
+
     conn.execute(
         "INSERT INTO errors(source, session_id, message, detail) VALUES (?, ?, ?, ?)",
-        (source, session_id, message[:2000], detail[:8000] if detail else None),
+        (source, session_id, redact(message)[:2000], redact(detail)[:8000] if detail else None),
     )
 
 

@@ -123,3 +123,10 @@ def test_the_hook_path_does_not_import_detect_secrets():
             "('detect_secrets', 'numpy', 'lancedb', 'pyarrow', 'anthropic', 'ollama', 'rich')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_hook_gate_is_the_redaction_gate():
+    from memory.continuity import events
+    from memory.learning import redact as module
+
+    assert events.MAYBE_SECRET == module.MAYBE_SECRET  # the hook skips the import only when redact would too
