@@ -23,6 +23,7 @@ NAME = "haiku"
 MAX_OUTPUT_TOKENS = 1024
 LINE_CHARS = 400
 TOOL_NAME = "record_learnings"
+_SEPARATOR = "\n\x00\n"  # between records while they are redacted together (no rule matches a NUL)
 SYSTEM = (
     "You read a condensed Claude Code session and record what a future session in the same repository should "
     "know. Record 3 to 5 learnings, each one actionable sentence of at most 300 characters, specific to this "
@@ -50,8 +51,10 @@ def condense(records: Iterable[Any], max_tokens: int) -> str:
     """The session as short redacted lines, cut to ``max_tokens`` (the start and the end are kept)."""
     from memory.learning.redact import redact_thorough
 
-    lines = [line for line in (_line(r) for r in records) if line]
-    text = redact_thorough("\n".join(lines))
+    # Redacted whole, then cut: a line cut first could keep half a key that no rule recognizes any more.
+    raw = [line for line in (_line(r) for r in records) if line]
+    redacted = redact_thorough(_SEPARATOR.join(raw)).split(_SEPARATOR) if raw else []
+    text = "\n".join(_cap(line) for line in redacted)
     if estimate_tokens(text) <= max_tokens:
         return text
     head = truncate_to_tokens(text, max_tokens // 4)
@@ -64,16 +67,16 @@ def _line(record: Any) -> str:
     if getattr(record, "sidechain", False):
         return ""
     if kind == "UserPrompt":
-        return _cap(f"USER: {record.text}")
+        return f"USER: {record.text}"
     if kind == "AssistantText":
-        return _cap(f"ASSISTANT: {record.text}")
+        return f"ASSISTANT: {record.text}"
     if kind == "ToolCall":
         detail = record.input.get("command") or record.input.get("file_path") or record.input.get("pattern") or ""
-        return _cap(f"TOOL {record.name}: {detail}")
+        return f"TOOL {record.name}: {detail}"
     if kind == "ToolResult" and record.is_error:
-        return _cap(f"ERROR: {record.text}")
+        return f"ERROR: {record.text}"
     if kind in ("CompactSummary", "Summary"):
-        return _cap(f"SUMMARY: {record.text}")
+        return f"SUMMARY: {record.text}"
     return ""
 
 

@@ -226,11 +226,29 @@ def _redact_assignments(text: str, lower: str) -> str:
     lines = text.split("\n")
     lower_lines = lower.split("\n")
     if len(lines) != len(lower_lines):  # lower() changed the text's length (rare Unicode): no shortcut
-        return _ASSIGNMENT_RE.sub(_redact_assignment, text)
+        return _sub_assignments(text)
     for i, low in enumerate(lower_lines):
         if any(root in low for root in _SECRET_ROOTS):
-            lines[i] = _ASSIGNMENT_RE.sub(_redact_assignment, lines[i])
+            lines[i] = _sub_assignments(lines[i])
     return "\n".join(lines)
+
+
+def _sub_assignments(text: str) -> str:
+    """Every secret assignment redacted. After a key that is not secret the scan resumes at its value, which
+    may hold an assignment of its own (``env: DB_PASSWORD=…``, ``value: password: …``, ``https://h/?token=…``)."""
+    out, pos = [], 0
+    while True:
+        match = _ASSIGNMENT_RE.search(text, pos)
+        if match is None:
+            out.append(text[pos:])
+            return "".join(out)
+        replaced = _redact_assignment(match)
+        if replaced is None:
+            out.append(text[pos:match.start("value")])
+            pos = match.start("value")
+        else:
+            out.append(text[pos:match.start()] + replaced)
+            pos = match.end()
 
 
 def redact_data(value: Any, *, keep: frozenset[str] = frozenset()) -> Any:
@@ -295,18 +313,15 @@ def _keep_head(kind: str) -> Callable[[re.Match], str]:
     return replace
 
 
-def _redact_assignment(match: re.Match) -> str:
+def _redact_assignment(match: re.Match) -> str | None:
+    """The redacted assignment; the match itself when it is no secret; None when its key is not secret."""
     key = match.group("key")
     raw = match.group("value")
     quote = raw[0] if raw[:1] in "\"'" and len(raw) >= 2 and raw[-1] == raw[0] else ""
     value = raw[1:-1] if quote else raw
     op = match.group("op")
     if not _secret_key(key):
-        # `env: DB_PASSWORD=…`, `https://host/?token=…`: the value may hold an assignment of its own
-        if any(c in raw for c in "=:") and len(raw) > 3:
-            start = match.start("value") - match.start()
-            return match.group(0)[:start] + _ASSIGNMENT_RE.sub(_redact_assignment, raw)
-        return match.group(0)
+        return None
     if not _secret_value(value, quoted=bool(quote), spaced=op.startswith((" ", "\t"))):
         return match.group(0)
     if key.lower().endswith(("_key", "_pat")) and not _credential_like(value):
