@@ -24,6 +24,7 @@ BENCHMARKS = [
     ["-m", "benchmarks.parser_bench"],
     ["-m", "benchmarks.rules_bench"],
     ["-m", "benchmarks.hotpath_bench"],
+    ["-m", "benchmarks.install_size"],
 ]
 
 
@@ -122,6 +123,14 @@ def summary() -> str:
         f"- Rules extractor on the labelled fixture sessions: precision {correct}/{extracted}, recall "
         f"{total['found']}/{total['expected']} (these fixtures were written alongside the rules: read it as a "
         f"regression check, not a field measure).",
+    ]
+    size = load("install_size")
+    biggest = ", ".join(f"{row['name']} {row['mb']:.0f} MB" for row in size["largest"][:4])
+    lines += [
+        "",
+        f"Installed size of the runtime environment (a fresh venv from `requirements.txt` alone, as the plugin's "
+        f"bootstrap makes it): {size['venv_mb']:.0f} MB on disk, {size['distributions']} packages "
+        f"({biggest}); every package is imported by the plugin or required by one that is; no test tool.",
     ]
     return "\n".join(lines) + "\n"
 
