@@ -6,6 +6,10 @@ attempts (its ``last_error`` kept for ``status``). ``dedupe_key`` is unique over
 of work is never queued twice. Only one worker runs at a time (it holds a lock), so a ``running`` job seen by
 a worker that just took the lock belongs to a worker that died: it is put back to ``pending``.
 
+Claiming a job takes a lease of ``LEASE_SECONDS`` (from ``locked_at``), longer than a job may run (the API
+calls of a job are capped well below it). A ``running`` job whose lease expired was left by a dead worker: it
+counts as due, so the next SessionStart starts a worker, which reclaims it.
+
 ``enqueue_extraction`` runs inside SessionEnd and PreCompact hooks: one INSERT, stdlib only.
 """
 
@@ -26,6 +30,7 @@ if TYPE_CHECKING:
 EXTRACT = "extract"
 REEMBED = "reembed"
 REINDEX = "reindex"
+LEASE_SECONDS = 600
 
 
 def enqueue(conn: sqlite3.Connection, kind: str, payload: dict[str, Any], dedupe_key: str | None = None) -> int | None:
@@ -56,9 +61,12 @@ def enqueue_extraction(ctx: HookContext, reason: str) -> int | None:
     return enqueue(ctx.db, EXTRACT, payload, f"{EXTRACT}:{ctx.session_id}:{reason}:{size}")
 
 
-def due_count(conn: sqlite3.Connection) -> int:
-    """Pending jobs whose time has come."""
-    return conn.execute(f"SELECT count(*) FROM jobs WHERE status = 'pending' AND not_before <= {SQL_NOW}").fetchone()[0]
+def due_count(conn: sqlite3.Connection, lease_seconds: float = LEASE_SECONDS) -> int:
+    """Pending jobs whose time has come, and running jobs whose lease expired (their worker died)."""
+    return conn.execute(
+        f"SELECT count(*) FROM jobs WHERE (status = 'pending' AND not_before <= {SQL_NOW}) "
+        f"OR (status = 'running' AND (locked_at IS NULL OR locked_at <= {SQL_NOW_OFFSET}))",
+        (f"-{float(lease_seconds):.3f} seconds",)).fetchone()[0]
 
 
 def reclaim_stale(conn: sqlite3.Connection) -> int:

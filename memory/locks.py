@@ -1,5 +1,6 @@
 """Advisory locks between processes: an exclusive ``flock`` on a private lock file.
 
+Lock files are opened without following symlinks (a link in the data folder is replaced by our own file).
 The kernel drops a process's locks when it dies, so a crashed holder never leaves a stale lock behind. Used by
 the worker (one per data folder), the bootstrap (one install at a time) and schema migrations (migrate once).
 ``fcntl`` is imported on first use: it only matters to the few hook runs that take a lock.
@@ -11,12 +12,14 @@ import contextlib
 import os
 from collections.abc import Iterator
 
+from memory.paths import open_private
+
 
 def try_lock(path: str) -> int | None:
     """Take the exclusive lock on ``path`` (created 0600) without waiting: its fd, or None when another holds it."""
     import fcntl
 
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    fd = open_private(path, os.O_RDWR | os.O_CREAT)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
@@ -38,7 +41,7 @@ def is_held(path: str) -> bool:
     import fcntl
 
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CLOEXEC)
+        fd = os.open(path, os.O_RDWR | os.O_CLOEXEC | os.O_NOFOLLOW)
     except OSError:
         return False
     try:
@@ -61,7 +64,7 @@ def hold(path: str) -> Iterator[None]:
     except ImportError:
         yield
         return
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    fd = open_private(path, os.O_RDWR | os.O_CREAT)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield

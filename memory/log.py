@@ -24,9 +24,17 @@ def _get_logger():  # returns a logging.Logger, imported lazily
         general = DEFAULTS["general"]
         target = paths.log_path()
         paths.ensure_private_dir(os.path.dirname(target))
-        handler = RotatingFileHandler(
+        class PrivateFileHandler(RotatingFileHandler):
+            """Opens the log 0600 without following a symlink; an unencodable character is escaped."""
+
+            def _open(self):
+                fd = paths.open_private(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+                return open(fd, "a", encoding=self.encoding, errors=self.errors)
+
+        logging.raiseExceptions = False  # a record that cannot be written is dropped, never printed on stderr
+        handler = PrivateFileHandler(
             target, maxBytes=int(general["log_max_bytes"]), backupCount=int(general["log_backups"]),
-            encoding="utf-8", delay=True,
+            encoding="utf-8", delay=True, errors="backslashreplace",
         )
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(process)d] %(message)s"))
         logger = logging.getLogger("compound-memory")
@@ -41,8 +49,6 @@ def _write(level: str, source: str, message: str) -> None:
     try:
         text = _redact(f"{source}: {message}")
         getattr(_get_logger(), level)(text)
-        if os.path.exists(paths.log_path()):
-            os.chmod(paths.log_path(), 0o600)
     except Exception:  # logging must never take a hook down
         pass
 

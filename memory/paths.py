@@ -99,6 +99,31 @@ def write_private_file(path: str, data: str | bytes) -> None:
     write_atomic(path, data, mode=0o600)
 
 
+def create_new(path: str, mode: int = 0o600, flags: int = os.O_WRONLY) -> int:
+    """Create ``path`` as a new file and open it (never through a symlink, never an existing file): its fd.
+
+    Whatever already has the name (a leftover of a killed process, a planted symlink) is removed first.
+    """
+    flags |= os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        return os.open(path, flags, mode)
+    except FileExistsError:
+        os.unlink(path)
+        return os.open(path, flags, mode)
+
+
+def open_private(path: str, flags: int, mode: int = 0o600) -> int:
+    """Open (creating 0600 if needed) a file of the data folder; a symlink in its place is removed, not followed."""
+    flags |= os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        return os.open(path, flags, mode)
+    except OSError as exc:
+        if not os.path.islink(path):
+            raise
+        os.unlink(path)  # ELOOP: someone put a link where our file goes
+        return os.open(path, flags | os.O_CREAT | os.O_EXCL, mode)
+
+
 def write_atomic(path: str, data: str | bytes, *, mode: int) -> None:
     """Replace ``path`` with ``data`` atomically: write a temp file beside it, fsync, set ``mode``, rename.
 
@@ -106,7 +131,7 @@ def write_atomic(path: str, data: str | bytes, *, mode: int) -> None:
     """
     tmp = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.{os.getpid()}.tmp")
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    fd = create_new(tmp, mode)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(raw)

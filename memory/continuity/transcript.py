@@ -259,7 +259,8 @@ def _normalize(obj: dict, line: int, state: _ParseState, long_line: bool) -> Ite
     elif kind == "user":
         yield from _user(obj, line, ts, side, state)
     elif kind == "system" and obj.get("subtype") == "compact_boundary":
-        meta = obj.get("compactMetadata") or {}
+        meta = obj.get("compactMetadata")
+        meta = meta if isinstance(meta, dict) else {}  # another shape in a newer Claude Code: no details
         yield CompactBoundary(line, ts, side, meta.get("trigger"), meta.get("preTokens"))
     elif kind == "summary" and isinstance(obj.get("summary"), str):
         yield Summary(line, ts, side, _cap(obj["summary"], TEXT_CAP))

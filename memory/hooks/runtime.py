@@ -171,6 +171,8 @@ def parse_payload(raw: bytes, event: str) -> dict[str, Any]:
         raise BadPayload("stdin is not UTF-8") from None
     except ValueError as exc:
         raise BadPayload(f"stdin is not JSON ({exc})") from None
+    except RecursionError:
+        raise BadPayload("stdin is JSON nested too deeply") from None
     if not isinstance(payload, dict):
         raise BadPayload(f"payload is a JSON {type(payload).__name__}, not an object")
     required, optional = EVENT_FIELDS[event]

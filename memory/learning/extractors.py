@@ -5,7 +5,8 @@
   ``auto`` or ``haiku``, a non-zero budget) and the budget has room for this call.
 
 ``learning.extractor = "rules"`` turns Haiku off. The results are merged; exact duplicates (same normalized
-text) are kept once, with the higher confidence.
+text) are kept once, with the higher confidence. When Haiku fails (API error, timeout, the whole call over
+``haiku.TOTAL_SECONDS``) the rules' learnings are still returned; the failure is logged and recorded.
 """
 
 from __future__ import annotations
@@ -34,10 +35,28 @@ def extract_session(records: list[Any], *, session_id: str, config: Config, conn
 
     found = list(rules.extract(records, session_id=session_id))
     if "haiku" in names(config):
-        from memory.learning import haiku
-
-        found.extend(haiku.extract(records, session_id=session_id, config=config, conn=conn))
+        found.extend(_haiku(records, session_id=session_id, config=config, conn=conn))
     return merge(found)
+
+
+def _haiku(records: list[Any], *, session_id: str, config: Config, conn: sqlite3.Connection) -> list[Any]:
+    """Haiku's learnings, or [] when the call fails or runs out of time (never the rules' loss too)."""
+    from memory import log
+    from memory.hooks.runtime import HookTimeout, time_budget
+    from memory.learning import haiku
+    from memory.store.core import record_error
+
+    try:
+        with time_budget(haiku.TOTAL_SECONDS):
+            return haiku.extract(records, session_id=session_id, config=config, conn=conn)
+    except (Exception, HookTimeout) as exc:
+        message = "timed out" if isinstance(exc, HookTimeout) else f"{type(exc).__name__}: {exc}"
+        log.error("haiku", f"extraction call failed, rules' learnings kept: {message}")
+        try:
+            record_error(conn, "haiku", f"extraction call failed: {message}", session_id=session_id)
+        except sqlite3.Error:
+            pass
+        return []
 
 
 def merge(learnings: list[Any]) -> list[Any]:

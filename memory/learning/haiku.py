@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from memory.config import Config
 
 NAME = "haiku"
+CONNECT_SECONDS = 5.0  # a local or unreachable endpoint answers (or refuses) at once
+READ_SECONDS = 30.0  # between bytes of the answer
+TOTAL_SECONDS = 60.0  # the whole call, retry included (enforced by the extractor)
 MAX_OUTPUT_TOKENS = 1024
 LINE_CHARS = 400
 TOOL_NAME = "record_learnings"
@@ -108,7 +111,7 @@ def _tool() -> dict[str, Any]:
 
 
 def extract(records: list[Any], *, session_id: str, config: Config, conn: sqlite3.Connection) -> list[Any]:
-    """Ask Haiku for 3-5 learnings; [] when over budget. Raises on API errors (the job is retried)."""
+    """Ask Haiku for 3-5 learnings; [] when over budget. Raises on API errors (the extractor keeps the rules')."""
     from memory import log
     from memory.learning import budget
 
@@ -134,7 +137,8 @@ def extract(records: list[Any], *, session_id: str, config: Config, conn: sqlite
 def _client():
     import anthropic
 
-    return anthropic.Anthropic(timeout=60.0, max_retries=1)
+    timeout = anthropic.Timeout(READ_SECONDS, connect=CONNECT_SECONDS)
+    return anthropic.Anthropic(timeout=timeout, max_retries=0)  # a failed call is not retried: the rules stand
 
 
 def parse_response(response: Any, session_id: str) -> list[Any]:

@@ -49,9 +49,14 @@ def connect(path: str | None = None, *, timeout_s: float = 2.0, migrate_schema: 
 
 
 def _create_private(path: str) -> None:
+    """Create the database file 0600 if it is missing; a symlink in its place (or its -wal/-shm) is removed,
+    so SQLite never writes through a link to a file outside the data folder."""
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.islink(path + suffix):
+            os.unlink(path + suffix)
     if not os.path.exists(path):
         try:
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
         except FileExistsError:
             pass
 

@@ -65,18 +65,33 @@ def apply_pending(conn: sqlite3.Connection) -> list[int]:
 
 
 def backup(conn: sqlite3.Connection, db_file: str, version: int) -> str:
-    """Copy the whole database to ``backups/<name>-v<version>-<time>.db`` and keep the newest few."""
+    """Copy the whole database to ``backups/<name>-v<version>-<time>.db`` and keep the newest few.
+
+    The copy is written under a ``.partial`` name and renamed only once complete, so a backup killed half way
+    never counts among the kept ones; such leftovers are removed by the next backup (which holds the lock).
+    """
     folder = os.path.join(os.path.dirname(db_file), "backups")
     paths.ensure_private_dir(folder)
     stem = os.path.splitext(os.path.basename(db_file))[0]
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{time.time_ns() % 1_000_000_000:09d}"
     target = os.path.join(folder, f"{stem}-v{version}-{stamp}.db")
-    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    dest = sqlite3.connect(target)
+    partial = target + ".partial"
+    for name in os.listdir(folder):
+        if name.endswith(".partial"):
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(folder, name))
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
     try:
-        conn.backup(dest)
-    finally:
-        dest.close()
+        dest = sqlite3.connect(partial)
+        try:
+            conn.backup(dest)
+        finally:
+            dest.close()
+        os.replace(partial, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
+        raise
     copies = sorted(name for name in os.listdir(folder) if name.startswith(f"{stem}-v") and name.endswith(".db"))
     for stale in copies[:-KEEP_BACKUPS]:
         with contextlib.suppress(OSError):
