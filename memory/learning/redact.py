@@ -83,7 +83,7 @@ _TOKEN_RULES: list[tuple[str, str, str]] = [
     ("telegram-bot-token", r"\b\d{8,10}:AA[A-Za-z0-9_\-]{33}\b", ":AA"),
     ("jwt", r"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*", "eyJ"),
     ("discord-token", r"(?<![A-Za-z0-9_\-])[MNO][A-Za-z0-9_\-]{23,27}\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27,40}",
-     "."),
+     "MT|Mj|Mz|MD|NT|Nj|Nz|ND|OT|OD"),
     ("atlassian-token", r"\bATATT3[A-Za-z0-9_\-=]{100,}", "ATATT3"),
     ("postman-key", r"\bPMAK-[a-f0-9]{24}-[a-f0-9]{34}\b", "PMAK-"),
     ("age-secret-key", r"\bAGE-SECRET-KEY-1[0-9A-Z]{58}\b", "AGE-SECRET-KEY-"),
@@ -107,9 +107,10 @@ _TOKEN_RULES: list[tuple[str, str, str]] = [
 ]
 
 _PEM_RE = _Lazy(r"-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----[\s\S]*?(?:-----END \1-----|\Z)")
-# A block whose BEGIN line was cut off (an excerpt, a wrapped log): the base64 lines before its END line.
-_PEM_TAIL_RE = _Lazy(r"(?:[A-Za-z0-9+/=]+(?:\s|\\n)+)*[A-Za-z0-9+/=]*(?:\s|\\n)*"
-                     r"-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
+# A block whose BEGIN line was cut off (an excerpt, a wrapped log): its END line and the base64 lines before it.
+_PEM_END_RE = _Lazy(r"-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
+_BASE64_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
+_PEM_GAP_CHARS = frozenset(" \t\r\n\\")  # between lines: whitespace, or the backslash of an escaped \n
 # Keys in URL query strings (`?api-key=…`, `&sig=…`, `#access_token=…`): the value up to the next `&`.
 _QUERY_RE = _Lazy(
     r"(?i)(?P<head>[?&#;](?:api[-_]?key|apikey|key|token|access[-_]?token|refresh[-_]?token|id[-_]?token"
@@ -158,7 +159,7 @@ _ASSIGNMENT_RE = _Lazy(
 )
 _SECRET_ENDINGS = tuple(_SECRET_WORDS.replace("?", "").split("|")) + ("credential",)
 _API_HEADER_HINTS = ("api-key", "auth-token", "private-token", "subscription-key")
-_LONG_RUN_RE = _Lazy(r"\S{16,}")
+_LONG_RUN_RE = _Lazy(r"(?<!\S)\S{16,}")  # anchored at a run's start: no retry inside every short word
 _SECRET_ROOTS = ("pass", "pwd", "secret", "token", "key", "auth", "credential", "dsn", "webhook", "conn", "pat")
 _KEY_SUFFIX_NEEDS_UPPER = ("_key", "_pat", "auth", "pass")  # generic endings count only in ENV_STYLE keys
 
@@ -169,7 +170,7 @@ _TYPE_LIKE_RE = _Lazy(r"^[A-Z][A-Za-z_]*(?:\[.*\])?$|^[a-z]+\[.*\]$")
 _DOTTED_RE = _Lazy(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
 _IDENT_RE = _Lazy(r"^[A-Za-z_]\w*$")
 
-_CANDIDATE_RE = _Lazy(r"[A-Za-z0-9+/_\-]{24,}={0,2}")
+_CANDIDATE_RE = _Lazy(r"(?<![A-Za-z0-9+/_\-])[A-Za-z0-9+/_\-]{24,}={0,2}")
 _DIGIT_RE = _Lazy(r"\d")
 _HEX_RE = _Lazy(r"^[0-9a-fA-F\-]+$")
 _UUID_RE = _Lazy(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -177,6 +178,9 @@ ENTROPY_RATIO = 0.78  # of log2(len): random base64 of length n scores 0.82-0.95
 SWITCH_RATIO = 0.35  # random alphanumerics change character class at ~60% of positions, identifiers at ~20%
 
 _COMPILED = [(kind, _Lazy(pattern), hint.split("|")) for kind, pattern, hint in _TOKEN_RULES]
+_HINTS = sorted({h for _, _, hints in _COMPILED for h in hints})
+_CLI_HINTS = [(kind, pattern, hints.split("|")) for kind, pattern, hints in _CLI_RULES]
+_ROOTS_RE = _Lazy("|".join(_SECRET_ROOTS))
 
 
 # Text that could hold a credential: assignments and URLs (``=:@``), long runs (every token format), secret
@@ -192,22 +196,23 @@ def redact(text: str) -> str:
         return text
     if "PRIVATE KEY-----" in text:
         text = _PEM_RE.sub(_marker("private-key"), text)
+    if "PRIVATE KEY" in text and "-----END" in text:
+        text = _redact_pem_tails(text)
     # Every token format lives in a long run without spaces: test the rules' hints on those runs only,
     # which is much less text than the whole.
-    if "PRIVATE KEY" in text and "-----END" in text:
-        text = _PEM_TAIL_RE.sub(_marker("private-key"), text)
     runs = "\n".join(_LONG_RUN_RE.findall(text))
     if runs:
+        present = {h for h in _HINTS if h in runs}
         for kind, pattern, hints in _COMPILED:
-            if any(h in runs for h in hints):
+            if not present.isdisjoint(hints):
                 text = pattern.sub(_marker(kind), text)
         if "://" in runs:
             text = _URL_PASSWORD_RE.sub(_keep_head("url-password"), text)
     if "=" in text and any(c in text for c in "?&#;"):
         text = _QUERY_RE.sub(_keep_head("url-query-secret"), text)
     lower = text.lower()
-    for kind, pattern, hints in _CLI_RULES:
-        if any(h in lower for h in hints.split("|")):
+    for kind, pattern, hints in _CLI_HINTS:
+        if any(h in lower for h in hints):
             text = pattern.sub(_keep_head(kind), text)
     if "authorization" in lower:
         text = _AUTH_HEADER_RE.sub(_keep_head("authorization"), text)
@@ -215,22 +220,49 @@ def redact(text: str) -> str:
         text = _BEARER_RE.sub(_keep_head("bearer-token"), text)
     if any(name in lower for name in _API_HEADER_HINTS):
         text = _API_HEADER_RE.sub(_keep_head("api-key"), text)
-    text = _redact_assignments(text, lower)
+    text = _redact_assignments(text)
     return _CANDIDATE_RE.sub(_redact_random, text) if runs else text
 
 
-def _redact_assignments(text: str, lower: str) -> str:
+def _redact_pem_tails(text: str) -> str:
+    """Each END line of a private key, with the base64 lines before it (back to the first short word)."""
+    out, pos = [], 0
+    for match in _PEM_END_RE.finditer(text):
+        start = match.start()
+        first = True
+        while True:
+            gap = start
+            while gap > pos and text[gap - 1] in _PEM_GAP_CHARS:
+                gap -= 1
+            word = gap
+            while word > pos and text[word - 1] in _BASE64_CHARS:
+                word -= 1
+            if word == gap or (gap - word < 16 and not first):
+                break  # prose before the block, not a base64 line
+            start, first = word, False
+        out.append(text[pos:start] + _marker("private-key"))
+        pos = match.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _redact_assignments(text: str) -> str:
     """Redact secret-looking assignments, scanning only the lines that mention a secret word."""
-    if not any(root in lower for root in _SECRET_ROOTS):
-        return text
-    lines = text.split("\n")
-    lower_lines = lower.split("\n")
-    if len(lines) != len(lower_lines):  # lower() changed the text's length (rare Unicode): no shortcut
+    lower = text.lower()
+    if len(lower) != len(text):  # lower() changed the text's length (rare Unicode): no shortcut
         return _sub_assignments(text)
-    for i, low in enumerate(lower_lines):
-        if any(root in low for root in _SECRET_ROOTS):
-            lines[i] = _sub_assignments(lines[i])
-    return "\n".join(lines)
+    out, pos = [], 0
+    for match in _ROOTS_RE.finditer(lower):
+        if match.start() < pos:
+            continue  # on a line already done
+        start = lower.rfind("\n", 0, match.start()) + 1
+        end = lower.find("\n", match.end())
+        end = len(text) if end < 0 else end
+        out.append(text[pos:start])
+        out.append(_sub_assignments(text[start:end]))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _sub_assignments(text: str) -> str:
