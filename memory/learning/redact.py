@@ -1,21 +1,33 @@
 """Secret redaction: replace credentials in text by ``[REDACTED:<kind>]`` before anything is stored or sent.
 
-``redact`` is stdlib-only and fast enough for hooks (it runs on Bash error excerpts). It knows:
+This is the one door: the store's write functions (events, session state and its file, handoffs, file
+signatures, learnings, recalls, errors, hook runs, job errors), the log, the hooks' answers, the Haiku input
+and ``export`` all pass their text through ``redact`` / ``redact_data`` (or ``redact_thorough``), redacting
+*before* any cut to length (a cut token or a PEM without its BEGIN line is no longer recognizable).
+
+``redact`` is stdlib-only and fast enough for hooks (text without ``=:@``, a long run or a secret word returns
+at once; ~1-3 ms for a 16 KB source file). It knows:
 
 * provider token formats (Anthropic, OpenAI, AWS, GitHub, GitLab, Slack, Stripe, Google, npm, PyPI, Twilio,
-  SendGrid, Hugging Face, Azure, DigitalOcean, Shopify, …), PEM private-key blocks and JWTs;
-* credentials by position: ``scheme://user:password@host``, ``Authorization: Bearer …``, ``X-Api-Key: …``,
-  and the value of any assignment whose key looks secret (``password=…``, ``"apiKey": "…"``,
-  ``OPENAI_API_KEY=…`` in .env files, ``secret: …`` in YAML);
+  SendGrid, Hugging Face, Azure, DigitalOcean, Shopify, Discord, Atlassian, Grafana, age, …), PEM private-key
+  blocks (also without their BEGIN line) and JWTs;
+* credentials by position: ``scheme://user:password@host``, keys in query strings (``?api-key=…``,
+  ``&sig=…``, ``#access_token=…``), ``Authorization: Bearer …``, ``X-Api-Key: …``, passwords on a command
+  line (``mysql -p'…'``, ``curl -u user:…``, ``redis-cli -a …``, ``sshpass -p``, ``--password …``, what is
+  echoed into ``sudo -S``), and the value of any assignment whose key looks secret (``password=…``,
+  ``"apiKey": "…"``, ``OPENAI_API_KEY=…`` in .env files, ``env: DB_PASSWORD=…``, ``secret: …`` in YAML);
 * anything else that looks random: a run of 24+ base64/url-safe characters that mixes upper case, lower case
-  and digits and whose Shannon entropy is close to that of random text.
+  and digits, changes character class often, and whose Shannon entropy is close to that of random text.
 
-What is deliberately *not* a secret: hexadecimal strings (git SHAs, content hashes, checksums) and UUIDs.
-They are everywhere in build output and carry no credential; a hex secret is still caught when it has a
+What is deliberately *not* a secret: hexadecimal strings (git SHAs, content hashes, checksums, Ethereum
+addresses) and UUIDs; public Solana and Bitcoin addresses (base58 of 32 / 25 bytes); images and fonts in
+base64, data URIs, integrity hashes (``sha512-…``, ``h1:…``). A hex secret is still caught when it has a
 known prefix or sits in a secret-looking assignment. Assignments whose value is code (``token =
-get_token()``, ``password: str``, ``os.environ["X"]``, ``None``, ``${VAR}``) are left alone.
+get_token()``, ``password: str``, ``os.environ["X"]``, ``None``, ``${VAR}``, ``credentials: 'include'``) are
+left alone.
 
-``redact_thorough`` adds detect-secrets (imported lazily: worker and CLI only, never in hooks).
+``redact_thorough`` adds detect-secrets (imported lazily: worker and CLI only, never in hooks), scanning in
+memory: no file ever holds the text.
 """
 
 from __future__ import annotations
@@ -117,6 +129,10 @@ _QUERY_RE = _Lazy(
     r"|auth[-_]?token|auth|sig|signature|secret|client[-_]?secret|password|passwd|pwd|pass|private[-_]?token"
     r"|x-amz-signature|x-amz-security-token|sessionkey|session[-_]?token|code_verifier)=)"
     r"(?P<value>[^&\s#\"'<>]{4,})")
+# A credential named in prose: "the db password is hunter2!", "my token was ghx8…" (a value with a digit).
+_PROSE_RE = _Lazy(
+    r"(?i)(?P<head>\b(?:password|passphrase|passwd|pwd|secret|token|api[ _-]?key|access[ _-]?key|pin)"
+    r"\s+(?:is|was|is now|=|:)\s+[\"'`]?)(?P<value>[^\s\"'`]*\d[^\s\"'`]*)")
 # Passwords by position on a command line: `mysql -p'…'`, `curl -u user:…`, `redis-cli -a …`, `sshpass -p …`,
 # `--password …`, and what is echoed into `sudo -S`.
 _CLI_RULES = [
@@ -214,6 +230,8 @@ def redact(text: str) -> str:
     for kind, pattern, hints in _CLI_HINTS:
         if any(h in lower for h in hints):
             text = pattern.sub(_keep_head(kind), text)
+    if " is " in lower or " was " in lower:
+        text = _PROSE_RE.sub(_prose_secret, text)
     if "authorization" in lower:
         text = _AUTH_HEADER_RE.sub(_keep_head("authorization"), text)
     if "bearer" in lower:
@@ -302,9 +320,13 @@ def contains_secret(text: str) -> bool:
 
 def redact_thorough(text: str) -> str:
     """``redact`` plus whatever detect-secrets finds on any line beyond our rules (worker/CLI only)."""
-    for value, kind in _detect_secrets_findings(text):  # on the original text: our markers confuse it
+    if not text:
+        return text
+    findings = _detect_secrets_findings(text)  # on the original text: our markers confuse it
+    text = redact(text)  # first ours: a finding that is part of a token would leave the rest unrecognizable
+    for value, kind in findings:
         text = text.replace(value, f"[REDACTED:{kind}]")
-    return redact(text)
+    return text
 
 
 def _detect_secrets_findings(text: str) -> list[tuple[str, str]]:
@@ -345,8 +367,15 @@ def _keep_head(kind: str) -> Callable[[re.Match], str]:
     return replace
 
 
+def _prose_secret(match: re.Match) -> str:
+    value = match.group("value").rstrip(".,;:!?)")
+    if len(value) < 6 or not any(c.isalpha() for c in value) or value.startswith("[REDACTED"):
+        return match.group(0)  # "the pin is 4", "token is v2": not a credential
+    return match.group("head") + _marker("secret") + match.group("value")[len(value):]
+
+
 def _redact_assignment(match: re.Match) -> str | None:
-    """The redacted assignment; the match itself when it is no secret; None when its key is not secret."""
+    """The redacted assignment, or None when it is none (the scan then goes on inside its value)."""
     key = match.group("key")
     raw = match.group("value")
     quote = raw[0] if raw[:1] in "\"'" and len(raw) >= 2 and raw[-1] == raw[0] else ""
@@ -355,9 +384,9 @@ def _redact_assignment(match: re.Match) -> str | None:
     if not _secret_key(key):
         return None
     if not _secret_value(value, quoted=bool(quote), spaced=op.startswith((" ", "\t"))):
-        return match.group(0)
+        return None  # the value may still hold an assignment: `token='{"api_key": "…"}'`
     if key.lower().endswith(("_key", "_pat")) and not _credential_like(value):
-        return match.group(0)  # `SORT_KEY = 'createdAt'`: a generic *_KEY only counts with a token-like value
+        return None  # `SORT_KEY = 'createdAt'`: a generic *_KEY only counts with a token-like value
     q = match.group("q")
     return f"{q}{key}{q}{op}{quote}{_marker('secret')}{quote}"
 
