@@ -24,6 +24,7 @@ BENCHMARKS = [
     ["-m", "benchmarks.parser_bench"],
     ["-m", "benchmarks.rules_bench"],
     ["-m", "benchmarks.hotpath_bench"],
+    ["-m", "benchmarks.real_sessions.score_handoffs"],
 ]
 
 
@@ -123,7 +124,26 @@ def summary() -> str:
         f"{total['found']}/{total['expected']} (these fixtures were written alongside the rules: read it as a "
         f"regression check, not a field measure).",
     ]
+    lines += handoff_lines(load("handoffs"))
     return "\n".join(lines) + "\n"
+
+
+def handoff_lines(result: dict) -> list[str]:
+    """The handoff-quality table (benchmarks/real_sessions/score_handoffs.py)."""
+    lines = ["", "Handoff quality on the labelled real sessions of benchmarks/real_sessions/ (each replayed through "
+             "the hooks up to every compaction and to its end; the handoff scored as SessionStart renders it):", "",
+             "| sessions | handoffs | files F1 | status correct | current request | decisions recall | results recall "
+             "| blockers precision |", "|---|---|---|---|---|---|---|---|"]
+    sessions = result["sessions"]
+    for name, label in (("en", "English"), ("non_en", "non-English"), ("all", "all")):
+        s = result["overall"].get(name, {})
+        if not s.get("points"):
+            continue
+        count = sum(1 for e in sessions.values() if name == "all" or (e["language"] == "en") == (name == "en"))
+        lines.append(f"| {label} ({count}) | {s['points']} | {s['files_f1']} | {s['status_correct']} | "
+                     f"{s['current_request_correct']} | {s['decisions_recall']} | {s['results_recall']} | "
+                     f"{s['blockers_precision']} ({s['blockers_shown']} shown) |")
+    return lines
 
 
 def main() -> None:
