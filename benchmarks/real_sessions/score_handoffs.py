@@ -10,7 +10,9 @@ Replay: the transcript is read line by line up to each gold point. Every tool ca
 matches (Read, Edit, Write, Bash, TodoWrite, Task*) becomes the PostToolUse payload Claude Code sends
 (``PostToolUseFailure`` with the error text for a failed call; nothing for a call the user rejected, which
 Claude Code never runs), with the project path moved to a temporary git repository. At a compaction point
-the PreCompact hook runs on the transcript as it was then; at the end, SessionEnd. Hooks run in-process
+the PreCompact hook runs on the transcript as it was then, then PostCompact with the summary Claude Code
+wrote after the boundary (``--no-post-compact``: as an older Claude Code without that event); at the end,
+SessionEnd. Hooks run in-process
 through ``memory.hooks.runtime.main`` -- the function ``hooks/run`` calls -- or, with ``--subprocess``, as
 whole hook processes. The handoff scored is the newest one stored for the session, rendered exactly as
 SessionStart gives it to Claude (``restore.render``, ``continuity.handoff_tokens``).
@@ -73,6 +75,7 @@ class Replayer:
         self.done = 0  # lines replayed so far
         self.calls: dict[str, dict] = {}
         self.subprocess = use_subprocess
+        self.no_post_compact = False
         self.sent = 0
 
     def rebase(self, text: str) -> str:
@@ -144,8 +147,27 @@ class Replayer:
         if point["at"] == "compaction":
             self.send("PreCompact", {**common, "hook_event_name": "PreCompact", "trigger": "auto",
                                      "custom_instructions": None})
+            summary = self.compact_summary(point["line"])
+            if summary and not self.no_post_compact:
+                self.send("PostCompact", {**common, "hook_event_name": "PostCompact", "trigger": "auto",
+                                          "compact_summary": summary})
         else:
             self.send("SessionEnd", {**common, "hook_event_name": "SessionEnd", "reason": "other"})
+
+    def compact_summary(self, boundary_line: int) -> str | None:
+        """The summary Claude Code wrote after the compact boundary at ``boundary_line`` (what PostCompact
+        carries), without the "This session is being continued…" preamble."""
+        for raw in self.lines[boundary_line:boundary_line + 6]:
+            try:
+                obj = json.loads(raw)
+            except ValueError:
+                continue
+            if isinstance(obj, dict) and obj.get("isCompactSummary"):
+                content = (obj.get("message") or {}).get("content")
+                text = _result_text(content) if isinstance(content, list) else content
+                if isinstance(text, str):
+                    return text.split("summarized below:", 1)[-1].strip()
+        return None
 
     def handoff(self) -> tuple[dict, str]:
         """The session's newest handoff state and the block SessionStart would give Claude."""
@@ -263,7 +285,7 @@ def aggregate(points: list[dict]) -> dict:
     }
 
 
-def run_session(doc: dict, use_subprocess: bool, show: bool) -> list[dict]:
+def run_session(doc: dict, use_subprocess: bool, show: bool, post_compact: bool = True) -> list[dict]:
     """Replay one session and score every gold point."""
     scored = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -271,6 +293,7 @@ def run_session(doc: dict, use_subprocess: bool, show: bool) -> list[dict]:
         for feature in ("SIGNATURES", "LEARNING", "RECALL"):
             os.environ[f"MEMORY_{feature}_ENABLED"] = "0"
         replay = Replayer(doc, Path(tmp), use_subprocess)
+        replay.no_post_compact = not post_compact
         for point in doc["points"]:
             replay.run_until(point.get("line") if point["at"] == "compaction" else None)
             replay.checkpoint(point)
@@ -287,16 +310,17 @@ def main() -> None:
     parser.add_argument("--subprocess", action="store_true", help="run whole hook processes (slower)")
     parser.add_argument("--session", help="only this session (transcript stem)")
     parser.add_argument("--show", action="store_true", help="print each rendered handoff")
+    parser.add_argument("--no-post-compact", action="store_true", help="replay as a Claude Code without PostCompact")
     args = parser.parse_args()
     per_session, by_language = {}, {"en": [], "non_en": []}
     for doc in gold_sessions(args.session):
-        points = run_session(doc, args.subprocess, args.show)
+        points = run_session(doc, args.subprocess, args.show, not args.no_post_compact)
         per_session[doc["session"]] = {"language": doc["language"], "summary": aggregate(points), "points": points}
         by_language["en" if doc["language"] == "en" else "non_en"].extend(points)
     overall = {name: aggregate(points) for name, points in by_language.items()}
     overall["all"] = aggregate(by_language["en"] + by_language["non_en"])
     print(table(per_session, overall))
-    if not args.session:
+    if not args.session and not args.no_post_compact:
         write_result("handoffs", {"overall": overall, "sessions": per_session, "method": __doc__.strip()})
 
 

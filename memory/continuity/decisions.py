@@ -48,6 +48,7 @@ _NOT_DECISION = re.compile(
     r"|now (?:let me|i'll)|first,? (?:let me|i'll)|great|perfect|excellent|good)\b"
     r"|^(?:まず|次に|では)|^(?:让我|我来|首先)|^(?:먼저|이제)", re.I)
 _QUESTION = re.compile(r"[?？]\s*$")
+_LEAD_IN = re.compile(r"[:：]\s*$")  # "The issue might be because:" introduces a list; it decides nothing itself
 _CHOICE_IN_STEP = re.compile(r"\binstead\b|\brather than\b|\bswitch(?:ing)? to\b|\bgo(?:ing)? with\b", re.I)
 _CODE_BLOCK = re.compile(r"```.*?(?:```|\Z)", re.S)
 _SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z`\"'(\[*])|(?<=[。！？])|\n+")
@@ -66,7 +67,7 @@ def decision_sentences(text: str) -> list[tuple[int, str]]:
             continue  # "Let me check …" announces a step, unless the step is a choice ("… and use X instead")
         if strong:
             found.append((STRONG, sentence))
-        elif _WEAK.search(sentence):
+        elif _WEAK.search(sentence) and not _LEAD_IN.search(sentence):
             found.append((WEAK, sentence))
     return found
 

@@ -52,19 +52,23 @@ MAX_DECISIONS = 16
 MAX_INSTRUCTIONS = 6
 DECISION_CHARS = 200
 MAX_FILES = 200
+SUMMARY_CAP = 20000
+# "8. Current Work:\n   …" up to the next numbered heading, in Claude Code's compaction summary.
+SUMMARY_SECTION = re.compile(r"^\s*(?:#+\s*)?\d+\.\s+([A-Z][A-Za-z ]{2,40}):[ \t]*\n?(.*?)"
+                             r"(?=^\s*(?:#+\s*)?\d+\.\s+[A-Z][A-Za-z ]{2,40}:)", re.M | re.S)
 SESSION_END_TRANSCRIPT_BYTES = 4 * 1024 * 1024
 PLAN_FILE = re.compile(r"[\\/]\.claude[\\/]plans[\\/][^\\/]+\.md$")
 # AskUserQuestion's result: 'User has answered your questions: "Which approach?"="Option C", …'
 ANSWER = re.compile(r'"([^"]{3,300})"="([^"]{1,300})"')
 # The user correcting course or laying down a rule, in a request.
 USER_INSTRUCTION = re.compile(
-    r"^(?:no|nope|nah|actually|wait|stop)\b[,.!]?\s+\S"
+    r"^(?:no|nope|nah)[,.!]\s+\S|^(?:actually|wait|stop)\b[,.!]?\s+\S"
     r"|^(?:(?:please|pls)\s+)?(?:always|never|don'?t|do not|avoid|make sure|from now on|remember)\b"
     r"|\b(?:instead of|rather than|not the)\b|,\s*not (?:the |a )?\S+"
     r"|\bI (?:don'?t|do not) want\b|\bI'?d (?:actually )?(?:rather|prefer|like|love)\b|\bI prefer\b"
     r"|\blet'?s (?:use|go with|do|stick with|switch to|keep)\b|\bwe (?:want|need|don'?t want|should)\b"
     r"|\bany \w+ other than\b|\bonly (?:use|with|on|in)\b|\boption [a-z0-9]\b"
-    r"|(?:^|\n)\s*[-*]?\s*(?:use|name|call|keep|put|don'?t|do not|never|always)\s+\S"
+    r"|(?:^|\n)\s*[-*]\s*(?:use|name|call|keep|put|don'?t|do not|never|always)\s+\S"
     r"|^(?:non|pas|nein|nicht|no es)\b[,.!]?\s+\S|^(?:いや|違う|ちがう|そうじゃなく)|^(?:不是|不对|不要|别)|^(?:아니|아뇨)"
     r"|ではなく|じゃなくて|而不是|不要用|대신에?",
     re.I)
@@ -100,6 +104,37 @@ def on_session_end(ctx: HookContext) -> int | None:
     return store(conn, ctx.session_id, ctx.project_id, "session_end", handoff)
 
 
+def on_post_compact(ctx: HookContext) -> int | None:
+    """PostCompact: keep the compaction summary with this session's newest handoff; return that handoff's id.
+
+    The summary is redacted and capped at ``SUMMARY_CAP`` characters. The next handoff of the session (the
+    one SessionEnd or the next PreCompact writes) takes the current work and next step, decisions and results
+    from it (``summary_facts``). Without a handoff to attach to, nothing is stored.
+    """
+    summary = ctx.payload.get("compact_summary")
+    if not isinstance(summary, str) or not summary.strip():
+        return None
+    return queries.attach_to_latest_handoff(ctx.db, ctx.session_id, "compact_summary",
+                                            scrub(summary.strip()[:SUMMARY_CAP]))
+
+
+def summary_facts(summary: str) -> dict[str, Any]:
+    """What a compaction summary adds to the next handoff: a recap (current work and next step), the
+    decisions and results it states."""
+    facts: dict[str, Any] = {}
+    sections = {name.lower(): " ".join(body.replace("*", "").split())
+                for name, body in SUMMARY_SECTION.findall(summary + "\n\n0. End:")}
+    work = sections.get("current work") or sections.get("pending tasks")
+    step = sections.get("optional next step") or sections.get("next step")
+    parts = [session_blockers.cut(work, 300) if work else "", f"Next: {session_blockers.cut(step, 200)}" if step else ""]
+    if any(parts):
+        facts["recap"] = "Before the compaction: " + " ".join(p for p in parts if p)
+    facts["decisions"] = [one_line(text, DECISION_CHARS) for strength, text in
+                          session_decisions.decision_sentences(summary) if strength == session_decisions.STRONG]
+    facts["results"] = session_results.keep(session_results.from_text(summary))
+    return facts
+
+
 def recover_crash(conn: sqlite3.Connection, session: sqlite3.Row, project_root: str) -> int:
     """Store a ``crash`` handoff for a session that stopped without PreCompact or SessionEnd; return its id."""
     handoff = build(conn, session["id"], project_root, transcript_path=session["transcript_path"],
@@ -132,6 +167,11 @@ def build(conn: sqlite3.Connection, session_id: str, project_root: str, *, trans
 
         log.warning("continuity", f"transcript {transcript_path} not used: {type(exc).__name__}: {exc}")
         facts = {}
+    if prior.get("compact_summary"):
+        from_summary = summary_facts(prior["compact_summary"])
+        prior = {**prior, "decisions": _union(prior.get("decisions", []), from_summary["decisions"]),
+                 "results": _union(prior.get("results", []), from_summary["results"])}
+        facts.setdefault("recap", from_summary.get("recap"))
     merge(handoff, facts, prior, instructions)
     return handoff
 

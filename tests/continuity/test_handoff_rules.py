@@ -236,3 +236,46 @@ def test_hook_handoff_stopped_on_a_failure_is_blocked(git_project: Path, env, me
     state = _state(memory_home)
     assert state["blockers"] == ["`npm run deploy` failed: Error: 403 Forbidden: token lacks the deploy scope"]
     assert state["status"] == "blocked"  # its turn ended on that failure
+
+
+# --- PostCompact ----------------------------------------------------------------------------------------
+
+SUMMARY = """Analysis: the user wants a power applet.
+
+Summary:
+1. Primary Request and Intent: a COSMIC applet showing live wattage.
+8. Current Work:
+   Debugging why the applet shows no readings; I chose RAPL for CPU power instead of powertop because it needs no daemon.
+9. Optional Next Step:
+   Rebuild with debug logging and take a new screenshot.
+"""
+
+
+def test_post_compact_summary_is_kept_and_used_by_the_next_handoff(git_project: Path, env, memory_home: Path) -> None:
+    transcript = git_project / "t.jsonl"
+    _transcript(transcript, [_user("Build a COSMIC applet with live wattage"), *_bash(1, "cargo build", "Finished")])
+    replay = Replay(git_project, env, session_id="pc", transcript=transcript)
+    replay.pre_compact("auto")
+    post = {"session_id": "pc", "transcript_path": str(transcript), "cwd": str(git_project),
+            "hook_event_name": "PostCompact", "trigger": "auto", "compact_summary": SUMMARY}
+    assert replay.send("PostCompact", post) is None  # answers nothing
+    assert _state(memory_home)["compact_summary"] == SUMMARY.strip()
+    replay.bash("cargo build --release", stdout="Finished")  # work after the compaction
+    replay.session_end("other")
+    state = _state(memory_home)
+    assert state["recap"].startswith("Before the compaction: Debugging why the applet shows no readings")
+    assert "Next: Rebuild with debug logging" in state["recap"]
+    assert any("RAPL for CPU power instead of powertop" in d for d in state["decisions"])
+    assert "compact_summary" not in state  # the summary itself stays with the handoff it came with
+
+
+@pytest.mark.parametrize("changes", [{"compact_summary": None}, {"compact_summary": ""}, {}])
+def test_post_compact_without_a_summary_or_a_handoff_stores_nothing(replay: Replay, memory_home: Path,
+                                                                     changes: dict) -> None:
+    post = {"session_id": replay.session_id, "cwd": str(replay.project), "hook_event_name": "PostCompact",
+            "trigger": "manual", **changes}
+    replay.send("PostCompact", post)
+    replay.send("PostCompact", {**post, "compact_summary": "a summary with no handoff to attach to"})
+    with db(memory_home) as conn:
+        assert conn.execute("SELECT count(*) FROM handoffs").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM errors").fetchone()[0] == 0
