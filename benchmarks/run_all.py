@@ -159,16 +159,21 @@ def real_sessions_lines() -> list[str]:
 
 def handoff_lines(result: dict) -> list[str]:
     """The handoff-quality table (benchmarks/real_sessions/score_handoffs.py)."""
-    lines = ["", "Handoff quality on the labelled real sessions of benchmarks/real_sessions/ (each replayed through "
-             "the hooks up to every compaction and to its end; the handoff scored as SessionStart renders it):", "",
+    lines = ["", "Handoff quality on the labelled sessions of benchmarks/real_sessions/ (each replayed through the hooks "
+             "up to every compaction and to its end; the handoff scored as SessionStart renders it):", "",
              "| sessions | handoffs | files F1 | status correct | current request | decisions recall | results recall "
              "| blockers precision |", "|---|---|---|---|---|---|---|---|"]
-    sessions = result["sessions"]
-    for name, label in (("en", "English"), ("non_en", "non-English"), ("all", "all")):
+    sessions = result["sessions"].values()
+    members = {"en": lambda e: e["language"] == "en", "non_en": lambda e: e["language"] != "en",
+               "non_en_real": lambda e: e["language"] != "en" and e.get("origin") == "real",
+               "real": lambda e: e.get("origin") == "real", "all": lambda e: True}
+    labels = {"en": "English", "non_en": "non-English", "non_en_real": "non-English, real only", "real": "real only",
+              "all": "all"}
+    for name, label in labels.items():
         s = result["overall"].get(name, {})
         if not s.get("points"):
             continue
-        count = sum(1 for e in sessions.values() if name == "all" or (e["language"] == "en") == (name == "en"))
+        count = sum(1 for e in sessions if members[name](e))
         lines.append(f"| {label} ({count}) | {s['points']} | {s['files_f1']} | {s['status_correct']} | "
                      f"{s['current_request_correct']} | {s['decisions_recall']} | {s['results_recall']} | "
                      f"{s['blockers_precision']} ({s['blockers_shown']} shown) |")

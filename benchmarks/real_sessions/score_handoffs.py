@@ -25,7 +25,8 @@ Fields:
   Decisions / User instructions / Plan / Recap (resp. Results / Recap) lines;
 - blockers: precision of the rendered Blockers lines, a line correct when it matches an open gold blocker
   (nothing stale); with nothing shown there is nothing wrong.
-Figures per session and overall, English and non-English separately.
+Figures per session and for groups of sessions: English, non-English, non-English real (written sessions
+excluded), real, all.
 """
 
 from __future__ import annotations
@@ -45,6 +46,14 @@ HERE = Path(__file__).resolve().parent
 TRACKED = {"Read", "Edit", "MultiEdit", "Write", "NotebookEdit", "Bash", "TodoWrite", "TaskCreate", "TaskUpdate"}
 REJECTED = ("The user doesn't want to proceed with this tool use", "The user doesn't want to take this action",
             "[Request interrupted by user for tool use]")
+# Figures are given for these groups of sessions: (language, origin) -> belongs.
+GROUPS = {
+    "en": lambda lang, origin: lang == "en",
+    "non_en": lambda lang, origin: lang != "en",
+    "non_en_real": lambda lang, origin: lang != "en" and origin == "real",
+    "real": lambda lang, origin: origin == "real",
+    "all": lambda lang, origin: True,
+}
 DECISION_SECTIONS = ("Decisions", "User instructions", "Plan", "Recap")
 RESULT_SECTIONS = ("Results", "Recap")
 
@@ -312,13 +321,17 @@ def main() -> None:
     parser.add_argument("--show", action="store_true", help="print each rendered handoff")
     parser.add_argument("--no-post-compact", action="store_true", help="replay as a Claude Code without PostCompact")
     args = parser.parse_args()
-    per_session, by_language = {}, {"en": [], "non_en": []}
+    per_session = {}
+    groups: dict[str, list] = {name: [] for name in GROUPS}
     for doc in gold_sessions(args.session):
         points = run_session(doc, args.subprocess, args.show, not args.no_post_compact)
-        per_session[doc["session"]] = {"language": doc["language"], "summary": aggregate(points), "points": points}
-        by_language["en" if doc["language"] == "en" else "non_en"].extend(points)
-    overall = {name: aggregate(points) for name, points in by_language.items()}
-    overall["all"] = aggregate(by_language["en"] + by_language["non_en"])
+        origin = doc.get("origin", "real")
+        per_session[doc["session"]] = {"language": doc["language"], "origin": origin, "summary": aggregate(points),
+                                       "points": points}
+        for name in GROUPS:
+            if GROUPS[name](doc["language"], origin):
+                groups[name].extend(points)
+    overall = {name: aggregate(points) for name, points in groups.items()}
     print(table(per_session, overall))
     if not args.session and not args.no_post_compact:
         write_result("handoffs", {"overall": overall, "sessions": per_session, "method": __doc__.strip()})
@@ -328,15 +341,16 @@ def table(per_session: dict, overall: dict) -> str:
     """A Markdown table: one row per session, then the overall rows."""
     cols = ("files_f1", "status_correct", "current_request_correct", "decisions_recall", "results_recall",
             "blockers_precision")
-    lines = ["| session | lang | points | files F1 | status | current request | decisions | results | blockers precision |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| session | lang | origin | points | files F1 | status | current request | decisions | results "
+             "| blockers precision |", "|---|---|---|---|---|---|---|---|---|---|"]
     for name, entry in per_session.items():
         s = entry["summary"]
-        lines.append(f"| {name} | {entry['language']} | {s['points']} | " + " | ".join(str(s.get(c)) for c in cols) + " |")
-    for name in ("en", "non_en", "all"):
+        lines.append(f"| {name} | {entry['language']} | {entry['origin']} | {s['points']} | "
+                     + " | ".join(str(s.get(c)) for c in cols) + " |")
+    for name in GROUPS:
         s = overall[name]
         if s.get("points"):
-            lines.append(f"| **{name}** | | {s['points']} | " + " | ".join(f"**{s.get(c)}**" for c in cols) + " |")
+            lines.append(f"| **{name}** | | | {s['points']} | " + " | ".join(f"**{s.get(c)}**" for c in cols) + " |")
     return "\n".join(lines)
 
 

@@ -21,22 +21,23 @@ _STRONG = re.compile(
     r"|\b(?:changed|switched|moved|migrated|updated|converted) (?:\S+ ){0,5}from \S+(?: \S+){0,4} to\b"
     r"|\b(?:the )?best (?:fit|option|choice|approach)\b|\bmy recommendation\b|\brecommend(?:ed)?:"
     r"|^(?:since|as|because)\b[^,]{3,160},\s*(?:I|we)(?:'ll| will| should|'re going to| am going to)\b"
+    r"|\brevert(?:ed|ing)? to\b|\babandon(?:ed|ing)?\b|\bg[ia]ve up on\b|\bdrop(?:ped)? (?:the|this) (?:idea|approach)\b"
     # French
     r"|\b(?:j'ai|nous avons|on a) (?:choisi|décidé|opté)|\bau lieu de\b|\bplutôt que\b|\bcompromis\b|\bopté pour\b"
-    r"|\b(?:je vais|nous allons|on va) utiliser\b"
+    r"|\b(?:je vais|nous allons|on va) utiliser\b|\bj'abandonne\b|\bje renonce\b|\bje remplace\b|\bje passe (?:à|au|l)"
     # German
     r"|\bentschieden\b|\b(?:ich habe|wir haben) (?:mich|uns) für\b|\b(?:an)?statt\b|\banstelle von\b|\bgewählt\b"
-    r"|\bKompromiss\b|\b(?:ich|wir) verwende(?:n)?\b"
+    r"|\bKompromiss\b|\b(?:ich|wir) verwende(?:n)?\b|\bstattdessen\b|\bverwerfe\b|\bverzichte\b"
     # Spanish
     r"|\b(?:elegí|elegimos|decidí|decidimos|opté por|optamos por)\b|\ben (?:lugar|vez) de\b"
-    r"|\b(?:vamos a usar|usaré|usaremos|compensación)\b"
+    r"|\b(?:vamos a usar|usaré|usaremos|compensación|descarto|abandono|en su lugar)\b"
     # Japanese
     r"|ことにしました|ことにします|に決めました|を選びました|を選択しました|を採用|の代わりに|ではなく|トレードオフ"
-    r"|に切り替え|を使うことに|にしました"
+    r"|に切り替え|を使うことに|にしました|を諦め|代わりに|に変更"
     # Chinese
-    r"|决定|決定|选择了|選擇了|选用|採用|采用|改用|而不是|而非|权衡|取舍|代替"
+    r"|决定|決定|选择了|選擇了|选用|採用|采用|改用|而不是|而非|权衡|取舍|代替|放弃|换成|改为"
     # Korean
-    r"|(?:으)?로 결정|하기로 했|선택했|선택하였|대신(?:에)?|트레이드오프|채택|로 전환",
+    r"|(?:으)?로 결정|하기로 했|선택했|선택하였|대신(?:에)?|트레이드오프|채택|로 전환|포기|말고|로 변경|로 바꾸",
     re.I)
 _WEAK = re.compile(
     r"\bbecause\b|\bsince (?:the|it|we|this)\b|\bso that\b|\bso (?:it|we|they) can\b|"
@@ -62,6 +63,8 @@ def decision_sentences(text: str) -> list[tuple[int, str]]:
         sentence = _MARKUP.sub("", sentence).strip(" -*#>|•\t")
         if len(sentence) < 12 or len(sentence) > 600 or _looks_like_code(sentence) or _QUESTION.search(sentence):
             continue
+        if _LEAD_IN.search(sentence) and len(sentence) < 50:
+            continue  # "Here's what I'd recommend:" -- the choice is in the list that follows
         strong = bool(_STRONG.search(sentence))
         if _NOT_DECISION.search(sentence) and not (strong and _CHOICE_IN_STEP.search(sentence)):
             continue  # "Let me check …" announces a step, unless the step is a choice ("… and use X instead")

@@ -52,6 +52,8 @@ MAX_DECISIONS = 16
 MAX_INSTRUCTIONS = 6
 DECISION_CHARS = 200
 MAX_FILES = 200
+FINAL_REPORT_MIN, FINAL_REPORT_CHARS = 80, 240
+GIT_WORK = re.compile(r"(?:^|&&|;)\s*git\s+(?:-C\s+\S+\s+)?(?:commit|push)\b")
 SUMMARY_CAP = 20000
 # "8. Current Work:\n   …" up to the next numbered heading, in Claude Code's compaction summary.
 SUMMARY_SECTION = re.compile(r"^\s*(?:#+\s*)?\d+\.\s+([A-Z][A-Za-z ]{2,40}):[ \t]*\n?(.*?)"
@@ -70,7 +72,10 @@ USER_INSTRUCTION = re.compile(
     r"|\bany \w+ other than\b|\bonly (?:use|with|on|in)\b|\boption [a-z0-9]\b"
     r"|(?:^|\n)\s*[-*]\s*(?:use|name|call|keep|put|don'?t|do not|never|always)\s+\S"
     r"|^(?:non|pas|nein|nicht|no es)\b[,.!]?\s+\S|^(?:いや|違う|ちがう|そうじゃなく)|^(?:不是|不对|不要|别)|^(?:아니|아뇨)"
-    r"|ではなく|じゃなくて|而不是|不要用|대신에?",
+    r"|ではなく|じゃなくて|而不是|不要用|대신에?"
+    r"|\b(?:toujours|jamais|partout|dorénavant|désormais|à l'avenir)\b|\bdans tous mes projets\b"
+    r"|\b(?:immer|niemals|nie|künftig|in allen Projekten)\b|\b(?:siempre|nunca|de ahora en adelante)\b"
+    r"|常に|必ず|ないでください|しないで|今後|以後|一律|以后|总是|所有项目|都请|请用|别用|앞으로|항상|하지 ?마|절대",
     re.I)
 
 
@@ -297,6 +302,9 @@ def _facts_from(transcript: Any, records: list, project_root: str) -> dict[str, 
     facts["blockers"], rejections = session_blockers.open_blockers(steps)
     facts["user_instructions"] = [scrub(line) for line in _union(rejections, instructions)][-MAX_INSTRUCTIONS:]
     facts["decisions"] = [scrub(one_line(text, DECISION_CHARS)) for text in _strongest(decided)]
+    final = _final_report(transcript, main)
+    if final:
+        reported.append(("final", final))
     facts["results"] = [scrub(line) for line in session_results.keep(reported)]
     facts["turn_open"], facts["stopped_on_blocker"] = _turn_state(transcript, main, facts["blockers"])
     facts["last_action"] = transcript.last_action(main)
@@ -390,10 +398,29 @@ def _turn_state(transcript: Any, main: list, blockers: list[str]) -> tuple[bool,
         elif isinstance(rec, transcript.UserPrompt) and session_requests.is_substantive(rec.text, rec.kind):
             last = rec
     turn_open = last is not None and not isinstance(last, transcript.AssistantText)
+    if turn_open and isinstance(last, transcript.ToolResult) and not last.is_error and _committed(main, last):
+        turn_open = False  # the last thing done was committing the work: nothing is left mid-way
     last_result = next((r for r in reversed(main) if isinstance(r, transcript.ToolResult)), None)
     stopped = bool(blockers) and not turn_open and last_result is not None and last_result.is_error \
         and not session_blockers.is_rejection(last_result.text)
     return turn_open, stopped
+
+
+def _final_report(transcript: Any, main: list) -> str | None:
+    """The assistant's closing report of the work, when the conversation ends on one: its first lines."""
+    last = next((r for r in reversed(main) if isinstance(r, (transcript.AssistantText, transcript.ToolCall))), None)
+    if not isinstance(last, transcript.AssistantText) or len(last.text) < FINAL_REPORT_MIN:
+        return None
+    text = re.sub(r"[#*`|]+", " ", last.text)
+    return f"Reported: {session_blockers.cut(text, FINAL_REPORT_CHARS)}"
+
+
+def _committed(main: list, result: Any) -> bool:
+    """The tool call behind ``result`` committed or pushed the work."""
+    for rec in reversed(main):
+        if getattr(rec, "id", None) == result.id and getattr(rec, "name", None) == "Bash":
+            return bool(GIT_WORK.search(str(rec.input.get("command") or "")))
+    return False
 
 
 def user_instruction(text: str) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-MIN_WEIGHT = 12
+MIN_WEIGHT = 8
 BUILTIN_COMMANDS = frozenset({
     "compact", "clear", "resume", "model", "config", "cost", "help", "login", "logout", "memory", "permissions",
     "status", "doctor", "exit", "quit", "context", "hooks", "plugin", "plugins", "mcp", "agents", "add-dir",

@@ -25,6 +25,8 @@ _TESTS = re.compile(
 _CI = re.compile(r"\b(?:CI|pipeline|workflow|build|all (?:jobs|checks))\b[^.\n]{0,40}?\b(?:(?:has |have )?(?:completely |fully )?"
                  r"passed|(?:is |are )?(?:all )?green|succeeded)\b", re.I)
 _URL = re.compile(r"https?://[^\s)>\]`'\"*]+|\blocalhost:\d{2,5}\b[^\s)>\]`'\"*]*")
+_REPORT_FILE = re.compile(r"\b(?:created|generated|wrote|written|saved|added)\b[^.\n]{0,40}?\b(?:report|document|summary|"
+                          r"documentation|guide|plan)\b[^.\n]{0,20}?\b(?:at|in|to)\s+`?([\w./-]+\.\w+)`?", re.I)
 _TAG = re.compile(r"\btag(?:ged)?\b[^.\n]{0,30}?`?\b(v\d+\.\d+(?:\.\d+)?)\b", re.I)
 _DOC_URL = re.compile(r"(?:docs?\.|/docs?/|/wiki/|stackoverflow|developer\.|/blob/|/issues/\d+|/tree/|"
                       r"readthedocs|npmjs\.com|pypi\.org|mdn|w3\.org|/search\?|code\.claude\.com)", re.I)
@@ -44,6 +46,8 @@ def from_text(text: str) -> list[tuple[str, str]]:
             found.append(("tests", cut(sentence, LINE_SHOWN)))
         elif _CI.search(sentence):
             found.append(("ci", cut(sentence, LINE_SHOWN)))
+        for match in _REPORT_FILE.finditer(sentence):
+            found.append((f"file:{match.group(1)}", cut(sentence, LINE_SHOWN)))
         for match in _TAG.finditer(sentence):
             found.append((f"tag:{match.group(1)}", cut(sentence, LINE_SHOWN)))
         for match in _URL.finditer(sentence):

@@ -104,6 +104,30 @@ def test_cut_keeps_whole_words() -> None:
     assert cut("短い日本語の文はそのまま", 40) == "短い日本語の文はそのまま"
 
 
+def test_shell_commands_that_write_or_remove_files() -> None:
+    from memory.continuity.shell_changes import command_changes
+
+    assert command_changes('echo "__pycache__/" >> .gitignore') == ([".gitignore"], [])
+    assert command_changes("mv docker/Dockerfile docker/Containerfile") == (["docker/Containerfile"],
+                                                                             ["docker/Dockerfile"])
+    assert command_changes("rm verify_mock_server.py && git rm -q old.py") == ([], ["verify_mock_server.py", "old.py"])
+    assert command_changes("sed -i 's/a/b/' src/x.py") == (["src/x.py"], [])
+    assert command_changes("cargo build 2>&1 | tail -20; ls > /dev/null") == ([], [])
+
+
+@pytest.mark.parametrize("text", [
+    "Non : dans ce dépôt, on utilise toujours des vues basées sur des classes.",
+    "앞으로 이 저장소에서 커밋 메시지는 Conventional Commits 형식으로 써 줘.",
+    "所有项目里都请用中文回复我。", "今後はテストを先に書いてください。",
+    "ah. the issue is the linter/formatter, not db:generate, I think.",
+])
+def test_user_instructions_in_several_languages(text: str) -> None:
+    from memory.continuity.handoff import user_instruction
+
+    assert user_instruction(text) == f"User: {text}"
+    assert user_instruction("Please add a /health endpoint with a test") is None
+
+
 # --- requests, decisions, results -----------------------------------------------------------------------
 
 
@@ -114,6 +138,7 @@ def test_cut_keeps_whole_words() -> None:
     ("テストも直して", "prompt", True),  # 7 characters of Japanese: a request, though not four words
     ("用中文写README", "prompt", True), ("한국어로 설명해줘", "prompt", True),
     ("/publish-session", "command", True), ("/clear", "command", False), ("/export", "command", False),
+    ("force push", "prompt", True), ("pushed", "prompt", False), ("提交一下吧", "prompt", True),
 ])
 def test_substantive_requests_by_characters_and_script(text: str, kind: str, expected: bool) -> None:
     assert is_substantive(text, kind) is expected
