@@ -4,7 +4,7 @@ A message is *substantive* by its characters, not by space-separated words, so a
 counts as much as an English one: letters count once, CJK ideographs, kana and Hangul three times, and
 a message needs ``MIN_WEIGHT``. Bare answers ("ok", "1", "yes"), thanks and "continue" are not requests; a
 slash command of the user's or a plugin's (``/publish-session``) is one, Claude Code's own (``/clear``,
-``/export``) is not.
+``/export``) is not; nor is asking where the work stands ("Where did we leave off?").
 """
 
 from __future__ import annotations
@@ -25,6 +25,13 @@ _ACK = re.compile(
     r"continue|go on|go ahead|proceed|resume|keep going|carry on|done|next|"
     r"ありがとう(?:ございます)?|了解|はい|谢谢|好的|继续|감사합니다|네|계속)"
     r"(?:\s+(?:work|job|stuff|one))?[\s,.!?。！、~]*)+$", re.I)
+
+
+# Asking where the work stands is not a new request: the work it asks about stays the current request.
+_STATUS_QUESTION = re.compile(
+    r"^(?:so,? |ok,? |and )?(?:where (?:did we|are we|were we|we)(?: at| leave off| left off)?|what(?:'s| is| was) "
+    r"(?:left|next|the status|the state)(?: to do)?|what did you (?:do|change)|status|how far are we)\b[^\n]{0,30}\??$"
+    r"|^(?:今どこまで|進捗は|现在进展|进度如何|어디까지)", re.I)
 
 
 def weight(text: str) -> int:
@@ -50,6 +57,6 @@ def is_substantive(text: str, kind: str = "prompt") -> bool:
         return False
     if kind == "command":
         return text.startswith("/") and not is_builtin_command(text)
-    if _ACK.match(text):
+    if _ACK.match(text) or _STATUS_QUESTION.match(text):
         return False
     return weight(text) >= MIN_WEIGHT

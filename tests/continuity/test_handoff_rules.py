@@ -139,6 +139,8 @@ def test_user_instructions_in_several_languages(text: str) -> None:
     ("用中文写README", "prompt", True), ("한국어로 설명해줘", "prompt", True),
     ("/publish-session", "command", True), ("/clear", "command", False), ("/export", "command", False),
     ("force push", "prompt", True), ("pushed", "prompt", False), ("提交一下吧", "prompt", True),
+    ("Where did we leave off?", "prompt", False), ("What is left to do?", "prompt", False),
+    ("where we at?", "prompt", False),
 ])
 def test_substantive_requests_by_characters_and_script(text: str, kind: str, expected: bool) -> None:
     assert is_substantive(text, kind) is expected
