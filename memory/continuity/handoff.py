@@ -211,6 +211,9 @@ def merge(handoff: dict[str, Any], facts: dict[str, Any], prior: dict[str, Any],
     current = facts.get("latest_request") or prior.get("current_request")
     if current:
         handoff["current_request"] = current
+    task_words = " ".join(str(handoff["task"]).split())  # on the Task line already
+    handoff["user_instructions"] = [line for line in handoff["user_instructions"]
+                                    if " ".join(line.removeprefix("User: ").rstrip("…").split()) != task_words]
     turn_open = facts.get("turn_open")
     stopped = facts.get("stopped_on_blocker", handoff.pop("stopped_on_blocker", False))
     handoff["status"] = session_state.derive_status(handoff["todos"], handoff["blockers"], turn_open, stopped)
