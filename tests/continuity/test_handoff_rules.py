@@ -160,6 +160,11 @@ def test_decisions_in_six_languages(text: str) -> None:
     assert decision_sentences(text) and decision_sentences(text)[0][0] == STRONG
 
 
+def test_a_decision_that_refers_back_keeps_what_it_refers_to() -> None:
+    [(_, sentence)] = decision_sentences("The session_nav.html component already renders sessions. Let me use it instead.")
+    assert "session_nav.html" in sentence and sentence.endswith("use it instead.")
+
+
 def test_steps_and_questions_are_not_decisions() -> None:
     assert decision_sentences("Let me check the config first.") == []
     assert decision_sentences("Should I use Vite or serve?") == []
