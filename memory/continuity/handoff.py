@@ -66,7 +66,7 @@ ANSWER = re.compile(r'"([^"]{3,300})"="([^"]{1,300})"')
 # The user correcting course or laying down a rule, in a request.
 USER_INSTRUCTION = re.compile(
     r"^(?:no|nope|nah)[,.!]\s+\S|^(?:actually|wait|stop)\b[,.!]?\s+\S"
-    r"|^(?:(?:please|pls)\s+)?(?:always|never|don'?t|do not|avoid|make sure|from now on|remember)\b"
+    r"|^(?:(?:please|pls)\s+)?(?:always|never(?! mind)|don'?t|do not|avoid|make sure|from now on|remember)\b"
     r"|\b(?:instead of|rather than|not the)\b|,\s*not (?:the |a )?\S+"
     r"|\bI (?:don'?t|do not) want\b|\bI'?d (?:actually )?(?:rather|prefer|like|love)\b|\bI prefer\b"
     r"|\blet'?s (?:use|go with|do|stick with|switch to|keep)\b|\bwe (?:want|need|don'?t want|should)\b"

@@ -126,6 +126,7 @@ def test_user_instructions_in_several_languages(text: str) -> None:
 
     assert user_instruction(text) == f"User: {text}"
     assert user_instruction("Please add a /health endpoint with a test") is None
+    assert user_instruction("never mind, i pushed") is None
 
 
 # --- requests, decisions, results -----------------------------------------------------------------------
