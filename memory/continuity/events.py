@@ -85,6 +85,16 @@ def scrub(text: str) -> str:
     return redact(text)
 
 
+def maybe_secret(value: Any) -> bool:
+    """True when some string in ``value`` (a JSON-like structure) could hold a credential (``MAYBE_SECRET``)."""
+    if isinstance(value, str):
+        return bool(re.search(MAYBE_SECRET, value))
+    if isinstance(value, dict):
+        return any(maybe_secret(item) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(maybe_secret(item) for item in value)
+    return False
+
 
 def _file_event(tool: str, tool_input: dict, response: Any, root: str, outcome: str, error: str | None) -> Event:
     raw = tool_input.get("file_path") or tool_input.get("notebook_path") or _response_path(response)

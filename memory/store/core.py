@@ -52,9 +52,10 @@ def record_hook_run(
     conn: sqlite3.Connection, event: str, session_id: str | None, duration_ms: float, outcome: str, detail: str | None
 ) -> None:
     """Append one row to ``hook_runs`` (its detail redacted)."""
-    from memory.learning.redact import redact
+    if detail:  # most runs have none: they skip loading the redaction module
+        from memory.learning.redact import redact
 
-    detail = redact(detail) if detail else detail
+        detail = redact(detail)
     conn.execute(
         "INSERT INTO hook_runs(event, session_id, duration_ms, outcome, detail) VALUES (?, ?, ?, ?, ?)",
         (event, session_id, round(duration_ms, 3), outcome, detail),
