@@ -147,7 +147,8 @@ def secrets_lines(sec: dict) -> list[str]:
     cost = sec.get("redact_us_per_call", {})
     return [
         "",
-        f"Secrets (benchmarks/secrets_bench.py): {sec['secrets']} fake secrets ({sec['kinds']} kinds and contexts) "
+        f"Secrets (benchmarks/secrets_bench.py): {sec['secrets']} fake secrets ({sec.get('families', '?')} families, "
+        f"{sec['kinds']} named kinds, {sec.get('contexts', '?')} kinds of surrounding text) "
         f"through every input path ({sec['hook_runs']} real hook processes, the worker with the rules and with "
         f"Haiku on the scripted Messages API, export and the CLI), then every byte under the data folder, every "
         f"hook and CLI output and every API request body searched for each secret or any 16-character piece of "
@@ -159,7 +160,8 @@ def secrets_lines(sec: dict) -> list[str]:
         f"{sec['lookalikes_kept_by_thorough_pct']}% / {sec['lookalikes_kept_through_bash_path_pct']}% "
         f"of {sec['lookalikes']} |",
         "",
-        "`redact()` per call (µs, in-process, best of 5): " + "; ".join(f"{k} {v}" for k, v in cost.items()) + ".",
+        "`redact()` per call (CPU µs, in-process, best of 5): " + "; ".join(f"{k} {v}" for k, v in cost.items())
+        + ".",
     ]
 
 

@@ -264,6 +264,8 @@ def run_probe(cases: list[tuple[str, str, str]], lookalikes: list[str], *, batch
     return {
         "secrets": len(cases),
         "kinds": len({kind.split(":")[0] for kind, _, _ in cases}),
+        "families": len({kind.split(":")[0].split("-")[0] for kind, _, _ in cases}),
+        "contexts": len({kind.partition(":")[2] for kind, _, _ in cases if ":" in kind}),
         "hook_runs": probe.hook_runs,
         "extraction_requests": extraction_requests,
         "rows": counts,
@@ -279,7 +281,8 @@ def run_probe(cases: list[tuple[str, str, str]], lookalikes: list[str], *, batch
 
 
 def redact_cost() -> dict[str, float]:
-    """Microseconds per ``redact()`` call on typical hook payloads (in-process, best of 5 rounds)."""
+    """CPU microseconds per ``redact()`` call on typical hook payloads (in-process, best of 5 rounds; CPU
+    time, so that other processes on the machine do not count)."""
     import timeit
 
     from memory.learning.redact import redact
@@ -296,7 +299,7 @@ def redact_cost() -> dict[str, float]:
     for name, text in samples.items():
         redact(text)
         runs = 20 if len(text) > 5000 else 500
-        best = min(timeit.repeat(lambda t=text: redact(t), number=runs, repeat=5))
+        best = min(timeit.repeat(lambda t=text: redact(t), number=runs, repeat=5, timer=time.process_time))
         cost[name] = round(best / runs * 1e6, 1)
     return cost
 
