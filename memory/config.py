@@ -38,10 +38,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "signatures": {
         "enabled": True,
         "min_lines": 100,
-        "head_lines": 10,
+        "head_lines": 1,
         "max_file_bytes": 2_000_000,
         "max_context_chars": 9000,
-        "outline_detail_ratio": 0.08,
+        "outline_detail_ratio": 0.06,
         "include_tests": True,
         "exclude": [],
         "cache_max_entries": 5000,

@@ -39,6 +39,11 @@ TEST_NAME = (
     r"(^test_.*\.py$|_test\.(py|go|rb|c|cc|cpp)$|\.(test|spec)\.[a-z]+$|(Test|Tests|Spec)\.(java|kt|cs|swift)$"
     r"|_spec\.rb$)"
 )
+# An outline is worth a narrowed Read only when it points somewhere: at least this many definitions, and in a
+# short file at least one per LINES_PER_DEFINITION lines (a 104-line page that is one component is read whole).
+MIN_DEFINITIONS = 3
+SHORT_FILE_LINES = 300
+LINES_PER_DEFINITION = 50
 # Regular expressions are compiled only when a rule needs them: compiling costs milliseconds on the hook path.
 
 
@@ -87,6 +92,15 @@ def content_reason(source: bytes, total_lines: int) -> str | None:
         return "generated file (marker in its first lines)"
     if len(source) / max(total_lines, 1) > MINIFIED_AVERAGE_LINE:
         return f"minified (average line over {MINIFIED_AVERAGE_LINE} characters)"
+    return None
+
+
+def thin_reason(total_lines: int, definitions: int) -> str | None:
+    """Why an outline of ``definitions`` shown definitions carries too little to narrow the Read, or None."""
+    if definitions < MIN_DEFINITIONS:
+        return f"the outline would show only {definitions} definition{'s' if definitions != 1 else ''}"
+    if total_lines <= SHORT_FILE_LINES and definitions * LINES_PER_DEFINITION < total_lines:
+        return f"the outline would show only {definitions} definitions for {total_lines} lines"
     return None
 
 

@@ -1,0 +1,79 @@
+"""What Claude receives for a whole-file Read, and which definitions that text shows, for the benchmarks.
+
+``deliver`` runs ``memory.signatures.plan_read`` (the function the PreToolUse hook runs) in-process and
+returns the exact text the model gets: the narrowed Read's head lines, numbered as Claude Code numbers them
+(``N<tab>line``), then the hook's context (header, outline, notes). A Read that passes through delivers the
+first 2,000 lines of the file, numbered the same way.
+
+``shown`` reads that text back -- not the parser's data -- into the (line, text) pairs it shows: the head's
+lines, the outline's ``N│ source`` lines, and the ``name:line`` entries of its compact lines. ``missing``
+then checks an oracle's definitions against it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import namedtuple
+from pathlib import Path
+
+from benchmarks.oracles import Expected, normalized
+
+Delivery = namedtuple("Delivery", "narrowed reason text original_tokens delivered_tokens head")
+_SOURCE_LINE = re.compile(r"^ *(\d+)│ (.*)$")
+
+
+def deliver(conn, config, path: Path, session: str) -> Delivery:
+    """The text Claude receives for a whole Read of ``path`` (the file's folder taken as the project)."""
+    from memory.signatures import PassThrough, plan_read
+    from memory.signatures.outline import READ_DEFAULT_LINES, whole_read_tokens
+    from memory.signatures.view import read_result
+    from memory.tokens import estimate_tokens
+
+    source = path.read_bytes()
+    try:
+        plan = plan_read(conn, config, str(path.parent), str(path), session_id=session)
+    except PassThrough as exc:
+        text = read_result(source.split(b"\n", READ_DEFAULT_LINES)[:READ_DEFAULT_LINES])
+        tokens = whole_read_tokens(source)
+        return Delivery(False, str(exc), text, tokens, tokens, 0)
+    head = read_result(source.split(b"\n", plan.head)[: plan.head])
+    text = head + "\n" + plan.context
+    assert estimate_tokens(head) + estimate_tokens(plan.context) == plan.delivered_tokens, path
+    return Delivery(True, "", text, plan.original_tokens, plan.delivered_tokens, plan.head)
+
+
+def shown(delivery: Delivery) -> tuple[dict[int, str], set[tuple[str, int]]]:
+    """(line -> text shown for it, {(normalized name, line)} listed as ``name:line``) in the delivered text."""
+    from parser import compact_entries
+
+    lines: dict[int, str] = {}
+    if not delivery.narrowed:
+        for number, line in enumerate(delivery.text.split("\n"), 1):
+            lines[number] = line.partition("\t")[2]
+        return lines, set()
+    body = delivery.text.split("\n")
+    for number, line in enumerate(body[: delivery.head], 1):
+        lines[number] = line.partition("\t")[2]
+    context = "\n".join(body[delivery.head :])
+    for line in context.split("\n"):
+        match = _SOURCE_LINE.match(line)
+        if match:
+            lines[int(match[1])] = match[2]
+    entries = {(normalized(name), number) for name, number in compact_entries(context)}
+    return lines, entries
+
+
+def missing(expected: list[Expected], delivery: Delivery) -> list[Expected]:
+    """The oracle definitions the delivered text does not show: neither a shown line at the oracle's line
+    that holds the name as a word, nor a ``name:line`` entry with that name and line."""
+    lines, entries = shown(delivery)
+    lost = []
+    for item in expected:
+        name = normalized(item.name)
+        if (name, item.line) in entries:
+            continue
+        text = lines.get(item.line)
+        if text is not None and (not name or re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", text, re.I)):
+            continue
+        lost.append(item)
+    return lost
