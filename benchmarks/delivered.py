@@ -42,15 +42,15 @@ def deliver(conn, config, path: Path, session: str) -> Delivery:
     return Delivery(True, "", text, plan.original_tokens, plan.delivered_tokens, plan.head)
 
 
-def shown(delivery: Delivery) -> tuple[dict[int, str], set[tuple[str, int]]]:
-    """(line -> text shown for it, {(normalized name, line)} listed as ``name:line``) in the delivered text."""
+def shown(delivery: Delivery) -> tuple[dict[int, str], dict[int, list[str]]]:
+    """(line -> text shown for it, line -> names listed as ``name:line``) in the delivered text."""
     from parser import compact_entries
 
     lines: dict[int, str] = {}
     if not delivery.narrowed:
         for number, line in enumerate(delivery.text.split("\n"), 1):
             lines[number] = line.partition("\t")[2]
-        return lines, set()
+        return lines, {}
     body = delivery.text.split("\n")
     for number, line in enumerate(body[: delivery.head], 1):
         lines[number] = line.partition("\t")[2]
@@ -59,21 +59,27 @@ def shown(delivery: Delivery) -> tuple[dict[int, str], set[tuple[str, int]]]:
         match = _SOURCE_LINE.match(line)
         if match:
             lines[int(match[1])] = match[2]
-    entries = {(normalized(name), number) for name, number in compact_entries(context)}
+    entries: dict[int, list[str]] = {}
+    for name, number in compact_entries(context):
+        entries.setdefault(number, []).append(name)
     return lines, entries
 
 
 def missing(expected: list[Expected], delivery: Delivery) -> list[Expected]:
     """The oracle definitions the delivered text does not show: neither a shown line at the oracle's line
-    that holds the name as a word, nor a ``name:line`` entry with that name and line."""
+    that holds the name as a word, nor a ``name:line`` entry at that line with that name (or holding it as a
+    word: ``Debug+Backtrace`` for ctags' ``Backtrace``, as a shown source line would)."""
     lines, entries = shown(delivery)
     lost = []
     for item in expected:
         name = normalized(item.name)
-        if (name, item.line) in entries:
+        # A symbolic name (C++'s ``operator <<`` normalizes to ``<<``) has no word to bound: found as it is.
+        word = re.compile(rf"(?<![\w$]){re.escape(name)}(?![\w$])" if re.search(r"\w", name) else re.escape(name), re.I)
+        listed = entries.get(item.line, [])
+        if any(normalized(entry) == name or word.search(entry) for entry in listed):
             continue
         text = lines.get(item.line)
-        if text is not None and (not name or re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", text, re.I)):
+        if text is not None and (not name or word.search(text)):
             continue
         lost.append(item)
     return lost

@@ -89,7 +89,8 @@ def measure(language: str, paths: list[Path], conn, config) -> dict:
             total_narrowed += len(wanted)
             found_narrowed += len(wanted) - len(gone)
         lost.extend({"file": str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path),
-                     "name": item.name, "line": item.line, "kind": item.kind} for item in gone)
+                     "name": item.name, "line": item.line, "kind": item.kind, "narrowed": delivery.narrowed}
+                    for item in gone)
     return {
         "files": len(files),
         "narrowed": narrowed,
@@ -100,7 +101,7 @@ def measure(language: str, paths: list[Path], conn, config) -> dict:
         "definitions_expected_narrowed": total_narrowed,
         "definitions_found_narrowed": found_narrowed,
         "coverage_narrowed": round(found_narrowed / total_narrowed, 6) if total_narrowed else None,
-        "missing": lost[:50],
+        "missing": sorted(lost, key=lambda item: not item["narrowed"])[:50],
         "mb_per_second": round(throughput(language, files), 2) if files else None,
     }
 

