@@ -89,24 +89,34 @@ def _compact(definition: Definition, level: int) -> bool:
 
 
 def _rows(definitions: Iterable[Definition], level: int, lines: list[bytes]) -> list[tuple]:
-    """Rows in line order: ``("line", n)`` for a source line, ``("compact", [definitions])`` for a list of
-    consecutive definitions of one parent shown as ``name:line`` (placed at the first one's line)."""
+    """Rows in line order: ``("line", n)`` for a source line, ``("compact", [trees])`` for consecutive
+    definitions of one parent shown as ``name:line`` (with what is nested in them in braces), placed at the
+    first one's line."""
     rows: list[tuple] = []
     seen: set[int] = set()
-    group: list[Definition] = []
+    group: list[list] = []  # [definition, children] trees
+    stack: list[list] = []  # the open chain of the last tree, for definitions nested in it
 
     def close() -> None:
         if group:
-            rows.append((group[0].line, len(rows), "compact", list(group)))
+            rows.append((group[0][0].line, len(rows), "compact", list(group)))
             group.clear()
+            stack.clear()
 
     for definition in definitions:
         if level >= 2 and definition.kind in IMPORT_KINDS:
             continue
         if _compact(definition, level):
-            if group and (group[-1].depth, group[-1].parent) != (definition.depth, definition.parent):
-                close()
-            group.append(definition)
+            while stack and stack[-1][0].depth >= definition.depth:
+                stack.pop()
+            node = [definition, []]
+            if stack:
+                stack[-1][1].append(node)
+            else:
+                if group and (group[-1][0].depth, group[-1][0].parent) != (definition.depth, definition.parent):
+                    close()
+                group.append(node)
+            stack.append(node)
             continue
         close()
         for number in _lines(definition, level, lines):
@@ -114,7 +124,7 @@ def _rows(definitions: Iterable[Definition], level: int, lines: list[bytes]) -> 
                 seen.add(number)
                 rows.append((number, len(rows), "line", number))
     close()
-    return [(kind, payload) for _, _, kind, payload in sorted(rows)]
+    return [(kind, payload) for _, _, kind, payload in sorted(rows, key=lambda row: row[:2])]
 
 
 def _lines(definition: Definition, level: int, lines: list[bytes]) -> list[int]:
@@ -148,37 +158,16 @@ def _render_rows(rows: list[tuple], source: bytes, total_lines: int) -> str:
     return "\n".join(out)
 
 
-def _compact_lines(group: list[Definition], lines: list[bytes], width: int) -> list[str]:
-    """One or more ``·`` lines listing ``name:line`` for each definition of ``group``."""
-    prefix = " " * width + COMPACT_MARK + "  " * group[0].depth
-    out, current = [], ""
-    for definition in group:
-        item = _entry(definition, lines)
-        if current and len(current) + 1 + len(item) > COMPACT_WIDTH:
-            out.append(prefix + current)
-            current = item
-        else:
-            current = f"{current} {item}" if current else item
-    out.append(prefix + current)
-    return out
+def _compact_lines(group: list[list], lines: list[bytes], width: int) -> list[str]:
+    """One or more ``·`` lines listing ``name:line`` for each tree of ``group``, wrapped between entries."""
+    prefix = " " * width + COMPACT_MARK + "  " * group[0][0].depth
+    return _wrapped(prefix, " ".join(_nested_text(node, lines) for node in group))
 
 
-def _render_nested(definitions: Iterable[Definition], lines: list[bytes], total_lines: int) -> str:
-    """Every definition as ``name:line``, the members of each container in braces after it, wrapped at
-    ``COMPACT_WIDTH`` between entries."""
-    top: list[list] = []  # [entry, children] trees, built from the source order and depths
-    stack: list[list] = []
-    for definition in definitions:
-        if definition.kind in IMPORT_KINDS:
-            continue
-        node = [_entry(definition, lines), []]
-        while stack and len(stack) > definition.depth:
-            stack.pop()
-        (stack[-1][1] if stack else top).append(node)
-        stack.append(node)
-    prefix = " " * len(str(total_lines)) + COMPACT_MARK
+def _wrapped(prefix: str, text: str) -> list[str]:
+    """``text`` cut at spaces into lines of at most ``COMPACT_WIDTH`` characters, each after ``prefix``."""
     out, current = [], ""
-    for item in " ".join(_nested_text(node) for node in top).split(" "):
+    for item in text.split(" "):
         if current and len(current) + 1 + len(item) > COMPACT_WIDTH:
             out.append(prefix + current)
             current = item
@@ -186,13 +175,31 @@ def _render_nested(definitions: Iterable[Definition], lines: list[bytes], total_
             current = f"{current} {item}" if current else item
     if current:
         out.append(prefix + current)
-    return "\n".join(out)
+    return out
 
 
-def _nested_text(node: list) -> str:
+def _render_nested(definitions: Iterable[Definition], lines: list[bytes], total_lines: int) -> str:
+    """Every definition as ``name:line``, the members of each container in braces after it, wrapped at
+    ``COMPACT_WIDTH`` between entries."""
+    top: list[list] = []  # [definition, children] trees, built from the source order and depths
+    stack: list[list] = []
+    for definition in definitions:
+        if definition.kind in IMPORT_KINDS:
+            continue
+        while stack and stack[-1][0].depth >= definition.depth:
+            stack.pop()
+        node = [definition, []]
+        (stack[-1][1] if stack else top).append(node)
+        stack.append(node)
+    prefix = " " * len(str(total_lines)) + COMPACT_MARK
+    return "\n".join(_wrapped(prefix, " ".join(_nested_text(node, lines) for node in top)))
+
+
+def _nested_text(node: list, lines: list[bytes]) -> str:
     """``name:line`` of a tree node, its children's in braces."""
-    entry, children = node
-    return f"{entry}{{{' '.join(_nested_text(child) for child in children)}}}" if children else entry
+    definition, children = node
+    entry = _entry(definition, lines)
+    return f"{entry}{{{' '.join(_nested_text(child, lines) for child in children)}}}" if children else entry
 
 
 def _entry(definition: Definition, lines: list[bytes]) -> str:
