@@ -43,6 +43,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "max_context_chars": 9000,
         "outline_detail_ratio": 0.06,
         "include_tests": True,
+        "include_vendored": True,
         "exclude": [],
         "cache_max_entries": 5000,
     },

@@ -71,7 +71,8 @@ def build(source: bytes, language: str, content_hash_: str, max_chars: int, deta
 def lost_note(lost: tuple[tuple[int, int], ...]) -> str:
     """The line that says where the parser lost its way (outside function bodies), so Claude reads there."""
     ranges = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in lost[:5]) + (", …" if len(lost) > 5 else "")
-    return f"[The parser could not read lines {ranges}: a definition there may be missing.]"
+    plural = "s" if len(lost) > 1 or lost[0][0] != lost[0][1] else ""
+    return f"[The parser could not read line{plural} {ranges}: a definition there may be missing.]"
 
 
 def shown_definitions(definitions, text: str) -> int:

@@ -88,7 +88,8 @@ def plan_read(
     if language is None:
         raise PassThrough("not a language the parser supports")
     real = os.path.realpath(path)
-    _check(eligibility.path_reason(path, project_root, settings["exclude"], settings["include_tests"]))
+    _check(eligibility.path_reason(path, project_root, settings["exclude"], settings["include_tests"],
+                                   settings["include_vendored"]))
     _check(eligibility.symlink_reason(path, real, project_root))
     info = _stat(real, int(settings["max_file_bytes"]))
     # Every name the file goes by: absolute, real, and project-relative (how continuity events store paths).

@@ -97,7 +97,7 @@ def test_changed_content_is_narrowed_again_in_the_same_session(session, py_file)
     assert session.read(path) is not None
     path.write_text(path.read_text().replace("class Service3:", "class Renamed3:"))
     context = context_of(session.read(path))
-    assert "class Renamed3:" in context
+    assert "Renamed3:" in context
 
 
 def test_file_edited_in_the_session_passes_untouched(session, py_file, project):
