@@ -54,7 +54,7 @@ def dropped_note(dropped: tuple[str, ...] | list[str]) -> str:
     """The line naming the detail the outline leaves out (never a definition), or "" when nothing was."""
     if not dropped:
         return ""
-    named = [d for d in dropped if not (d == "member signatures" and "signatures" in dropped)]
+    named = [d for d in dropped if not (d in ("member signatures", "container lines") and "signatures" in dropped)]
     return f"[Not shown: {', '.join(named)}.]"
 
 
