@@ -15,7 +15,7 @@ import sys
 import time
 
 
-from memory.continuity.transcript import iter_records
+from memory.transcript import iter_records
 from memory.learning.rules import extract
 from tests.learning.labels import FIXTURES, Score, load_labels, score
 from benchmarks.harness import REAL_TRANSCRIPTS, write_result

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from memory import bootstrap
-from memory.hooks.output import additional_context
+from memory.hooks.wire import additional_context
 from memory.hooks.runtime import HookContext
 from memory.store.core import prune_hook_runs, touch_session
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from memory.hooks.output import additional_context
+from memory.hooks.wire import additional_context
 from memory.hooks.runtime import HookContext
 
 TYPE_CHECKING = False

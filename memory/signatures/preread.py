@@ -60,7 +60,7 @@ def pre_read(ctx: HookContext) -> dict[str, Any] | None:
         )
     except PassThrough:
         return None
-    from memory.hooks.output import allow_read
+    from memory.hooks.wire import allow_read
 
     return allow_read({**tool_input, "file_path": file_path, "offset": 1, "limit": plan.head}, plan.context)
 

@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Union
 
+from memory.text import shorten
+
 TEXT_CAP = 4000  # longest prompt / assistant text / summary kept
 RESULT_CAP = 2000  # longest tool-result excerpt kept (head and tail)
 INPUT_CAP = 2000  # longest string kept in a tool call's input
@@ -262,7 +264,7 @@ def _normalize(obj: dict, line: int, state: _ParseState, long_line: bool) -> Ite
         meta = obj.get("compactMetadata") or {}
         yield CompactBoundary(line, ts, side, meta.get("trigger"), meta.get("preTokens"))
     elif kind == "summary" and isinstance(obj.get("summary"), str):
-        yield Summary(line, ts, side, _cap(obj["summary"], TEXT_CAP))
+        yield Summary(line, ts, side, shorten(obj["summary"], TEXT_CAP))
 
 
 def _assistant(obj: dict, line: int, ts: str | None, side: bool, long_line: bool) -> Iterator[AnyRecord]:
@@ -274,7 +276,7 @@ def _assistant(obj: dict, line: int, ts: str | None, side: bool, long_line: bool
         if not isinstance(block, dict):
             continue
         if block.get("type") == "text" and isinstance(block.get("text"), str) and block["text"].strip():
-            yield AssistantText(line, ts, side, _cap(block["text"], TEXT_CAP))
+            yield AssistantText(line, ts, side, shorten(block["text"], TEXT_CAP))
         elif block.get("type") == "tool_use":
             tool_input = block.get("input") if isinstance(block.get("input"), dict) else {}
             if long_line:  # a short line cannot hold a string over the cap
@@ -302,7 +304,7 @@ def _user(obj: dict, line: int, ts: str | None, side: bool, state: _ParseState) 
         return
     text = "\n".join(texts)
     if obj.get("isCompactSummary") or text.startswith(_CONTINUED):
-        yield CompactSummary(line, ts, side, _cap(text, TEXT_CAP))
+        yield CompactSummary(line, ts, side, shorten(text, TEXT_CAP))
         return
     parent = obj.get("parentUuid")
     is_expansion = parent is not None and parent == state.command_uuid
@@ -311,7 +313,7 @@ def _user(obj: dict, line: int, ts: str | None, side: bool, state: _ParseState) 
     command = _command_text(text)
     if command is not None:
         state.command_uuid = obj.get("uuid")
-        yield UserPrompt(line, ts, side, _cap(command, TEXT_CAP), "command")
+        yield UserPrompt(line, ts, side, shorten(command, TEXT_CAP), "command")
         return
     if obj.get("isMeta"):
         if _CAVEAT in text:
@@ -321,7 +323,7 @@ def _user(obj: dict, line: int, ts: str | None, side: bool, state: _ParseState) 
         return
     words = _user_words(text)
     if words:
-        yield UserPrompt(line, ts, side, _cap(words, TEXT_CAP), "prompt")
+        yield UserPrompt(line, ts, side, shorten(words, TEXT_CAP), "prompt")
 
 
 def _command_text(text: str) -> str | None:
@@ -349,7 +351,7 @@ def _tool_result(block: dict, structured: Any, line: int, ts: str | None, side: 
         content = "\n".join(b.get("text", "") for b in content if isinstance(b, dict) and b.get("type") == "text")
     text = content if isinstance(content, str) else ""
     if isinstance(structured, str):
-        subset = {"error": _cap(structured, FIELD_CAP)}
+        subset = {"error": shorten(structured, FIELD_CAP)}
     elif isinstance(structured, dict):
         subset = _result_subset(structured)
     else:
@@ -369,16 +371,12 @@ def _result_subset(result: dict) -> dict:
         elif isinstance(value, (bool, int, float)) or value is None:
             subset[key] = value
         elif isinstance(value, str):
-            subset[key] = _cap(value, FIELD_CAP)
+            subset[key] = shorten(value, FIELD_CAP)
         elif key == "file" and isinstance(value, dict):
             subset[key] = {k: v for k, v in value.items() if k != "content" and not isinstance(v, (dict, list))}
         elif key in ("newTodos", "todos", "task", "tasks"):
             subset[key] = _cap_tree(value, FIELD_CAP)
     return subset
-
-
-def _cap(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit] + " …"
 
 
 def _cap_middle(text: str, limit: int) -> str:
@@ -391,7 +389,7 @@ def _cap_middle(text: str, limit: int) -> str:
 
 def _cap_tree(value: Any, limit: int, depth: int = 0) -> Any:
     if isinstance(value, str):
-        return _cap(value, limit)
+        return shorten(value, limit)
     if depth > 4:
         return None
     if isinstance(value, dict):
@@ -516,11 +514,11 @@ def describe_call(call: ToolCall) -> str:
     command = call.input.get("command")
     if isinstance(command, str):
         first = command.strip().splitlines()[0] if command.strip() else ""
-        return f"{call.name}: {_cap(first, 200)}"
+        return f"{call.name}: {shorten(first, 200)}"
     for key in ("pattern", "query", "url", "description", "prompt"):
         value = call.input.get(key)
         if isinstance(value, str):
-            return f"{call.name}: {_cap(value.splitlines()[0] if value else '', 200)}"
+            return f"{call.name}: {shorten(value.splitlines()[0] if value else '', 200)}"
     return call.name
 
 
