@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import sqlite3
     from typing import Any
 
-    from memory.hooks.runtime import HookContext
+    from memory.project import Project
 
 
 def lock_path() -> str:
@@ -63,11 +63,13 @@ def start_detached() -> int | None:
                           file_actions=actions, setsid=True)
 
 
-def extract_later(ctx: HookContext, reason: str) -> None:
-    """Queue learning extraction for the hook's session and start a detached worker (PreCompact, SessionEnd)."""
+def extract_later(conn: sqlite3.Connection, *, reason: str, session_id: str, project: Project, project_id: int,
+                  transcript_path: str | None, cwd: str) -> None:
+    """Queue learning extraction for a session and start a detached worker (PreCompact, SessionEnd)."""
     from memory import jobs
 
-    jobs.enqueue_extraction(ctx, reason=reason)
+    jobs.enqueue_extraction(conn, reason=reason, session_id=session_id, project=project, project_id=project_id,
+                            transcript_path=transcript_path, cwd=cwd)
     start_detached()
 
 

@@ -1,6 +1,6 @@
-"""What one tool call means for continuity: a PostToolUse payload turned into an event row.
+"""What one tool call means for continuity: a finished tool call turned into an event row.
 
-Pure functions, no I/O: ``event_from_payload`` reads only the payload. Paths are kept relative to the project
+Pure functions, no I/O: ``event_from_call`` reads only the tool call it is given. Paths are kept relative to the project
 root when they lie inside it; a path outside the project is kept as written (normalized, never resolved or
 opened) and flagged ``outside``. Bash commands and error excerpts are capped and passed through secret
 redaction before they are stored.
@@ -12,6 +12,7 @@ import os
 import re
 from collections import namedtuple
 
+from memory.hooks.wire import BASH, EDIT_TOOLS, READ, TASK_TOOLS, TODO_WRITE
 from memory.shell import commit_in_output
 from memory.text import shorten
 
@@ -22,9 +23,7 @@ if TYPE_CHECKING:
 Event = namedtuple("Event", "tool kind path summary outcome data")
 Event.__doc__ = "One tracked action: tool name, kind (read|modify|bash|todo|task|other), path, summary, outcome, data."
 
-MODIFY_TOOLS = frozenset({"Edit", "MultiEdit", "Write", "NotebookEdit"})
-TASK_TOOLS = frozenset({"TaskCreate", "TaskUpdate"})
-TRACKED_TOOLS = MODIFY_TOOLS | TASK_TOOLS | {"Read", "Bash", "TodoWrite"}
+TRACKED_TOOLS = EDIT_TOOLS | TASK_TOOLS | {READ, BASH, TODO_WRITE}
 COMMAND_CAP = 300
 ERROR_CAP = 400
 TEXT_CAP = 200
@@ -35,18 +34,19 @@ TEXT_CAP = 200
 MAYBE_SECRET = r"[=:@]|[A-Za-z0-9_+/.\-]{20,}|(?i:token|secret|passw|bearer|auth|key)"
 
 
-def event_from_payload(payload: dict[str, Any], project_root: str, failed: bool = False) -> Event:
-    """The event for a PostToolUse (or, with ``failed``, PostToolUseFailure) payload."""
-    tool = str(payload.get("tool_name") or "unknown")
-    tool_input = payload.get("tool_input") if isinstance(payload.get("tool_input"), dict) else {}
-    response = payload.get("tool_response")
-    error = _failure_text(payload, response) if failed or _looks_failed(response) else None
+def event_from_call(tool: str, tool_input: dict[str, Any], response: Any, project_root: str, *,
+                    error: str | None = None, failed: bool = False) -> Event:
+    """The event for one finished tool call: its name, input and response (``error`` and ``failed`` when Claude
+    Code reported it as failed)."""
+    tool = tool or "unknown"
+    tool_input = tool_input if isinstance(tool_input, dict) else {}
+    error = _failure_text(error, response) if failed or _looks_failed(response) else None
     outcome = "error" if error is not None else "ok"
-    if tool == "Read" or tool in MODIFY_TOOLS:
+    if tool == READ or tool in EDIT_TOOLS:
         return _file_event(tool, tool_input, response, project_root, outcome, error)
-    if tool == "Bash":
+    if tool == BASH:
         return _bash_event(tool_input, response, outcome, error)
-    if tool == "TodoWrite":
+    if tool == TODO_WRITE:
         return _todo_event(tool_input, response, outcome)
     if tool in TASK_TOOLS:
         return _task_event(tool, tool_input, response, outcome)
@@ -163,9 +163,9 @@ def _looks_failed(response: Any) -> bool:
     return False
 
 
-def _failure_text(payload: dict, response: Any) -> str:
-    if isinstance(payload.get("error"), str):
-        return payload["error"]
+def _failure_text(error: str | None, response: Any) -> str:
+    if isinstance(error, str):
+        return error
     if isinstance(response, str):
         return response
     if isinstance(response, dict):

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     import sqlite3
     from typing import Any
 
-    from memory.hooks.runtime import HookContext
+    from memory.config import Config
 
 SUBSTANTIVE_WORDS = 4
 LOOKBACK_BYTES = 4 * 1024 * 1024
@@ -49,35 +49,33 @@ MAX_FILES = 200
 SESSION_END_TRANSCRIPT_BYTES = 4 * 1024 * 1024
 
 
-def on_pre_compact(ctx: HookContext) -> int:
+def on_pre_compact(conn: sqlite3.Connection, config: Config, *, session_id: str, project_id: int, project_root: str,
+                   trigger: str | None, transcript_path: str | None, instructions: str | None) -> int:
     """PreCompact: build the handoff from events and transcript, store it; return its id."""
-    payload = ctx.payload
-    trigger = payload.get("trigger") if payload.get("trigger") in ("manual", "auto") else "auto"
-    handoff = build(ctx.db, ctx.session_id, ctx.project.root, transcript_path=payload.get("transcript_path"),
-                    instructions=payload.get("custom_instructions"),
-                    max_transcript_bytes=_max_transcript_bytes(ctx))
-    return store(ctx.db, ctx.session_id, ctx.project_id, trigger, handoff)
+    trigger = trigger if trigger in ("manual", "auto") else "auto"
+    handoff = build(conn, session_id, project_root, transcript_path=transcript_path, instructions=instructions,
+                    max_transcript_bytes=_max_transcript_bytes(config))
+    return store(conn, session_id, project_id, trigger, handoff)
 
 
-def on_session_end(ctx: HookContext) -> int | None:
+def on_session_end(conn: sqlite3.Connection, *, session_id: str, project_id: int, project_root: str,
+                   reason: str | None, transcript_path: str | None) -> int | None:
     """SessionEnd: mark the session ended; leave a handoff when it has unfinished work not yet handed off.
 
     The handoff written here is what ``/clear`` and the next ``startup`` restore. It is written only when the
     session has events after its newest handoff and its work is not completed, and it reads the transcript
     only when that is small (4 MB), so SessionEnd stays well inside Claude Code's ~1.5 s.
     """
-    payload = ctx.payload
-    conn = ctx.db
-    queries.end_session(conn, ctx.session_id, ctx.project_id, payload.get("reason"), payload.get("transcript_path"))
-    last_event = queries.last_event_id(conn, ctx.session_id)
-    previous = queries.latest_session_handoff(conn, ctx.session_id)
+    queries.end_session(conn, session_id, project_id, reason, transcript_path)
+    last_event = queries.last_event_id(conn, session_id)
+    previous = queries.latest_session_handoff(conn, session_id)
     if last_event == 0 or last_event <= _covered_event_id(previous):
         return None
-    handoff = build(conn, ctx.session_id, ctx.project.root, transcript_path=payload.get("transcript_path"),
+    handoff = build(conn, session_id, project_root, transcript_path=transcript_path,
                     max_transcript_bytes=SESSION_END_TRANSCRIPT_BYTES, skip_larger=True)
     if handoff["status"] == "completed":
         return None
-    return store(conn, ctx.session_id, ctx.project_id, "session_end", handoff)
+    return store(conn, session_id, project_id, "session_end", handoff)
 
 
 def recover_crash(conn: sqlite3.Connection, session: sqlite3.Row, project_root: str) -> int:
@@ -274,8 +272,8 @@ def _covered_event_id(row: Any) -> int:
     return int(handoff_state(row).get("last_event_id") or 0)
 
 
-def _max_transcript_bytes(ctx: HookContext) -> int:
-    return int(float(ctx.config.get("continuity", "transcript_max_mb")) * 1024 * 1024)
+def _max_transcript_bytes(config: Config) -> int:
+    return int(float(config.get("continuity", "transcript_max_mb")) * 1024 * 1024)
 
 
 def _tail_copy(path: str, max_bytes: int) -> str:
