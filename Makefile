@@ -8,9 +8,10 @@ STAMP := $(VENV)/.installed
 
 setup: $(STAMP) .tools/node_modules/.bin/claude
 
-$(STAMP): requirements.txt
+# requirements-dev.txt = the runtime lock (requirements.txt, all the plugin installs for users) + test tools.
+$(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements-dev.txt
 	$(PY) -m compileall -q memory parser hooks
 	@sh scripts/system-packages.sh
 	touch $(STAMP)
