@@ -276,10 +276,10 @@ def render(items: list[dict[str, Any]]) -> str:
 def record_recalls(conn: sqlite3.Connection, items: list[dict[str, Any]], session_id: str, event: str,
                    query: str) -> None:
     """Remember what was injected (never again this session) and count the recall."""
-    from memory.continuity.events import scrub
+    from memory.redact import redact
     from memory.store import transaction
 
-    query = scrub(query[:500])
+    query = redact(query[:500])
     with transaction(conn):
         for item in items:
             cur = conn.execute(
