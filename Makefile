@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup test test-fast e2e demo bench clean
+.PHONY: setup lint test test-fast e2e demo bench clean
 
 setup: $(STAMP) .tools/node_modules/.bin/claude
 
@@ -19,7 +19,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 .tools/node_modules/.bin/claude: tests/e2e/package.json tests/e2e/package-lock.json
 	sh tests/e2e/install-claude.sh --install-node
 
-test: setup
+# ruff on everything, mypy on the store, the parser and the hook runtime (configuration in pyproject.toml)
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m mypy
+
+test: setup lint
 	@$(PY) -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing"; fi; exit $$status
 

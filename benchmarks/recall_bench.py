@@ -26,7 +26,6 @@ import random
 import sqlite3
 import tempfile
 import time
-from pathlib import Path
 
 from benchmarks.harness import REPO, bare_python, hook, markdown_table, summarize, time_interleaved, write_result
 from benchmarks.harness import REAL_TRANSCRIPTS

@@ -10,7 +10,6 @@ Run: python -m benchmarks.rules_bench   (writes benchmarks/results/rules.json)
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 

@@ -6,7 +6,7 @@ exclusive ``fcntl`` lock on ``<data>/worker.lock``; a second one exits at once. 
 worker releases the lock and looks once more, so a job queued while it was finishing is never stranded (the
 hook that queued it either sees the lock free and starts a worker, or the finishing worker sees the job).
 
-Run by hand: ``python -m memory.worker`` or ``python -m memory worker run``.
+Hooks start it as ``hooks/run.py worker``; by hand: ``python -m memory.worker`` or ``python -m memory worker run``.
 """
 
 from __future__ import annotations
@@ -57,9 +57,10 @@ def start_detached() -> int | None:
         (os.POSIX_SPAWN_OPEN, 1, devnull, os.O_WRONLY, 0),
         (os.POSIX_SPAWN_OPEN, 2, devnull, os.O_WRONLY, 0),
     ]
-    env = dict(os.environ)
-    env["PYTHONPATH"] = paths.PLUGIN_ROOT + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    return os.posix_spawn(sys.executable, [sys.executable, "-m", "memory.worker"], env,
+    # The plugin's own script, not ``-m memory.worker``: the hook's working directory is the user's project, and
+    # ``-m`` would put it first on sys.path, where a project's own memory.py would shadow ours.
+    script = os.path.join(paths.PLUGIN_ROOT, "hooks", "run.py")
+    return os.posix_spawn(sys.executable, [sys.executable, script, "worker"], dict(os.environ),
                           file_actions=actions, setsid=True)
 
 

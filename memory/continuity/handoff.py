@@ -24,7 +24,6 @@ so PreCompact stays fast on any size.
 from __future__ import annotations
 
 import os
-import re
 
 from memory import prose, shell
 from memory.continuity import queries, state as session_state
