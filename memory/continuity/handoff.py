@@ -61,12 +61,13 @@ SUMMARY_SECTION = re.compile(r"^\s*(?:#+\s*)?\d+\.\s+([A-Z][A-Za-z ]{2,40}):[ \t
                              r"(?=^\s*(?:#+\s*)?\d+\.\s+[A-Z][A-Za-z ]{2,40}:)", re.M | re.S)
 SESSION_END_TRANSCRIPT_BYTES = 4 * 1024 * 1024
 PLAN_FILE = re.compile(r"[\\/]\.claude[\\/]plans[\\/][^\\/]+\.md$")
+PLAN_LINE = re.compile(r"^(?:Approved plan|Plan): (.+?)(?: — |$)")
 # AskUserQuestion's result: 'User has answered your questions: "Which approach?"="Option C", …'
 ANSWER = re.compile(r'"([^"]{3,300})"="([^"]{1,300})"')
 # The user correcting course or laying down a rule, in a request.
 USER_INSTRUCTION = re.compile(
     r"^(?:no|nope|nah)[,.!]\s+\S|^(?:actually|wait|stop)\b[,.!]?\s+\S"
-    r"|^(?:(?:please|pls)\s+)?(?:always|never|don'?t|do not|avoid|make sure|from now on|remember)\b"
+    r"|^(?:(?:please|pls)\s+)?(?:always|never(?! mind)|don'?t|do not|avoid|make sure|from now on|remember)\b"
     r"|\b(?:instead of|rather than|not the)\b|,\s*not (?:the |a )?\S+"
     r"|\bI (?:don'?t|do not) want\b|\bI'?d (?:actually )?(?:rather|prefer|like|love)\b|\bI prefer\b"
     r"|\blet'?s (?:use|go with|do|stick with|switch to|keep)\b|\bwe (?:want|need|don'?t want|should)\b"
@@ -382,7 +383,8 @@ def _strongest(decided: list[tuple[int, int, str]]) -> list[str]:
     """The strongest, then newest, decisions, at most ``MAX_DECISIONS``, in the order they were made."""
     unique: dict[str, tuple[int, int, str]] = {}
     for strength, position, text in decided:
-        key = " ".join(text.split()).casefold()
+        plan = PLAN_LINE.match(text)  # one line per plan title: the approved one, else the newest draft
+        key = f"plan:{plan.group(1)}" if plan else " ".join(text.split()).casefold()
         if key not in unique or strength >= unique[key][0]:
             unique[key] = (strength, position, text)
     chosen = sorted(unique.values(), key=lambda d: (d[0], d[1]), reverse=True)[:MAX_DECISIONS]

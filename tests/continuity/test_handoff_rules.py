@@ -126,6 +126,7 @@ def test_user_instructions_in_several_languages(text: str) -> None:
 
     assert user_instruction(text) == f"User: {text}"
     assert user_instruction("Please add a /health endpoint with a test") is None
+    assert user_instruction("never mind, i pushed") is None
 
 
 # --- requests, decisions, results -----------------------------------------------------------------------
@@ -158,6 +159,11 @@ def test_substantive_requests_by_characters_and_script(text: str, kind: str, exp
 ])
 def test_decisions_in_six_languages(text: str) -> None:
     assert decision_sentences(text) and decision_sentences(text)[0][0] == STRONG
+
+
+def test_a_decision_that_refers_back_keeps_what_it_refers_to() -> None:
+    [(_, sentence)] = decision_sentences("The session_nav.html component already renders sessions. Let me use it instead.")
+    assert "session_nav.html" in sentence and sentence.endswith("use it instead.")
 
 
 def test_steps_and_questions_are_not_decisions() -> None:
