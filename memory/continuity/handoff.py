@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
 LOOKBACK_BYTES = 4 * 1024 * 1024
 # What the part since the last compaction alone decides, even when it is empty.
-LOOKBACK_SKIPS = ("request", "latest_request", "blockers", "turn_open", "stopped_on_blocker")
+LOOKBACK_SKIPS = ("request", "latest_request", "blockers", "turn_open", "stopped_on_blocker", "steps")
 MAX_DECISIONS = 16
 MAX_INSTRUCTIONS = 6
 DECISION_CHARS = 200
@@ -195,6 +195,10 @@ def merge(handoff: dict[str, Any], facts: dict[str, Any], prior: dict[str, Any],
                                           facts.get("user_instructions", []))[-MAX_INSTRUCTIONS:]
     if "blockers" in facts:  # the transcript knows what came after each failure; the events alone do not
         handoff["blockers"] = facts["blockers"]
+        if prior and prior.get("current_request") == facts.get("latest_request"):
+            # the same request as at the last handoff: a report of it found resolved then stays resolved
+            handoff["blockers"] = [b for b in handoff["blockers"] if not b.startswith("User reported: ")
+                                   or b in prior.get("blockers", [])]
     if facts.get("recap"):
         handoff["recap"] = facts["recap"]
     if facts.get("last_action") and not handoff.get("last_action"):
@@ -266,6 +270,9 @@ def transcript_facts(path: str | None, project_root: str, max_bytes: int, skip_l
                               project_root)
         if "request" not in facts and "latest_request" in earlier:
             facts["request"], facts["latest_request"] = earlier["request"], earlier["latest_request"]
+            # no request since the compaction: a failure the user reported in the current one still stands
+            request = session_blockers.Step("request", facts["latest_request"], True, None)
+            facts["blockers"] = session_blockers.open_blockers([request, *facts.get("steps", [])])[0]
         for key, value in earlier.items():
             if value and not facts.get(key) and key not in LOOKBACK_SKIPS:
                 facts[key] = value
@@ -302,6 +309,7 @@ def _facts_from(transcript: Any, records: list, project_root: str) -> dict[str, 
     facts["todos"] = [{"id": i + 1, **t} for i, t in enumerate(transcript.latest_todos(main))]
     steps, decided, instructions, reported = _walk(transcript, main)
     facts["blockers"], rejections = session_blockers.open_blockers(steps)
+    facts["steps"] = steps
     facts["user_instructions"] = [scrub(line) for line in _union(rejections, instructions)][-MAX_INSTRUCTIONS:]
     facts["decisions"] = [scrub(one_line(text, DECISION_CHARS)) for text in _strongest(decided)]
     final = _final_report(transcript, main)
@@ -359,7 +367,7 @@ def _exchange_facts(call: Any, result: Any, position: int, steps: list, decided:
     if call.name == "Bash" and isinstance(call.input.get("command"), str):
         command = call.input["command"]
         output = "\n".join(str(result.result.get(k) or "") for k in ("stdout", "stderr")) or text
-        steps.append(session_blockers.Step("command", command, not result.is_error, text if result.is_error else None))
+        steps.append(session_blockers.Step("command", command, not result.is_error, text if result.is_error else output))
         reported.extend(session_results.from_command(command, output, not result.is_error))
     elif call.name in EDIT_TOOLS:
         path = call.input.get("file_path") or call.input.get("notebook_path")
