@@ -24,7 +24,7 @@ _SOURCE_LINE = re.compile(r"^ *(\d+)│ (.*)$")
 
 def deliver(conn, config, path: Path, session: str) -> Delivery:
     """The text Claude receives for a whole Read of ``path`` (the file's folder taken as the project)."""
-    from memory.signatures import PassThrough, plan_read
+    from memory.signatures.preread import PassThrough, plan_read
     from memory.signatures.outline import READ_DEFAULT_LINES, whole_read_tokens
     from memory.signatures.view import read_result
     from memory.tokens import estimate_tokens

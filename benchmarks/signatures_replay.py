@@ -71,7 +71,7 @@ def whole(file: dict | None) -> bool:
 
 def replay(conn, config, transcript: Path) -> list[dict]:
     """Every whole-file Read of ``transcript`` whose file is recoverable, with what the hook does to it."""
-    from memory.signatures import PassThrough, plan_read
+    from memory.signatures.preread import PassThrough, plan_read
     from memory.signatures.accounting import record_edit, record_read
 
     cwd, calls = reads_of(transcript)
@@ -105,7 +105,7 @@ def replay(conn, config, transcript: Path) -> list[dict]:
                                  "original_tokens": plan.original_tokens, "delivered_tokens": plan.delivered_tokens})
                     continue  # its own PostToolUse is not a follow-up
             if call["file"] is not None:  # the PostToolUse accounting of this Read, as the hook runs it
-                record_read(conn, session, str(target), {"tool_input": call["input"], "tool_response": {"file": call["file"]}})
+                record_read(conn, session, str(target), call["input"], {"file": call["file"]}, None)
         for row in rows:
             if row["narrowed"]:
                 found = conn.execute(

@@ -15,6 +15,7 @@ rendered within what is left after room for the header, the note of what was dro
 from __future__ import annotations
 
 from memory.signatures.learnings import MAX_LEARNING_CHARS, MAX_LEARNINGS
+from memory.text import shorten
 
 MORE = "Read a range with offset/limit, or again for the whole file"
 PATH_MAX_CHARS = 200
@@ -40,8 +41,7 @@ def outline_budget(max_context_chars: int) -> int:
 
 def header(path: str, language: str, total_lines: int, head: int, definitions: int, compact: bool) -> str:
     """The one-line header: path, size, what the Read shows, how to read the outline, and how to get more."""
-    if len(path) > PATH_MAX_CHARS:
-        path = "…" + path[-(PATH_MAX_CHARS - 1):]
+    path = shorten(path, PATH_MAX_CHARS, keep_end=True)
     shown = f"line {head}" if head == 1 else f"lines 1-{head}"
     listed = " (`· name:line`: without its text)" if compact else ""
     return (
