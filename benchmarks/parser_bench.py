@@ -78,7 +78,7 @@ def measure(language: str, paths: list[Path], conn, config) -> dict:
     expected = expected_definitions(language, files)
     found = total = narrowed = found_narrowed = total_narrowed = 0
     lost: list[dict] = []
-    for path, source in files.items():
+    for path in files:
         delivery = delivered.deliver(conn, config, path, f"bench-{language}-{path}")
         wanted = expected.get(path, [])
         gone = delivered.missing(wanted, delivery)

@@ -120,7 +120,7 @@ def _outside_functions(rows: list[tuple[int, int]], definitions: list[Definition
     be missing. A syntax error inside a function body (often a grammar quirk, as in a JSX string) hides no
     definition the outline would show, so it is not reported."""
     spans = [(d.line, d.end_line) for d in definitions if d.kind in FUNCTION_KINDS]
-    ranges = []
+    ranges: list[tuple[int, int]] = []
     for top, bottom in sorted(rows):
         first, last = top + 1, bottom + 1
         if not any(start <= first and last <= end for start, end in spans):

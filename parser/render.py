@@ -73,7 +73,7 @@ def compact_entries(text: str) -> list[tuple[str, int]]:
     """The ``(name, line)`` pairs listed on the compact lines of a rendered outline."""
     import re
 
-    pairs = []
+    pairs: list[tuple[str, int]] = []
     for line in text.split("\n"):
         stripped = line.lstrip()
         if stripped.startswith(COMPACT_MARK):
