@@ -233,7 +233,7 @@ def scan(sinks: dict[str, list[tuple[str, bytes]]], cases: list[tuple[str, str, 
 def run_probe(cases: list[tuple[str, str, str]], lookalikes: list[str], *, batch: int = 8,
               workdir: Path | None = None) -> dict:
     """Run the whole probe; return the figures and the leaks found."""
-    from memory.learning.redact import redact, redact_thorough
+    from memory.redact import redact, redact_thorough
 
     haiku_learnings = [{"category": "tip", "text": f"Deploy with {text[:200]}", "files": ["src/settings_0.py"]}
                        for _, text, _ in cases[:12]]
@@ -285,7 +285,7 @@ def redact_cost() -> dict[str, float]:
     time, so that other processes on the machine do not count)."""
     import timeit
 
-    from memory.learning.redact import redact
+    from memory.redact import redact
 
     outline = (REPO / "memory" / "continuity" / "handoff.py").read_text(encoding="utf-8")
     samples = {

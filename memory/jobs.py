@@ -25,7 +25,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from memory.hooks.runtime import HookContext
+    from memory.project import Project
 
 EXTRACT = "extract"
 REEMBED = "reembed"
@@ -42,9 +42,10 @@ def enqueue(conn: sqlite3.Connection, kind: str, payload: dict[str, Any], dedupe
     return cur.lastrowid if cur.rowcount else None
 
 
-def enqueue_extraction(ctx: HookContext, reason: str) -> int | None:
-    """Queue learning extraction for the hook's session (once per session, reason and transcript size)."""
-    transcript = ctx.payload.get("transcript_path") or ""
+def enqueue_extraction(conn: sqlite3.Connection, *, reason: str, session_id: str, project: Project,
+                       project_id: int, transcript_path: str | None, cwd: str) -> int | None:
+    """Queue learning extraction for a session (once per session, reason and transcript size)."""
+    transcript = transcript_path or ""
     try:
         size = os.path.getsize(transcript) if transcript else 0
     except OSError:
@@ -52,13 +53,13 @@ def enqueue_extraction(ctx: HookContext, reason: str) -> int | None:
     if not size:
         return None  # nothing to learn from (no transcript yet)
     payload = {
-        "session_id": ctx.session_id,
-        "project": {"id": ctx.project_id, "key": ctx.project.key, "root": ctx.project.root},
+        "session_id": session_id,
+        "project": {"id": project_id, "key": project.key, "root": project.root},
         "transcript_path": transcript,
-        "cwd": ctx.cwd,
+        "cwd": cwd,
         "reason": reason,
     }
-    return enqueue(ctx.db, EXTRACT, payload, f"{EXTRACT}:{ctx.session_id}:{reason}:{size}")
+    return enqueue(conn, EXTRACT, payload, f"{EXTRACT}:{session_id}:{reason}:{size}")
 
 
 def due_count(conn: sqlite3.Connection, lease_seconds: float = LEASE_SECONDS) -> int:
@@ -104,7 +105,7 @@ def complete(conn: sqlite3.Connection, job_id: int) -> None:
 
 def fail(conn: sqlite3.Connection, job: sqlite3.Row, error: str, *, max_attempts: int, backoff_seconds: float) -> str:
     """Record a failed attempt: retry later (backoff doubling each attempt) or give up; return the new status."""
-    from memory.learning.redact import redact
+    from memory.redact import redact
 
     error = redact(error)
     attempts = int(job["attempts"])

@@ -321,8 +321,10 @@ class Replay:
         return result
 
     def cli(self, *args: str) -> subprocess.CompletedProcess:
-        """``python -m memory ARGS`` in the project copy, on the replay's memory folder."""
-        return subprocess.run([sys.executable, "-m", "memory", *args], capture_output=True, text=True,
+        """``memory ARGS`` in the project copy, on the replay's memory folder (through the plugin's own script,
+        so the project's files never shadow the plugin's)."""
+        script = os.path.join(paths.PLUGIN_ROOT, "hooks", "run.py")
+        return subprocess.run([sys.executable, script, "cli", *args], capture_output=True, text=True,
                               env=self.env, cwd=self.ws.project, timeout=WORKER_TIMEOUT_S)
 
     # --- reading the store -----------------------------------------------------------------------------
@@ -476,8 +478,10 @@ class Printer:
         self._out(f"{_number(step)} {step['title']}  {timing}\n     {step['say']}")
         if step.get("updated_input"):
             narrowed = {k: step["updated_input"][k] for k in ("offset", "limit") if k in step["updated_input"]}
+            limit = narrowed.get("limit")
+            shown = "line 1" if limit == 1 else f"lines 1-{limit}"
             self._out(f"     The hook answers allow + updatedInput {json.dumps(narrowed)}: Claude Code reads only "
-                      f"lines 1-{narrowed.get('limit')}.")
+                      f"{shown}.")
         if step.get("additional_context"):
             label = "after those lines" if step.get("updated_input") else "as a system reminder"
             self._out(f"     Claude sees, {label}:")

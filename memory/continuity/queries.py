@@ -25,7 +25,7 @@ def insert_event(conn: sqlite3.Connection, session_id: str, project_id: int, eve
 
     summary, data = event.summary, event.data or None
     if maybe_secret([summary, data]):  # a plain `Read src/app.py` skips loading the redaction module
-        from memory.learning.redact import redact, redact_data
+        from memory.redact import redact, redact_data
 
         summary, data = redact(summary), redact_data(data)
     with transaction(conn):
@@ -79,7 +79,7 @@ def task_subjects(conn: sqlite3.Connection, session_id: str) -> dict[str, str]:
 def save_snapshot(conn: sqlite3.Connection, session_id: str, project_id: int | None, state: dict[str, Any],
                   action_count: int) -> bool:
     """Store the session-state snapshot unless a newer one (higher action count) is already there."""
-    from memory.learning.redact import redact_data
+    from memory.redact import redact_data
 
     cur = conn.execute(
         f"""
@@ -120,7 +120,7 @@ def end_session(conn: sqlite3.Connection, session_id: str, project_id: int | Non
 def insert_handoff(conn: sqlite3.Connection, session_id: str, project_id: int | None, trigger: str,
                    state: dict[str, Any], summary: str) -> int:
     """Store a handoff (every text in it redacted); return its id."""
-    from memory.learning.redact import redact, redact_data
+    from memory.redact import redact, redact_data
 
     state, summary = redact_data(state), redact(summary)
     cur = conn.execute(

@@ -121,7 +121,7 @@ def save(conn: sqlite3.Connection, state: dict[str, Any], project_id: int | None
     from memory.continuity import queries
     from memory.store import now_iso
 
-    from memory.learning.redact import redact_data
+    from memory.redact import redact_data
 
     state = redact_data({**state, "action_count": action_count, "saved_at": now_iso()})
     if queries.save_snapshot(conn, state["session_id"], project_id, state, action_count):

@@ -42,15 +42,15 @@ def extract_session(records: list[Any], *, session_id: str, config: Config, conn
 def _haiku(records: list[Any], *, session_id: str, config: Config, conn: sqlite3.Connection) -> list[Any]:
     """Haiku's learnings, or [] when the call fails or runs out of time (never the rules' loss too)."""
     from memory import log
-    from memory.hooks.runtime import HookTimeout, time_budget
+    from memory.deadline import OutOfTime, time_budget
     from memory.learning import haiku
     from memory.store.core import record_error
 
     try:
         with time_budget(haiku.TOTAL_SECONDS):
             return haiku.extract(records, session_id=session_id, config=config, conn=conn)
-    except (Exception, HookTimeout) as exc:
-        message = "timed out" if isinstance(exc, HookTimeout) else f"{type(exc).__name__}: {exc}"
+    except Exception as exc:  # OutOfTime too (the SDK may also report the cut as a connection error)
+        message = "timed out" if isinstance(exc, OutOfTime) else f"{type(exc).__name__}: {exc}"
         log.error("haiku", f"extraction call failed, rules' learnings kept: {message}")
         try:
             record_error(conn, "haiku", f"extraction call failed: {message}", session_id=session_id)

@@ -54,7 +54,7 @@ def add_or_reinforce(
     "suppressed"). Run inside the caller's transaction. Every text is redacted on the way in."""
     import dataclasses
 
-    from memory.learning.redact import redact, redact_data
+    from memory.redact import redact, redact_data
 
     learning = dataclasses.replace(
         learning, text=redact(learning.text), files=redact_data(list(learning.files or [])),
@@ -164,7 +164,7 @@ def prunable(conn: sqlite3.Connection, after_days: int, below_confidence: float)
 
 def export_rows(conn: sqlite3.Connection, project_ids: list[int | None] | None = None) -> list[dict[str, Any]]:
     """Every live learning as a plain dict for JSON Lines (``type`` "learning"; text redacted again; no vectors)."""
-    from memory.learning.redact import redact_thorough
+    from memory.redact import redact_thorough
 
     rows = list_learnings(conn, project_ids, limit=-1)
     return [{

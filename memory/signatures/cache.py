@@ -61,7 +61,7 @@ def store(
     max_entries: int,
 ) -> None:
     """Store (or replace) the outline of ``path`` and evict the least recently used rows beyond ``max_entries``."""
-    from memory.learning.redact import redact
+    from memory.redact import redact
     from memory.store import now_iso
 
     now = now_iso()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from memory.project import Project
-from memory.store import SQL_NOW, SQL_NOW_OFFSET
+from memory.store.clock import SQL_NOW, SQL_NOW_OFFSET
 
 
 def project_id(conn: sqlite3.Connection, project: Project) -> int | None:
@@ -53,7 +53,7 @@ def record_hook_run(
 ) -> None:
     """Append one row to ``hook_runs`` (its detail redacted)."""
     if detail:  # most runs have none: they skip loading the redaction module
-        from memory.learning.redact import redact
+        from memory.redact import redact
 
         detail = redact(detail)
     conn.execute(
@@ -65,7 +65,7 @@ def record_hook_run(
 def record_error(conn: sqlite3.Connection, source: str, message: str, *, session_id: str | None = None,
                  detail: str | None = None) -> None:
     """Append one row to ``errors`` (redacted, then cut)."""
-    from memory.learning.redact import redact
+    from memory.redact import redact
 
     conn.execute(
         "INSERT INTO errors(source, session_id, message, detail) VALUES (?, ?, ?, ?)",
