@@ -117,7 +117,7 @@ def open_private(path: str, flags: int, mode: int = 0o600) -> int:
     flags |= os.O_NOFOLLOW | os.O_CLOEXEC
     try:
         return os.open(path, flags, mode)
-    except OSError as exc:
+    except OSError:
         if not os.path.islink(path):
             raise
         os.unlink(path)  # ELOOP: someone put a link where our file goes
