@@ -272,7 +272,7 @@ def test_deeply_nested_json_is_bad_input_not_an_error(tmp_path):
 
 @pytest.mark.parametrize("metadata", ["manual", [1, 2], 7, None, {"trigger": ["x"], "preTokens": "many"}])
 def test_an_unexpected_compact_metadata_does_not_fail_the_job(memory_home, tmp_path, metadata):
-    from memory.continuity.transcript import CompactBoundary, iter_records
+    from memory.transcript import CompactBoundary, iter_records
 
     boundary = {"type": "system", "subtype": "compact_boundary", "uuid": "c1", "compactMetadata": metadata}
     transcript = _transcript(tmp_path, [boundary])
