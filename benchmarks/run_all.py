@@ -25,6 +25,8 @@ BENCHMARKS = [
     ["-m", "benchmarks.parser_bench"],
     ["-m", "benchmarks.rules_bench"],
     ["-m", "benchmarks.hotpath_bench"],
+    ["-m", "benchmarks.real_sessions.score_learnings"],
+    ["-m", "benchmarks.install_size"],
 ]
 
 
@@ -127,6 +129,15 @@ def summary() -> str:
         f"{total['found']}/{total['expected']} (these fixtures were written alongside the rules: read it as a "
         f"regression check, not a field measure).",
     ]
+    lines += real_sessions_lines()
+    size = load("install_size")
+    biggest = ", ".join(f"{row['name']} {row['mb']:.0f} MB" for row in size["largest"][:4])
+    lines += [
+        "",
+        f"Installed size of the runtime environment (a fresh venv from `requirements.txt` alone, as the plugin's "
+        f"bootstrap makes it): {size['venv_mb']:.0f} MB on disk, {size['distributions']} packages "
+        f"({biggest}); every package is imported by the plugin or required by one that is; no test tool.",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -165,6 +176,23 @@ def hard_recall_summary(hard: dict) -> list[str]:
         f"- Tokens injected per prompt over all {ev['prompts']} prompts: {hard['hooks']['tokens_per_prompt_all']}.",
     ]
     return lines
+
+
+def real_sessions_lines() -> list[str]:
+    """The learning extractors on the labelled sessions of benchmarks/real_sessions (if they were scored)."""
+    lines = []
+    for name, label in (("real_sessions_learnings", "rules"), ("real_sessions_learnings_claude_cli", "claude -p"),
+                        ("real_sessions_learnings_haiku", "Haiku API")):
+        if not (RESULTS / f"{name}.json").exists():
+            continue
+        result = load(name)
+        for scope in ("real", "all"):
+            t = result[scope]
+            lines.append(
+                f"- Learnings, {label} extractor, {scope} labelled sessions (benchmarks/real_sessions): "
+                f"precision {t['useful']}/{t['stored']}, wrong {t['wrong']}, harmful {t['harmful']}, "
+                f"recall {t['found']}/{t['gold']}.")
+    return ([""] + lines) if lines else []
 
 
 def main() -> None:
