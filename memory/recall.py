@@ -36,7 +36,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from memory.hooks.runtime import HookContext
+    from memory.config import Config
 
 CANDIDATES = 30
 MAX_QUERY_TERMS = 16
@@ -57,24 +57,24 @@ HEADER = "Relevant learnings from earlier sessions (compound-memory; `memory sho
 _TERM_RE = re.compile(r"[A-Za-z0-9_]{3,}")
 
 
-def prompt_context(ctx: HookContext) -> str | None:
+def prompt_context(conn: sqlite3.Connection, config: Config, *, project_id: int, session_id: str,
+                   prompt: str) -> str | None:
     """UserPromptSubmit: learnings relevant to the prompt not yet shown this session, as context text."""
-    return recall_for(ctx.db, ctx.config, project_id=ctx.project_id, session_id=ctx.session_id,
-                      event="UserPromptSubmit", query=ctx.payload.get("prompt") or "",
-                      token_budget=int(ctx.config.get("recall", "prompt_tokens")))
+    return recall_for(conn, config, project_id=project_id, session_id=session_id, event="UserPromptSubmit",
+                      query=prompt, token_budget=int(config.get("recall", "prompt_tokens")))
 
 
-def session_start_context(ctx: HookContext) -> str | None:
+def session_start_context(conn: sqlite3.Connection, config: Config, *, project_id: int, session_id: str,
+                          project_root: str) -> str | None:
     """SessionStart: learnings relevant to the last task, the branch and the recently changed files. The query's
     vector is the one the worker prepared (``memory.vectors.next_query``); without it, keywords only."""
     from memory.vectors import next_query
 
-    query = session_query(ctx.db, ctx.project_id, ctx.project.root)
-    scopes = [ctx.project_id, None] if ctx.config.get("recall", "global_preferences") else [ctx.project_id]
-    prepared = next_query.load(ctx.project_id, stored_model(scopes), query)
-    return recall_for(ctx.db, ctx.config, project_id=ctx.project_id, session_id=ctx.session_id,
-                      event="SessionStart", query=query,
-                      token_budget=int(ctx.config.get("recall", "session_start_tokens")),
+    query = session_query(conn, project_id, project_root)
+    scopes = [project_id, None] if config.get("recall", "global_preferences") else [project_id]
+    prepared = next_query.load(project_id, stored_model(scopes), query)
+    return recall_for(conn, config, project_id=project_id, session_id=session_id, event="SessionStart",
+                      query=query, token_budget=int(config.get("recall", "session_start_tokens")),
                       query_vector=prepared, embed=False)
 
 
@@ -344,10 +344,10 @@ def render(items: list[dict[str, Any]]) -> str:
 def record_recalls(conn: sqlite3.Connection, items: list[dict[str, Any]], session_id: str, event: str,
                    query: str) -> None:
     """Remember what was injected (never again this session) and count the recall."""
-    from memory.continuity.events import scrub
+    from memory.redact import redact
     from memory.store import transaction
 
-    query = scrub(query[:500])
+    query = redact(query[:500])
     with transaction(conn):
         for item in items:
             cur = conn.execute(
