@@ -5,7 +5,8 @@ files (``memory.recall.session_query``). Embedding it with MiniLM inside the hoo
 and the model's first pass (~100 ms); SessionStart must stay fast. The worker, which runs after every
 session end or compaction, builds the same query, embeds it and keeps it in
 ``<data>/vectors/next-<project>-<model>.json``. SessionStart uses that vector when the query it builds is
-the same text, and otherwise ranks by keywords (the lexical embedder), never loading the model.
+the same text, and otherwise ranks by keywords (the lexical embedder), never loading the model. The worker
+writes it (``memory.worker.prepare_next_session``); this module only keeps it.
 """
 
 from __future__ import annotations
@@ -38,16 +39,3 @@ def load(project_id: int, model: str, query: str) -> list[float] | None:
     if not isinstance(data, dict) or data.get("query") != query or not isinstance(data.get("vector"), list):
         return None
     return [float(x) for x in data["vector"]]
-
-
-def prepare(conn, project_id: int | None, root: str | None, embedder) -> bool:
-    """Worker: build the query the project's next SessionStart will build, embed and save it; True if saved."""
-    from memory.recall import session_query
-
-    if project_id is None or not root or not os.path.isdir(root):
-        return False
-    query = session_query(conn, project_id, root)
-    if not query.strip():
-        return False
-    save(project_id, embedder.model, query, embedder.embed_many([query])[0])
-    return True

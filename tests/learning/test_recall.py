@@ -152,7 +152,8 @@ def test_cli_learnings_search_export_import(memory_home, project_dir, tmp_path):
     assert not any("ghp_1234567890" in t for t in texts)
 
 
-def test_session_start_uses_the_query_vector_the_worker_prepared(memory_home, project_dir):
+def test_session_start_uses_the_query_vector_the_worker_prepared(memory_home, project_dir, monkeypatch):
+    from memory import worker
     from memory.vectors import next_query
 
     ids = _seed(project_dir)
@@ -167,7 +168,8 @@ def test_session_start_uses_the_query_vector_the_worker_prepared(memory_home, pr
                                                       source="startup"), env=env))
     assert f"[fix #{ids['fix']}]" not in (first or "")
     # The worker prepares the next session's query (as after an extraction job): now meaning finds it.
-    assert next_query.prepare(conn, project_id, str(project_dir), minilm.MiniLMEmbedder())
+    monkeypatch.setenv("MEMORY_EMBEDDINGS_PROVIDER", "minilm")
+    assert worker.prepare_next_session(conn, {"project": {"id": project_id, "root": str(project_dir)}})
     query = recall.session_query(conn, project_id, str(project_dir))
     assert next_query.load(project_id, minilm.MODEL, query) is not None
     assert next_query.load(project_id, minilm.MODEL, query + " changed") is None
