@@ -9,6 +9,7 @@ output with a file reference).
 
 from __future__ import annotations
 
+from memory.hooks.wire import MAX_CONTEXT_CHARS
 from memory.text import shorten
 from memory.tokens import CHARS_PER_TOKEN
 
@@ -16,7 +17,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-HARD_LIMIT = 9000
+HARD_LIMIT = MAX_CONTEXT_CHARS
 # Which list shrinks first when over budget, and the smallest it is cut to before the next one shrinks.
 SHRINK_ORDER = (("files_read", 0), ("decisions", 2), ("files_modified", 5), ("todos", 3), ("blockers", 1))
 LIST_LABELS = {"files_read": "read files", "decisions": "decisions", "files_modified": "modified files",
