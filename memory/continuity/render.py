@@ -12,6 +12,7 @@ reference).
 from __future__ import annotations
 
 from memory.hooks.wire import MAX_CONTEXT_CHARS
+from memory.text import shorten
 from memory.tokens import CHARS_PER_TOKEN
 
 TYPE_CHECKING = False
@@ -101,13 +102,6 @@ def _list_of(handoff: dict[str, Any], name: str) -> list:
 
 
 def one_line(text: str, limit: int = LINE_CAP) -> str:
-    """``text`` on one line (whitespace runs collapsed), cut to ``limit`` characters at a word boundary (a
-    text without spaces near the end, such as Chinese or Japanese, at the character) with an ellipsis."""
-    line = " ".join(str(text).split())
-    if len(line) <= limit:
-        return line
-    head = line[: limit - 1]
-    space = head.rfind(" ")
-    if space > limit * 2 // 3:
-        head = head[:space].rstrip(" ,;:-")
-    return head + "…"
+    """``text`` on one line, cut to ``limit`` characters at a word boundary (a text without spaces near the end,
+    such as Chinese or Japanese, at the character): ``memory.text.shorten``."""
+    return shorten(text, limit, one_line=True, at_word=True)
