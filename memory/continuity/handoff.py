@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from memory.config import Config
 
 # What the part since the last compaction alone decides, even when it is empty.
-LOOKBACK_SKIPS = ("request", "latest_request", "blockers", "turn_open", "stopped_on_blocker")
+LOOKBACK_SKIPS = ("request", "latest_request", "blockers", "turn_open", "stopped_on_blocker", "steps")
 MAX_DECISIONS = 16
 MAX_INSTRUCTIONS = 6
 DECISION_CHARS = 200
@@ -59,12 +59,13 @@ SUMMARY_CAP = 20000
 SUMMARY_SECTION = re.compile(r"^\s*(?:#+\s*)?\d+\.\s+([A-Z][A-Za-z ]{2,40}):[ \t]*\n?(.*?)"
                              r"(?=^\s*(?:#+\s*)?\d+\.\s+[A-Z][A-Za-z ]{2,40}:)", re.M | re.S)
 PLAN_FILE = re.compile(r"[\\/]\.claude[\\/]plans[\\/][^\\/]+\.md$")
+PLAN_LINE = re.compile(r"^(?:Approved plan|Plan): (.+?)(?: — |$)")
 # AskUserQuestion's result: 'User has answered your questions: "Which approach?"="Option C", …'
 ANSWER = re.compile(r'"([^"]{3,300})"="([^"]{1,300})"')
 # The user correcting course or laying down a rule, in a request.
 USER_INSTRUCTION = re.compile(
     r"^(?:no|nope|nah)[,.!]\s+\S|^(?:actually|wait|stop)\b[,.!]?\s+\S"
-    r"|^(?:(?:please|pls)\s+)?(?:always|never|don'?t|do not|avoid|make sure|from now on|remember)\b"
+    r"|^(?:(?:please|pls)\s+)?(?:always|never(?! mind)|don'?t|do not|avoid|make sure|from now on|remember)\b"
     r"|\b(?:instead of|rather than|not the)\b|,\s*not (?:the |a )?\S+"
     r"|\bI (?:don'?t|do not) want\b|\bI'?d (?:actually )?(?:rather|prefer|like|love)\b|\bI prefer\b"
     r"|\blet'?s (?:use|go with|do|stick with|switch to|keep)\b|\bwe (?:want|need|don'?t want|should)\b"
@@ -193,6 +194,10 @@ def merge(handoff: dict[str, Any], facts: dict[str, Any], prior: dict[str, Any],
                                           facts.get("user_instructions", []))[-MAX_INSTRUCTIONS:]
     if "blockers" in facts:  # the transcript knows what came after each failure; the events alone do not
         handoff["blockers"] = facts["blockers"]
+        if prior and prior.get("current_request") == facts.get("latest_request"):
+            # the same request as at the last handoff: a report of it found resolved then stays resolved
+            handoff["blockers"] = [b for b in handoff["blockers"] if not b.startswith("User reported: ")
+                                   or b in prior.get("blockers", [])]
     if facts.get("recap"):
         handoff["recap"] = facts["recap"]
     if facts.get("last_action") and not handoff.get("last_action"):
@@ -264,6 +269,9 @@ def transcript_facts(path: str | None, project_root: str, max_bytes: int, skip_l
                               project_root)
         if "request" not in facts and "latest_request" in earlier:
             facts["request"], facts["latest_request"] = earlier["request"], earlier["latest_request"]
+            # no request since the compaction: a failure the user reported in the current one still stands
+            request = session_blockers.Step("request", facts["latest_request"], True, None)
+            facts["blockers"] = session_blockers.open_blockers([request, *facts.get("steps", [])])[0]
         for key, value in earlier.items():
             if value and not facts.get(key) and key not in LOOKBACK_SKIPS:
                 facts[key] = value
@@ -300,6 +308,7 @@ def _facts_from(transcript: Any, records: list, project_root: str) -> dict[str, 
     facts["todos"] = [{"id": i + 1, **t} for i, t in enumerate(transcript.latest_todos(main))]
     steps, decided, instructions, reported = _walk(transcript, main)
     facts["blockers"], rejections = session_blockers.open_blockers(steps)
+    facts["steps"] = steps
     facts["user_instructions"] = [scrub(line) for line in _union(rejections, instructions)][-MAX_INSTRUCTIONS:]
     facts["decisions"] = [scrub(one_line(text, DECISION_CHARS)) for text in _strongest(decided)]
     final = _final_report(transcript, main)
@@ -357,7 +366,7 @@ def _exchange_facts(call: Any, result: Any, position: int, steps: list, decided:
     if call.name == "Bash" and isinstance(call.input.get("command"), str):
         command = call.input["command"]
         output = "\n".join(str(result.result.get(k) or "") for k in ("stdout", "stderr")) or text
-        steps.append(session_blockers.Step("command", command, not result.is_error, text if result.is_error else None))
+        steps.append(session_blockers.Step("command", command, not result.is_error, text if result.is_error else output))
         reported.extend(session_results.from_command(command, output, not result.is_error))
     elif call.name in EDIT_TOOLS:
         path = call.input.get("file_path") or call.input.get("notebook_path")
@@ -381,7 +390,8 @@ def _strongest(decided: list[tuple[int, int, str]]) -> list[str]:
     """The strongest, then newest, decisions, at most ``MAX_DECISIONS``, in the order they were made."""
     unique: dict[str, tuple[int, int, str]] = {}
     for strength, position, text in decided:
-        key = " ".join(text.split()).casefold()
+        plan = PLAN_LINE.match(text)  # one line per plan title: the approved one, else the newest draft
+        key = f"plan:{plan.group(1)}" if plan else " ".join(text.split()).casefold()
         if key not in unique or strength >= unique[key][0]:
             unique[key] = (strength, position, text)
     chosen = sorted(unique.values(), key=lambda d: (d[0], d[1]), reverse=True)[:MAX_DECISIONS]
