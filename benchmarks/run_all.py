@@ -22,6 +22,7 @@ BENCHMARKS = [
     ["-m", "benchmarks.signatures_bench"],
     ["-m", "benchmarks.recall_bench"],
     ["-m", "benchmarks.parser_bench"],
+    ["-m", "benchmarks.signatures_replay"],
     ["-m", "benchmarks.rules_bench"],
     ["-m", "benchmarks.hotpath_bench"],
     ["-m", "benchmarks.real_sessions.score_learnings"],
@@ -39,6 +40,67 @@ def ratio_row(label: str, stats: dict, target: str) -> str:
     """A table row: p50 and p95 as ratios to bare python, with the milliseconds behind them."""
     return (f"| {label} | {stats['p50_ratio']}x ({stats['p50_ms']} ms) | {stats['p95_ratio']}x ({stats['p95_ms']} ms) "
             f"| {target} |")
+
+
+BANDS = ("a: 101-200 lines", "b: 201-500 lines", "c: 501-1,000 lines", "d: over 1,000 lines")
+
+
+def signature_lines(sig: dict, par: dict, replay: dict) -> list[str]:
+    """The signature tables: savings and pass-through per language and file length, coverage, the replay."""
+    every, weighted = sig["savings_all_languages"], sig["savings_token_weighted"]
+    lines = [
+        "Token savings of a Read of a code file, measured on exactly the text Claude receives (the narrowed Read's "
+        "head lines, numbered as Claude Code numbers them, plus the hook's context: header, outline, notes) "
+        "against a plain Read of the same file (its first 2,000 lines, numbered), over real files of more than "
+        "100 lines installed from PyPI, npm and Debian (benchmarks/corpus.py). A Read that passes through counts "
+        "as 0% saved. Median (10th percentile) per file length:",
+        "",
+        "| language | files | passed through | all | 101-200 lines | 201-500 | 501-1,000 | over 1,000 |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+
+    def cell(stats: dict | None) -> str:
+        return "—" if not stats or stats.get("median_pct") is None else f"{stats['median_pct']}% ({stats['p10_pct']}%)"
+
+    for language, s in sorted(sig["savings"].items()):
+        passed = s["files_over_min_lines"] - s["narrowed"]
+        bands = " | ".join(cell(s.get("by_file_lines", {}).get(band)) for band in BANDS)
+        lines.append(f"| {language} | {s['files_over_min_lines']} | {passed} | {cell(s['all_files'])} | {bands} |")
+    sizes = sig["savings_by_file_lines"]
+    lines += [
+        f"| **all** | {every['files']} | {every['passed_through']} ({100 * every['passed_through'] / every['files']:.0f}%)"
+        f" | **{cell(every)}** | " + " | ".join(cell(sizes.get(band)) for band in BANDS) + " |",
+        "",
+        f"Token-weighted over all files: {weighted['saved_pct']}% of {weighted['whole_read_tokens']:,} tokens. "
+        f"A Read passes through when even the most compact outline would exceed `max_context_chars`, save under "
+        f"80%, or say too little (under 3 definitions, or under one per 50 lines in a file of up to 300 lines). "
+        f"Cache: {sig['cache']['bytes_per_1000_files'] / 1e6:.1f} MB per 1,000 files.",
+        "",
+        "Definition coverage of the same text: the definitions independent oracles find (Python's `ast`; "
+        "Universal Ctags; a declaration scan for Swift; the excluded oracle quirks are listed in "
+        "benchmarks/parser_bench.py) that the text Claude receives shows at their line, as a source line or a "
+        "`name:line` entry; and extraction throughput:",
+        "",
+        "| language | narrowed files | shown / oracle (narrowed) | shown / oracle (all files) | MB/s |",
+        "|---|---|---|---|---|",
+    ]
+    for language, s in sorted(par["languages"].items()):
+        lines.append(f"| {language} | {s['narrowed']}/{s['files']} | {s['definitions_found_narrowed']}/"
+                     f"{s['definitions_expected_narrowed']} | {s['definitions_found']}/{s['definitions_expected']} | "
+                     f"{s['mb_per_second']} |")
+    losses = [r for r in replay["reads"] if r.get("narrowed") and r["net_saved_tokens"] < 0]
+    lines += [
+        "",
+        "(\"All files\" counts a passed-through Read as showing what Claude Code's Read shows: its first 2,000 lines.)",
+        "",
+        f"- Real sessions replayed (tests/fixtures/transcripts/real, benchmarks/signatures_replay.py): "
+        f"{replay['whole_reads_recovered']} whole-file Reads recoverable from {replay['transcripts']} transcripts, "
+        f"{replay['narrowed']} narrowed, {replay['net_losses']} for a net loss by the plugin's own accounting"
+        + (" (" + "; ".join(f"{r['file']}: {r['net_saved_tokens']} tokens, the session read it whole again"
+                           for r in losses) + ")" if losses else "")
+        + f"; net {replay['net_saved_tokens']:+,} tokens.",
+    ]
+    return lines
 
 
 def summary() -> str:
@@ -76,34 +138,8 @@ def summary() -> str:
         f"- Handoff success over replayed sessions: {cont['handoff_success']['succeeded']}/"
         f"{cont['handoff_success']['sessions']} (three real transcripts, the e2e transcript, hook-event-only sessions).",
         "",
-        "Token savings of a narrowed Read (the head lines and the context Claude receives, against a plain Read "
-        "of the same file; both counted as the model receives them, numbered lines included), over real files "
-        "of more than 100 lines installed from PyPI, npm and Debian (benchmarks/corpus.py):",
-        "",
-        "| language | files | median saved | 10th percentile |",
-        "|---|---|---|---|",
     ]
-    for language, s in sorted(sig["savings"].items()):
-        lines.append(f"| {language} | {s['files_over_min_lines']} | {s['all_files']['median_pct']}% | "
-                     f"{s['all_files']['p10_pct']}% |")
-    every, weighted = sig["savings_all_languages"], sig["savings_token_weighted"]
-    lines += [
-        f"| **all** | {every['files']} | **{every['median_pct']}%** | {every['p10_pct']}% |",
-        "",
-        "By file length: " + "; ".join(f"{name[3:]} {s['median_pct']}% (p10 {s['p10_pct']}%)"
-                                       for name, s in sig["savings_by_file_lines"].items())
-        + f". Token-weighted over all files: {weighted['saved_pct']}% of {weighted['whole_read_tokens']:,} tokens.",
-        f"A Read that would save too little (< 50%) passes through and counts as 0%. Cache: "
-        f"{sig['cache']['bytes_per_1000_files'] / 1e6:.1f} MB per 1,000 files.",
-        "",
-        "Definition coverage against independent oracles (Python's `ast`; Universal Ctags; a declaration scan "
-        "for Swift) and extraction throughput:",
-        "",
-        "| language | definitions (oracle) | shown with the right line | MB/s |",
-        "|---|---|---|---|",
-    ]
-    for language, s in sorted(par["languages"].items()):
-        lines.append(f"| {language} | {s['definitions_expected']} | {100 * s['coverage']:.0f}% | {s['mb_per_second']} |")
+    lines += signature_lines(sig, par, load("signatures_replay"))
     q = rec["quality"]
     total = rules["labelled"]["TOTAL"]
     extracted, correct = total["extracted"], total["correct"]

@@ -35,7 +35,7 @@ TRANSCRIPTS = "{{TRANSCRIPTS}}"
 VERSION = "2.1.197"
 SESSION_1 = "5f0c2a9e-3b1d-4c6e-9a27-1d8e4b7c6a01"
 SESSION_2 = "8b41d7c3-90e2-4f5a-b6c8-2e7a9d1f0b02"
-HEAD = 10  # the narrowed Read's lines (signatures.head_lines)
+HEAD = 1  # the narrowed Read's lines (signatures.head_lines)
 
 PROMPT_1 = ("Add a bulk discount to the pricing engine: 10% off any order line of 50 units or more, and show it "
             "in the cart. Always use Decimal for money amounts, never float.")

@@ -53,8 +53,10 @@ class Printer:
         self._out(f"{_number(step)} {step['title']}  {timing}\n     {step['say']}")
         if step.get("updated_input"):
             narrowed = {k: step["updated_input"][k] for k in ("offset", "limit") if k in step["updated_input"]}
+            limit = narrowed.get("limit")
+            shown = "line 1" if limit == 1 else f"lines 1-{limit}"
             self._out(f"     The hook answers allow + updatedInput {json.dumps(narrowed)}: Claude Code reads only "
-                      f"lines 1-{narrowed.get('limit')}.")
+                      f"{shown}.")
         if step.get("additional_context"):
             label = "after those lines" if step.get("updated_input") else "as a system reminder"
             self._out(f"     Claude sees, {label}:")
