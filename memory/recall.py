@@ -28,7 +28,6 @@ import os
 import re
 import sqlite3
 
-from memory.store import SQL_NOW
 from memory.tokens import estimate_tokens
 from memory.vectors import builtin, minilm, pack
 
@@ -345,14 +344,8 @@ def record_recalls(conn: sqlite3.Connection, items: list[dict[str, Any]], sessio
                    query: str) -> None:
     """Remember what was injected (never again this session) and count the recall."""
     from memory.redact import redact
-    from memory.store import transaction
+    from memory.store import recalls, transaction
 
-    query = redact(query[:500])
     with transaction(conn):
-        for item in items:
-            cur = conn.execute(
-                "INSERT OR IGNORE INTO recalls(learning_id, session_id, event, query, score) VALUES (?, ?, ?, ?, ?)",
-                (item["id"], session_id, event, query, round(item["score"], 6)))
-            if cur.rowcount:
-                conn.execute(f"UPDATE learnings SET recall_count = recall_count + 1, last_recalled_at = {SQL_NOW} "
-                             "WHERE id = ?", (item["id"],))
+        recalls.record(conn, session_id, event, redact(query[:500]),
+                       [(item["id"], round(item["score"], 6)) for item in items])
