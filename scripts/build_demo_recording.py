@@ -1,6 +1,6 @@
 """Writes the recorded session that ``python -m memory demo`` replays (run it to regenerate; the output is committed).
 
-Output, in ``memory/demo/recording/``:
+Output, in ``demo/recording/``:
 
 - ``session-1.jsonl``, ``session-2.jsonl``: the transcripts, line by line in Claude Code 2.x's JSONL shape
   (built with the transcript fixtures' ``Session`` writer, so they read like ``tests/fixtures/transcripts``).
@@ -12,7 +12,7 @@ Output, in ``memory/demo/recording/``:
 
 Paths are written as ``{{PROJECT}}`` (the sample project's copy) and ``{{TRANSCRIPTS}}`` (where the replay
 writes the transcripts); the demo substitutes them. Edits are real: each Edit's ``old_string`` occurs in the
-sample project (``memory/demo/project``) as it stands after the edits before it, and the replay applies them.
+sample project (``demo/project``) as it stands after the edits before it, and the replay applies them.
 
     python scripts/build_demo_recording.py
 """
@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO))
 
 from tests.fixtures.transcripts.build_fixtures import Session  # noqa: E402
 
-DEMO = REPO / "memory" / "demo"
+DEMO = REPO / "demo"
 OUT = DEMO / "recording"
 PROJECT = "{{PROJECT}}"
 TRANSCRIPTS = "{{TRANSCRIPTS}}"

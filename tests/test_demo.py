@@ -11,7 +11,7 @@ import pytest
 
 from tests.helpers import REPO, hook_env, run_cli
 
-SAMPLE = REPO / "memory" / "demo" / "project"
+SAMPLE = REPO / "demo" / "project"
 OUTLINE_LINE = re.compile(r"^\s*(\d+)│ (.*)$", re.M)
 
 
