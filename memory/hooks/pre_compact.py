@@ -13,7 +13,9 @@ def handle(ctx: HookContext) -> dict[str, Any] | None:
     """Build and store the handoff; enqueue extraction and start the worker detached."""
     if ctx.config.feature_enabled("continuity"):
         from memory.continuity import handoff
+        from memory.hooks import inflight
 
+        inflight.wait_idle(inflight.WAIT_BEFORE_HANDOFF_S)  # the last actions may still be recording (async)
         handoff.on_pre_compact(ctx)
     if ctx.config.feature_enabled("learning"):
         from memory import worker

@@ -14,5 +14,7 @@ def handle(ctx: HookContext) -> dict[str, Any] | None:
     if ctx.payload["tool_name"] != "Read" or not ctx.config.feature_enabled("signatures"):
         return None
     from memory import signatures
+    from memory.hooks import inflight
 
+    inflight.wait_idle(inflight.WAIT_BEFORE_READ_S)  # an async PostToolUse may still be recording an edit
     return signatures.pre_read(ctx)
