@@ -51,6 +51,7 @@ _NOT_DECISION = re.compile(
 _QUESTION = re.compile(r"[?？]\s*$")
 _LEAD_IN = re.compile(r"[:：]\s*$")  # "The issue might be because:" introduces a list; it decides nothing itself
 _CHOICE_IN_STEP = re.compile(r"\binstead\b|\brather than\b|\bswitch(?:ing)? to\b|\bgo(?:ing)? with\b", re.I)
+_REFERS_BACK = re.compile(r"\b(?:it|this|that|them|these|those|one)\b(?! (?:is|was|will|would)\b)", re.I)
 _CODE_BLOCK = re.compile(r"```.*?(?:```|\Z)", re.S)
 _SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z`\"'(\[*])|(?<=[。！？])|\n+")
 _MARKUP = re.compile(r"\*\*|__|`")
@@ -59,8 +60,10 @@ _MARKUP = re.compile(r"\*\*|__|`")
 def decision_sentences(text: str) -> list[tuple[int, str]]:
     """(strength, sentence) for each sentence of ``text`` that states a decision."""
     found = []
-    for sentence in _SPLIT.split(_CODE_BLOCK.sub(" ", text)):
-        sentence = _MARKUP.sub("", sentence).strip(" -*#>|•\t")
+    previous = ""
+    for raw in _SPLIT.split(_CODE_BLOCK.sub(" ", text)):
+        sentence = _MARKUP.sub("", raw).strip(" -*#>|•\t")
+        before, previous = previous, sentence
         if len(sentence) < 12 or len(sentence) > 600 or _looks_like_code(sentence) or _QUESTION.search(sentence):
             continue
         if _LEAD_IN.search(sentence) and len(sentence) < 50:
@@ -68,6 +71,8 @@ def decision_sentences(text: str) -> list[tuple[int, str]]:
         strong = bool(_STRONG.search(sentence))
         if _NOT_DECISION.search(sentence) and not (strong and _CHOICE_IN_STEP.search(sentence)):
             continue  # "Let me check …" announces a step, unless the step is a choice ("… and use X instead")
+        if strong and before and len(sentence) < 90 and _REFERS_BACK.search(sentence):
+            sentence = f"{before} {sentence}"  # "… use it instead": what "it" is was said just before
         if strong:
             found.append((STRONG, sentence))
         elif _WEAK.search(sentence) and not _LEAD_IN.search(sentence):
