@@ -213,6 +213,10 @@ def hard_recall_summary(hard: dict) -> list[str]:
         f"{gate['held_out']['lexical']}, semantic {gate['held_out']['semantic']}, false injection nothing-relevant "
         f"{gate['held_out']['none']}, cross-project {gate['held_out']['cross']}.",
         f"- Tokens injected per prompt over all {ev['prompts']} prompts: {hard['hooks']['tokens_per_prompt_all']}.",
+        "- The gate's trade-off on the whole set (in process; threshold: lexical hit, semantic hit, false injection "
+        "nothing-relevant / cross-project): " + "; ".join(
+            f"{p['threshold']}: {p['lexical']}, {p['semantic']}, {p['none']} / {p['cross']}"
+            for p in hard["curve"] if round(p["threshold"] * 100) % 4 == 0 and p["threshold"] >= 0.32) + ".",
     ]
     return lines
 
