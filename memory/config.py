@@ -63,7 +63,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "session_start_tokens": 800,
         "prompt_tokens": 400,
         "global_preferences": True,
-        "min_similarity": 0.25,
+        "min_similarity": 0.0,  # > 0 overrides the embedder's calibrated gate (memory.recall.GATES)
         "max_items": 5,
     },
     "embeddings": {

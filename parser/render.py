@@ -54,19 +54,31 @@ def render_within(
 ) -> tuple[str, list[str]]:
     """The richest form of ``sig`` that fits, and the details it leaves out (``DROP_ORDER`` names).
 
-    A form is taken when its text is at most ``detail_chars`` long (default ``max_chars``); when none is,
-    the most compact form that fits ``max_chars`` is taken (that is the last one). Every form shows every
-    definition's name and line, so nothing is ever cut: when even the last form is longer than
-    ``max_chars``, it is returned as it is and the caller decides (the pre-read hook passes the Read
-    through).
+    A form is taken when its text is at most ``detail_chars`` long (default ``max_chars``): the richest such,
+    found by bisection since each form is in practice shorter than the one before (so on 352 corpus files);
+    when none is, the last, most compact form is taken. Every form shows every definition's name and line,
+    so nothing is ever cut: when even the last form is longer than ``max_chars``, it is returned as it is
+    and the caller decides (the pre-read hook passes the Read through).
     """
     target = max_chars if detail_chars is None else min(max_chars, detail_chars)
-    text = ""
-    for level in range(len(FORMS)):
-        text = render_form(sig, source, level)
-        if len(text) <= target:
-            return text, list(DROP_ORDER[:level])
-    return text, list(DROP_ORDER)
+    texts: dict[int, str] = {}
+
+    def text_of(level: int) -> str:
+        if level not in texts:
+            texts[level] = render_form(sig, source, level)
+        return texts[level]
+
+    # Bisect for the first form that fits: about 3 renders of 7 on a cache miss, not up to 7.
+    low, high = 0, len(FORMS) - 1
+    if len(text_of(high)) > target:
+        return text_of(high), list(DROP_ORDER)
+    while low < high:
+        middle = (low + high) // 2
+        if len(text_of(middle)) <= target:
+            high = middle
+        else:
+            low = middle + 1
+    return text_of(low), list(DROP_ORDER[:low])
 
 
 def compact_entries(text: str) -> list[tuple[str, int]]:
