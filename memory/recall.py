@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 RRF_K = 60
 CANDIDATES = 30
 MAX_QUERY_TERMS = 16
-CATEGORY_WEIGHT = {"fix": 1.1, "preference": 1.1, "dead-end": 1.05, "architecture": 1.0, "pattern": 1.0, "tip": 1.0}
+CATEGORY_WEIGHT = {"fix": 1.1, "gotcha": 1.1, "instruction": 1.1, "dead-end": 1.05, "fact": 1.0}
 HEADER = "Relevant learnings from earlier sessions (compound-memory; `memory show ID` explains each):"
 _TERM_RE = re.compile(r"[A-Za-z0-9_]{3,}")
 
@@ -184,7 +184,8 @@ def bm25_ids(conn: sqlite3.Connection, query: str, scopes: list[int | None], lim
     marks = ",".join("?" * len(ids))
     in_scope = {r[0] for r in conn.execute(
         f"SELECT id FROM learnings WHERE id IN ({marks}) AND ifnull(project_id, 0) IN "
-        f"({','.join('?' * len(scopes))}) AND forgotten_at IS NULL", (*ids, *(s or 0 for s in scopes)))}
+        f"({','.join('?' * len(scopes))}) AND forgotten_at IS NULL AND superseded_by IS NULL",
+        (*ids, *(s or 0 for s in scopes)))}
     return [i for i in ids if i in in_scope][:limit]
 
 
@@ -236,7 +237,7 @@ def candidate_rows(conn: sqlite3.Connection, ids: list[int], exclude_session: st
     return conn.execute(
         "SELECT id, project_id, category, text, files_json, confidence, recall_count, seen_count, "
         "embedding_model, vector, julianday('now') - julianday(last_seen_at) AS age_days FROM learnings "
-        f"WHERE id IN ({marks}) AND forgotten_at IS NULL AND NOT EXISTS "
+        f"WHERE id IN ({marks}) AND forgotten_at IS NULL AND superseded_by IS NULL AND NOT EXISTS "
         "(SELECT 1 FROM recalls r WHERE r.session_id = ? AND r.learning_id = learnings.id)",
         (*ids, exclude_session or "")).fetchall()
 

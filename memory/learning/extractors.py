@@ -3,8 +3,10 @@
 - rules (``memory.learning.rules``): always, offline, deterministic.
 - haiku (``memory.learning.haiku``): in addition, when ``haiku.available`` (API key, ``learning.extractor`` is
   ``auto`` or ``haiku``, a non-zero budget) and the budget has room for this call.
+- claude-cli (``memory.learning.claude_cli``): in addition, when the user opted in with
+  ``learning.extractor = "claude-cli"`` (their own `claude -p`, no API key needed), under the same budget.
 
-``learning.extractor = "rules"`` turns Haiku off. The results are merged; exact duplicates (same normalized
+``learning.extractor = "rules"`` turns both LLM extractors off. The results are merged; exact duplicates (same normalized
 text) are kept once, with the higher confidence.
 """
 
@@ -23,9 +25,10 @@ if TYPE_CHECKING:
 
 def names(config: Config) -> list[str]:
     """The extractors that would run now under ``config`` and this environment."""
-    from memory.learning import haiku
+    from memory.learning import claude_cli, haiku
 
-    return ["rules", "haiku"] if haiku.available(config) else ["rules"]
+    return ["rules"] + (["haiku"] if haiku.available(config) else []) + (
+        ["claude-cli"] if claude_cli.available(config) else [])
 
 
 def extract_session(records: list[Any], *, session_id: str, config: Config, conn: sqlite3.Connection) -> list[Any]:
@@ -33,10 +36,15 @@ def extract_session(records: list[Any], *, session_id: str, config: Config, conn
     from memory.learning import rules
 
     found = list(rules.extract(records, session_id=session_id))
-    if "haiku" in names(config):
+    chosen = names(config)
+    if "haiku" in chosen:
         from memory.learning import haiku
 
         found.extend(haiku.extract(records, session_id=session_id, config=config, conn=conn))
+    if "claude-cli" in chosen:
+        from memory.learning import claude_cli
+
+        found.extend(claude_cli.extract(records, session_id=session_id, config=config, conn=conn))
     return merge(found)
 
 

@@ -26,7 +26,7 @@ def for_file(
     return conn.execute(
         f"""
         SELECT l.id, l.text FROM learnings AS l
-        WHERE l.forgotten_at IS NULL
+        WHERE l.forgotten_at IS NULL AND l.superseded_by IS NULL
           AND (l.project_id IS NULL OR l.project_id = ?)
           AND EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(l.files_json) THEN l.files_json ELSE '[]' END)
                       WHERE value IN ({marks}))
