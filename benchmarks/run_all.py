@@ -25,6 +25,7 @@ BENCHMARKS = [
     ["-m", "benchmarks.rules_bench"],
     ["-m", "benchmarks.hotpath_bench"],
     ["-m", "benchmarks.real_sessions.score_learnings"],
+    ["-m", "benchmarks.install_size"],
 ]
 
 
@@ -125,6 +126,14 @@ def summary() -> str:
         f"regression check, not a field measure).",
     ]
     lines += real_sessions_lines()
+    size = load("install_size")
+    biggest = ", ".join(f"{row['name']} {row['mb']:.0f} MB" for row in size["largest"][:4])
+    lines += [
+        "",
+        f"Installed size of the runtime environment (a fresh venv from `requirements.txt` alone, as the plugin's "
+        f"bootstrap makes it): {size['venv_mb']:.0f} MB on disk, {size['distributions']} packages "
+        f"({biggest}); every package is imported by the plugin or required by one that is; no test tool.",
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -9,7 +9,7 @@ A handoff is the session state (seed 004 shape) enriched from the transcript and
   previous handoff's task when it differs; ``in_progress`` the todo being worked on; ``instructions`` the
   compaction's custom instructions.
 - files modified/read (events, plus the transcript's tool calls), decisions the assistant stated
-  (``memory.learning.rules.find_decisions`` over its messages, plus the previous handoff's), todos,
+  (``memory.prose.find_decisions`` over its messages, plus the previous handoff's), todos,
   blockers (failed commands not followed by a success of the same command; the user saying something still
   fails), the last action, and ``last_event_id`` (the events the handoff covers).
 
@@ -24,19 +24,19 @@ so PreCompact stays fast on any size.
 from __future__ import annotations
 
 import os
-import re
 
+from memory import prose, shell
 from memory.continuity import queries, state as session_state
 from memory.continuity.events import relative_path, scrub
 from memory.continuity.inspection import handoff_state
-from memory.continuity.render import one_line
+from memory.text import shorten
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import sqlite3
     from typing import Any
 
-    from memory.hooks.runtime import HookContext
+    from memory.config import Config
 
 SUBSTANTIVE_WORDS = 4
 LOOKBACK_BYTES = 4 * 1024 * 1024
@@ -46,44 +46,35 @@ BUILTIN_COMMANDS = frozenset({"compact", "clear", "resume", "model", "config", "
 MAX_DECISIONS = 12
 MAX_FILES = 200
 SESSION_END_TRANSCRIPT_BYTES = 4 * 1024 * 1024
-_STILL_FAILS = re.compile(
-    r"\b(still|again)\b[^.?!\n]{0,80}\b(fail\w*|error\w*|broken|crash\w*|wrong|missing|not|no|doesn'?t|"
-    r"didn'?t|isn'?t|won'?t|can'?t)\b"
-    r"|\b(doesn'?t|does not|didn'?t|did not|isn'?t|is not|not|never) work(s|ing)?\b"
-    r"|\bsame (error|problem|issue)\b",
-    re.I,
-)
 
 
-def on_pre_compact(ctx: HookContext) -> int:
+def on_pre_compact(conn: sqlite3.Connection, config: Config, *, session_id: str, project_id: int, project_root: str,
+                   trigger: str | None, transcript_path: str | None, instructions: str | None) -> int:
     """PreCompact: build the handoff from events and transcript, store it; return its id."""
-    payload = ctx.payload
-    trigger = payload.get("trigger") if payload.get("trigger") in ("manual", "auto") else "auto"
-    handoff = build(ctx.db, ctx.session_id, ctx.project.root, transcript_path=payload.get("transcript_path"),
-                    instructions=payload.get("custom_instructions"),
-                    max_transcript_bytes=_max_transcript_bytes(ctx))
-    return store(ctx.db, ctx.session_id, ctx.project_id, trigger, handoff)
+    trigger = trigger if trigger in ("manual", "auto") else "auto"
+    handoff = build(conn, session_id, project_root, transcript_path=transcript_path, instructions=instructions,
+                    max_transcript_bytes=_max_transcript_bytes(config))
+    return store(conn, session_id, project_id, trigger, handoff)
 
 
-def on_session_end(ctx: HookContext) -> int | None:
+def on_session_end(conn: sqlite3.Connection, *, session_id: str, project_id: int, project_root: str,
+                   reason: str | None, transcript_path: str | None) -> int | None:
     """SessionEnd: mark the session ended; leave a handoff when it has unfinished work not yet handed off.
 
     The handoff written here is what ``/clear`` and the next ``startup`` restore. It is written only when the
     session has events after its newest handoff and its work is not completed, and it reads the transcript
     only when that is small (4 MB), so SessionEnd stays well inside Claude Code's ~1.5 s.
     """
-    payload = ctx.payload
-    conn = ctx.db
-    queries.end_session(conn, ctx.session_id, ctx.project_id, payload.get("reason"), payload.get("transcript_path"))
-    last_event = queries.last_event_id(conn, ctx.session_id)
-    previous = queries.latest_session_handoff(conn, ctx.session_id)
+    queries.end_session(conn, session_id, project_id, reason, transcript_path)
+    last_event = queries.last_event_id(conn, session_id)
+    previous = queries.latest_session_handoff(conn, session_id)
     if last_event == 0 or last_event <= _covered_event_id(previous):
         return None
-    handoff = build(conn, ctx.session_id, ctx.project.root, transcript_path=payload.get("transcript_path"),
+    handoff = build(conn, session_id, project_root, transcript_path=transcript_path,
                     max_transcript_bytes=SESSION_END_TRANSCRIPT_BYTES, skip_larger=True)
     if handoff["status"] == "completed":
         return None
-    return store(conn, ctx.session_id, ctx.project_id, "session_end", handoff)
+    return store(conn, session_id, project_id, "session_end", handoff)
 
 
 def recover_crash(conn: sqlite3.Connection, session: sqlite3.Row, project_root: str) -> int:
@@ -166,9 +157,9 @@ def summary_line(handoff: dict[str, Any]) -> str:
              f"{len(handoff.get('decisions', []))} decisions", f"{open_todos} open todos"]
     if handoff.get("blockers"):
         parts.append(f"{len(handoff['blockers'])} blockers")
-    line = f"{one_line(handoff.get('task') or '', 120)} - {', '.join(parts)}"
+    line = f"{shorten(handoff.get('task') or '', 120, one_line=True)} - {', '.join(parts)}"
     if handoff.get("last_action"):
-        line += f"; last: {one_line(handoff['last_action'], 100)}"
+        line += f"; last: {shorten(handoff['last_action'], 100, one_line=True)}"
     return line
 
 
@@ -189,7 +180,7 @@ def transcript_facts(path: str | None, project_root: str, max_bytes: int, skip_l
         return {}
     if size == 0 or (skip_larger and size > max_bytes):
         return {}
-    from memory.continuity import transcript
+    from memory import transcript
 
     facts = _facts_from(transcript, _records(transcript, path, size, max_bytes, True), project_root)
     if "request" not in facts or not facts["files_modified"]:  # since the last compaction: nothing asked or changed
@@ -219,8 +210,8 @@ def _facts_from(transcript: Any, records: list, project_root: str) -> dict[str, 
     facts: dict[str, Any] = {}
     requests = _requests(transcript, main)
     if requests:
-        facts["request"] = scrub(one_line(requests[0], 300))
-        facts["latest_request"] = scrub(one_line(requests[-1], 300))
+        facts["request"] = scrub(shorten(requests[0], 300, one_line=True))
+        facts["latest_request"] = scrub(shorten(requests[-1], 300, one_line=True))
     exchanges = transcript.pair_tool_calls(records)
     touched = transcript.files_touched(exchanges)  # subagents' work counts too
     facts["files_modified"] = [relative_path(p, project_root)[0] for p in touched.modified]
@@ -249,20 +240,10 @@ def _requests(transcript: Any, records: list) -> list[str]:
 
 
 def _decisions(records: list, transcript: Any) -> list[str]:
-    try:
-        from memory.learning.rules import find_decisions
-    except ImportError:  # the learning package is optional for continuity; the handoff just has none
-        from memory import log
-
-        log.warning("continuity", "memory.learning.rules not available: handoff without decisions")
-        return []
-
     found: list[str] = []
     for rec in records:
         if isinstance(rec, transcript.AssistantText):
-            for decision in find_decisions(rec.text):
-                text = decision if isinstance(decision, str) else getattr(decision, "text", str(decision))
-                found.append(scrub(one_line(text, 240)))
+            found.extend(scrub(shorten(text, 240, one_line=True)) for text in prose.find_decisions(rec.text))
     return _union(found, [])[-MAX_DECISIONS:]
 
 
@@ -273,25 +254,25 @@ def _failed_commands(exchanges: list) -> list[str]:
         command = ex.call.input.get("command") if ex.call.name == "Bash" else None
         if not isinstance(command, str) or ex.result is None:
             continue
-        key = session_state.command_key(command)
+        key = shell.command_family(command)
         open_failures.pop(key, None)
         if ex.failed:
-            error = one_line(ex.result.text.strip()[-200:], 200)
-            open_failures[key] = scrub(f"`{one_line(command, 120)}` failed: {error}")
+            error = shorten(ex.result.text.strip()[-200:], 200, one_line=True)
+            open_failures[key] = scrub(f"`{shorten(command, 120, one_line=True)}` failed: {error}")
     return list(open_failures.values())[-5:]
 
 
 def _user_reports(requests: list[str]) -> list[str]:
     """The user saying something still fails, in the last two requests."""
-    return [f"User: {scrub(one_line(text, 240))}" for text in requests[-2:] if _STILL_FAILS.search(text)]
+    return [f"User: {scrub(shorten(text, 240, one_line=True))}" for text in requests[-2:] if prose.STILL_FAILS.search(text)]
 
 
 def _covered_event_id(row: Any) -> int:
     return int(handoff_state(row).get("last_event_id") or 0)
 
 
-def _max_transcript_bytes(ctx: HookContext) -> int:
-    return int(float(ctx.config.get("continuity", "transcript_max_mb")) * 1024 * 1024)
+def _max_transcript_bytes(config: Config) -> int:
+    return int(float(config.get("continuity", "transcript_max_mb")) * 1024 * 1024)
 
 
 def _tail_copy(path: str, max_bytes: int) -> str:

@@ -9,6 +9,7 @@ output with a file reference).
 
 from __future__ import annotations
 
+from memory.text import shorten
 from memory.tokens import CHARS_PER_TOKEN
 
 TYPE_CHECKING = False
@@ -39,16 +40,16 @@ def format_handoff(handoff: dict[str, Any], max_tokens: int = 1200, origin: str 
 
 
 def _render(handoff: dict[str, Any], lists: dict[str, list], shown: dict[str, int], origin: str | None) -> str:
-    lines = [f"## Continuing: {one_line(handoff.get('task') or '(task unknown)')}"]
+    lines = [f"## Continuing: {shorten(handoff.get('task') or '(task unknown)', LINE_CAP, one_line=True)}"]
     if origin:
         lines.append(f"_{origin}_")
     status = handoff.get("status") or "in_progress"
-    lines.append(f"Status: {status}" + (f" · now: {one_line(handoff['in_progress'])}" if handoff.get("in_progress")
+    lines.append(f"Status: {status}" + (f" · now: {shorten(handoff['in_progress'], LINE_CAP, one_line=True)}" if handoff.get("in_progress")
                                         and handoff["in_progress"] != handoff.get("task") else ""))
     for key, label in (("goal", "Earlier goal"), ("latest_request", "Latest request"),
                        ("instructions", "Compaction instructions")):
         if handoff.get(key):
-            lines.append(f"{label}: {one_line(handoff[key])}")
+            lines.append(f"{label}: {shorten(handoff[key], LINE_CAP, one_line=True)}")
     _section(lines, f"Modified ({len(lists['files_modified'])})", lists["files_modified"], shown["files_modified"],
              inline=True)
     _section(lines, "Todos", [f"[{t.get('status', 'pending')}] {t.get('content', '')}" for t in lists["todos"]],
@@ -56,7 +57,7 @@ def _render(handoff: dict[str, Any], lists: dict[str, list], shown: dict[str, in
     _section(lines, "Blockers", lists["blockers"], shown["blockers"])
     _section(lines, "Decisions", lists["decisions"], shown["decisions"])
     if handoff.get("last_action"):
-        lines.append(f"Last: {one_line(handoff['last_action'])}")
+        lines.append(f"Last: {shorten(handoff['last_action'], LINE_CAP, one_line=True)}")
     _section(lines, f"Read ({len(lists['files_read'])})", lists["files_read"], shown["files_read"], inline=True)
     left_out = [f"{len(lists[n]) - shown[n]} {LIST_LABELS[n]}" for n, _ in SHRINK_ORDER if shown[n] < len(lists[n])]
     if left_out:
@@ -67,8 +68,8 @@ def _render(handoff: dict[str, Any], lists: dict[str, list], shown: dict[str, in
 def _section(lines: list[str], title: str, items: list, count: int, inline: bool = False) -> None:
     if not items or count <= 0:
         return
-    visible = [one_line(str(item)) for item in items[-count:]] if title.startswith("Decisions") else \
-        [one_line(str(item)) for item in items[:count]]
+    visible = [shorten(str(item), LINE_CAP, one_line=True) for item in items[-count:]] if title.startswith("Decisions") else \
+        [shorten(str(item), LINE_CAP, one_line=True) for item in items[:count]]
     more = f" (+{len(items) - count} more)" if count < len(items) else ""
     if inline:
         lines.append(f"{title}: {', '.join(visible)}{more}")
@@ -84,8 +85,3 @@ def _list_of(handoff: dict[str, Any], name: str) -> list:
         return open_first + [t for t in value if isinstance(t, dict) and t not in open_first]
     return list(value) if isinstance(value, list) else []
 
-
-def one_line(text: str, limit: int = LINE_CAP) -> str:
-    """``text`` on one line (whitespace runs collapsed), cut to ``limit`` characters with an ellipsis."""
-    line = " ".join(str(text).split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"

@@ -5,7 +5,7 @@ last_action (plus action_count and saved_at). Events alone give files, todos/tas
 last action; decisions and the user's own words come from the transcript when a handoff is built.
 
 Blockers from events: a failed Bash command is a blocker until a later Bash command with the same *command
-key* succeeds. The key is the first two words of the command's last ``&&``/``;`` segment with environment
+key* succeeds. The key (``memory.shell.command_family``) is the first two words of the command's last ``&&``/``;`` segment with environment
 assignments dropped (``cd app && FOO=1 npm test -- -x`` -> ``npm test``), so a later successful ``ls`` does
 not clear a failing build, but re-running the build does.
 """
@@ -17,6 +17,7 @@ import os
 import re
 
 from memory import paths
+from memory.shell import command_family
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -24,8 +25,6 @@ if TYPE_CHECKING:
     from typing import Any, Iterable
 
 OPEN_STATUSES = ("in_progress", "pending")
-_SEGMENT_SPLIT = re.compile(r"&&|\|\||;|\n")
-_ENV_ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=\S*$")
 
 
 def fold_events(session_id: str, rows: Iterable[Any]) -> dict[str, Any]:
@@ -102,13 +101,6 @@ def derive_status(todos: list[dict[str, Any]], blockers: list[str]) -> str:
     return "in_progress"
 
 
-def command_key(command: str) -> str:
-    """What identifies a command for "did it succeed later": see the module docstring."""
-    segments = [s.strip() for s in _SEGMENT_SPLIT.split(command) if s.strip()]
-    words = [w for w in (segments[-1].split() if segments else []) if not _ENV_ASSIGN.match(w)]
-    return " ".join(words[:2])
-
-
 def save(conn: sqlite3.Connection, state: dict[str, Any], project_id: int | None, action_count: int) -> None:
     """Store the snapshot in ``session_state`` and, when it is the newest, in the readable session file."""
     from memory.continuity import queries
@@ -140,7 +132,7 @@ def _apply_task(tasks: dict[str, dict[str, Any]], subjects: dict[str, str], data
 def _apply_bash(failures: dict[str, dict[str, Any]], commits: list[dict[str, str]], data: dict[str, Any],
                 outcome: str, ts: str) -> None:
     command = data.get("command") or ""
-    key = command_key(command)
+    key = command_family(command)
     if outcome == "error":
         failures.pop(key, None)  # keep the newest failure of a key, in order
         failures[key] = {"command": command[:120], "error": (data.get("error") or "")[-200:]}

@@ -12,6 +12,7 @@ import os
 import sqlite3
 
 from memory.learning import llm_prompt
+from memory.text import shorten
 from memory.tokens import estimate_tokens, truncate_to_tokens
 
 TYPE_CHECKING = False
@@ -36,7 +37,7 @@ def available(config: Config, environ: dict[str, str] | None = None) -> bool:
 
 def condense(records: Iterable[Any], max_tokens: int) -> str:
     """The session as short redacted lines, cut to ``max_tokens`` (the start and the end are kept)."""
-    from memory.learning.redact import redact_thorough
+    from memory.redact import redact_thorough
 
     lines = [line for line in (_line(r) for r in records) if line]
     text = redact_thorough("\n".join(lines))
@@ -66,8 +67,7 @@ def _line(record: Any) -> str:
 
 
 def _cap(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= LINE_CHARS else text[: LINE_CHARS - 3] + "..."
+    return shorten(text, LINE_CHARS, one_line=True)
 
 
 def _tool() -> dict[str, Any]:

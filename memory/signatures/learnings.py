@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from memory.text import shorten
+
 MAX_LEARNINGS = 3
 MAX_LEARNING_CHARS = 300
 PREFIX = "Previous learning: "
@@ -42,10 +44,7 @@ def lines(learnings: list[sqlite3.Row]) -> list[str]:
     """One "Previous learning: …" line each, on a single line, cut visibly ("…") past 300 characters."""
     out = []
     for row in learnings:
-        text = " ".join(str(row["text"]).split())
-        if len(PREFIX) + len(text) > MAX_LEARNING_CHARS:
-            text = text[: MAX_LEARNING_CHARS - len(PREFIX) - 1].rstrip() + "…"
-        out.append(PREFIX + text)
+        out.append(PREFIX + shorten(str(row["text"]), MAX_LEARNING_CHARS - len(PREFIX), one_line=True))
     return out
 
 

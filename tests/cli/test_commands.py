@@ -91,7 +91,7 @@ def test_status_json_and_the_session_of_claude_code(store: Store):
     assert data["errors_24h"] == {"count": 0, "latest": None}
     assert data["learnings"] >= 5 and data["learning"]["forgotten"] == 0 and data["handoffs"] == 1
     text = ok(store.cli("status", env={"CLAUDE_CODE_SESSION_ID": FIRST_SESSION})).stdout
-    assert f"Last Session (ended " in text and f"): {FIRST_SESSION}" in text
+    assert "Last Session (ended " in text and f"): {FIRST_SESSION}" in text
 
 
 def test_status_reports_a_failed_job_hook_errors_and_config_problems(store: Store):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from memory.continuity.render import HARD_LIMIT, format_handoff
-from memory.continuity.state import command_key, derive_status
+from memory.continuity.state import derive_status
+from memory.shell import command_family
 
 
 def _handoff(**extra):
@@ -41,8 +42,8 @@ def test_huge_handoff_fits_budget_and_hard_limit() -> None:
 
 
 def test_command_key_and_status() -> None:
-    assert command_key("cd app && FOO=1 npm test -- -x") == "npm test"
-    assert command_key("cargo build --release") == "cargo build"
+    assert command_family("cd app && FOO=1 npm test -- -x") == "npm test"
+    assert command_family("cargo build --release") == "cargo build"
     assert derive_status([], ["x"]) == "blocked"
     assert derive_status([{"status": "completed"}], []) == "completed"
     assert derive_status([], []) == "in_progress"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from memory.config import load_config
-from memory.continuity.transcript import iter_records
+from memory.transcript import iter_records
 from memory.learning import claude_cli, llm_prompt
 from memory.learning.model import Learning
 from tests.e2e import api_server as api
