@@ -35,16 +35,20 @@ def extract_session(records: list[Any], *, session_id: str, config: Config, conn
     """All learnings of one session from every available extractor, merged."""
     from memory.learning import rules
 
+    from memory.learning.llm_prompt import drop_echoed_tasks
+
     found = list(rules.extract(records, session_id=session_id))
     chosen = names(config)
     if "haiku" in chosen:
         from memory.learning import haiku
 
-        found.extend(haiku.extract(records, session_id=session_id, config=config, conn=conn))
+        found.extend(drop_echoed_tasks(haiku.extract(records, session_id=session_id, config=config, conn=conn),
+                                       records))
     if "claude-cli" in chosen:
         from memory.learning import claude_cli
 
-        found.extend(claude_cli.extract(records, session_id=session_id, config=config, conn=conn))
+        found.extend(drop_echoed_tasks(claude_cli.extract(records, session_id=session_id, config=config,
+                                                          conn=conn), records))
     return merge(found)
 
 

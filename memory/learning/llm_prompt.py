@@ -70,6 +70,7 @@ def tool_schema(name: str) -> dict[str, Any]:
 
 def parse_items(items: Any, *, session_id: str, extractor: str) -> list[Any]:
     """Learnings from the answer's ``learnings`` list; malformed items are skipped."""
+    from memory import prose
     from memory.learning.model import Learning, category_of, clip
 
     found = []
@@ -77,8 +78,10 @@ def parse_items(items: Any, *, session_id: str, extractor: str) -> list[Any]:
         if not isinstance(item, dict):
             continue
         category, text = category_of(item.get("category")), str(item.get("text", "")).strip()
-        if category is None or not text:
+        if category is None or not text or prose.text_size(text) < 3:
             continue
+        if category == "instruction" and _task_like(text):
+            continue  # the model's answer is held to the same rule: the task is never an instruction
         files = [str(f) for f in item.get("files") or [] if isinstance(f, str)][:10]
         anchors = [{"kind": a.get("kind"), "value": str(a.get("value"))} for a in item.get("anchors") or []
                    if isinstance(a, dict)][:10]
@@ -91,6 +94,35 @@ def parse_items(items: Any, *, session_id: str, extractor: str) -> list[Any]:
                               scope_reason=str(item.get("scope_reason"))[:200] if is_global else "",
                               anchors=anchors))
     return found
+
+
+def _task_like(text: str) -> bool:
+    """An instruction from a model that reads as the task: scoped to now, a negated or polite request."""
+    from memory import prose
+
+    if prose.global_scope_words(text):
+        return False
+    return bool(prose.TASK_SCOPED.search(text) or prose.NEGATED_TASK.search(text.strip())
+                or prose.POLITE_REQUEST.search(text.strip()))
+
+
+def drop_echoed_tasks(learnings: list[Any], records: list[Any]) -> list[Any]:
+    """An LLM's instructions minus those that repeat, mostly word for word, something the user said that is not
+    itself a standing instruction (a request, a question, a remark): a model that files the task it was given
+    as a standing instruction is the failure this guards against."""
+    from memory import prose
+
+    requests = [prose.words_of(sentence) for r in records
+                if type(r).__name__ == "UserPrompt" and getattr(r, "kind", "") == "prompt" and not r.sidechain
+                for sentence in prose.split_sentences(r.text) if not prose.is_standing_instruction(sentence)]
+    kept = []
+    for learning in learnings:
+        words = prose.words_of(learning.text)
+        if learning.category == "instruction" and words and any(
+                len(words & request) / len(words | request) >= 0.5 for request in requests if request):
+            continue
+        kept.append(learning)
+    return kept
 
 
 def parse_json_answer(text: str) -> list[Any] | None:
