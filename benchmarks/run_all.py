@@ -140,8 +140,11 @@ def summary() -> str:
 def real_sessions_lines() -> list[str]:
     """The learning extractors on the labelled sessions of benchmarks/real_sessions (if they were scored)."""
     lines = []
-    for name, label in (("real_sessions_learnings", "rules"), ("real_sessions_learnings_claude_cli", "claude -p"),
-                        ("real_sessions_learnings_haiku", "Haiku API")):
+    for name, label in (("real_sessions_learnings", "rules"),
+                        ("real_sessions_learnings_haiku_scripted", "Haiku API (scripted server, oracle answers: "
+                                                                   "measures the pipeline, not the model)"),
+                        ("real_sessions_learnings_claude_cli_scripted", "claude -p (scripted server, oracle answers: "
+                                                                        "measures the pipeline, not the model)")):
         if not (RESULTS / f"{name}.json").exists():
             continue
         result = load(name)

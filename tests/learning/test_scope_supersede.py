@@ -126,3 +126,24 @@ def test_import_keeps_created_and_last_seen_timestamps(conn):
     assert exported["Run the linter with `ruff check .`."]["created_at"] == "2025-03-04T05:06:07.000Z"
     assert exported["Answer in French."]["scope_reason"] == 'the user said "in all my projects"'
     json.dumps(exported)
+
+
+def test_show_says_why_a_learning_is_global_and_links_a_superseded_one(conn, memory_home):
+    import os
+
+    from tests.helpers import hook_env, run_cli
+
+    _store(conn, [Learning("instruction", "Answer in Chinese.", scope="global",
+                           scope_reason='the user said "所有项目"')], 1, "g")
+    _store(conn, [Learning("fact", "Run tests with `npx jest`.")], 1, "old")
+    _store(conn, [Learning("instruction", "Use vitest, not jest.")], 1, "new")
+    conn.commit()
+    env = hook_env(MEMORY_HOME=os.environ["MEMORY_HOME"], MEMORY_EMBEDDINGS_PROVIDER="builtin")
+    glob, old, new = (_row(conn, t)["id"] for t in ("Answer in Chinese.", "Run tests with `npx jest`.",
+                                                     "Use vitest, not jest."))
+    shown = run_cli("show", str(glob), env=env)
+    assert shown.returncode == 0 and 'Scope: global, because the user said "所有项目"' in shown.stdout
+    text = run_cli("show", str(old), env=env).stdout
+    assert f"Superseded by #{new}: Use vitest, not jest." in text and "Scope: this project" in text
+    data = json.loads(run_cli("show", str(old), "--json", env=env).stdout)
+    assert data["superseded_by"] == new and data["successor"]["id"] == new
