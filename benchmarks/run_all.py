@@ -25,6 +25,7 @@ BENCHMARKS = [
     ["-m", "benchmarks.rules_bench"],
     ["-m", "benchmarks.hotpath_bench"],
     ["-m", "benchmarks.real_sessions.score_learnings"],
+    ["-m", "benchmarks.real_sessions.score_handoffs"],
     ["-m", "benchmarks.install_size"],
 ]
 
@@ -126,6 +127,8 @@ def summary() -> str:
         f"regression check, not a field measure).",
     ]
     lines += real_sessions_lines()
+    if (RESULTS / "handoffs.json").exists():
+        lines += handoff_lines(load("handoffs"))
     size = load("install_size")
     biggest = ", ".join(f"{row['name']} {row['mb']:.0f} MB" for row in size["largest"][:4])
     lines += [
@@ -155,6 +158,29 @@ def real_sessions_lines() -> list[str]:
                 f"precision {t['useful']}/{t['stored']}, wrong {t['wrong']}, harmful {t['harmful']}, "
                 f"recall {t['found']}/{t['gold']}.")
     return ([""] + lines) if lines else []
+
+
+def handoff_lines(result: dict) -> list[str]:
+    """The handoff-quality table (benchmarks/real_sessions/score_handoffs.py)."""
+    lines = ["", "Handoff quality on the labelled sessions of benchmarks/real_sessions/ (each replayed through the hooks "
+             "up to every compaction and to its end; the handoff scored as SessionStart renders it):", "",
+             "| sessions | handoffs | files F1 | status correct | current request | decisions recall | results recall "
+             "| blockers precision |", "|---|---|---|---|---|---|---|---|"]
+    sessions = result["sessions"].values()
+    members = {"en": lambda e: e["language"] == "en", "non_en": lambda e: e["language"] != "en",
+               "non_en_real": lambda e: e["language"] != "en" and e.get("origin") == "real",
+               "real": lambda e: e.get("origin") == "real", "all": lambda e: True}
+    labels = {"en": "English", "non_en": "non-English", "non_en_real": "non-English, real only", "real": "real only",
+              "all": "all"}
+    for name, label in labels.items():
+        s = result["overall"].get(name, {})
+        if not s.get("points"):
+            continue
+        count = sum(1 for e in sessions if members[name](e))
+        lines.append(f"| {label} ({count}) | {s['points']} | {s['files_f1']} | {s['status_correct']} | "
+                     f"{s['current_request_correct']} | {s['decisions_recall']} | {s['results_recall']} | "
+                     f"{s['blockers_precision']} ({s['blockers_shown']} shown) |")
+    return lines
 
 
 def main() -> None:

@@ -34,6 +34,7 @@ EVENTS: dict[str, tuple[str, float]] = {
     "PostToolUse": ("post_tool_use", 4.0),
     "PostToolUseFailure": ("post_tool_use", 4.0),  # a tool call that failed (e.g. Bash exiting non-zero)
     "PreCompact": ("pre_compact", 25.0),
+    "PostCompact": ("post_compact", 4.0),  # where Claude Code has it: the compaction summary
     "SessionEnd": ("session_end", 1.2),
 }
 

@@ -34,6 +34,7 @@ EVENT_FIELDS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "PostToolUse": ({"tool_name": str, "tool_input": dict}, {"tool_use_id": str}),
     "PostToolUseFailure": ({"tool_name": str, "tool_input": dict}, {"tool_use_id": str, "error": str}),
     "PreCompact": ({}, {"trigger": str, "custom_instructions": (str, type(None))}),
+    "PostCompact": ({}, {"trigger": str, "compact_summary": (str, type(None))}),
     "SessionEnd": ({}, {"reason": str}),
 }
 
