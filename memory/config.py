@@ -63,6 +63,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "global_preferences": True,
         "min_similarity": 0.25,
         "max_items": 5,
+        "at_action": True,
     },
     "embeddings": {
         "provider": "auto",

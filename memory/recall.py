@@ -6,7 +6,8 @@ Ranking, for a query text:
    short timeout when the stored vectors are Ollama's), compared with simsimd against the scope's pack file
    (``memory.vectors.pack``: the vectors of SQLite in one matrix).
 3. Reciprocal rank fusion of the two lists (k = 60), then weighed by confidence, category, recency of the
-   last sighting, and how often the learning was recalled before.
+   last sighting, how often the learning was recalled before, and halved when it "may be stale" (its anchor
+   changed: ``memory.learning.staleness``; such a line says so).
 To be injected, a candidate must also pass a relevance gate: cosine >= ``recall.min_similarity``, or half
 that when it is among BM25's top 3; and its score must be at least half the best one's. So an unrelated
 prompt injects nothing. A learning is injected at most once per session (``recalls`` table,
@@ -22,7 +23,7 @@ import os
 import re
 import sqlite3
 
-from memory.store import SQL_NOW
+from memory.store import SQL_NOW, anchor_marks
 from memory.tokens import estimate_tokens
 from memory.vectors import builtin, pack
 
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
 RRF_K = 60
 CANDIDATES = 30
 MAX_QUERY_TERMS = 16
+# A learning whose anchor changed (memory.learning.staleness) weighs half: shown only when nothing sounder fits.
+STALE_WEIGHT = 0.5
 CATEGORY_WEIGHT = {"fix": 1.1, "preference": 1.1, "dead-end": 1.05, "architecture": 1.0, "pattern": 1.0, "tip": 1.0}
 HEADER = "Relevant learnings from earlier sessions (compound-memory; `memory show ID` explains each):"
 _TERM_RE = re.compile(r"[A-Za-z0-9_]{3,}")
@@ -117,6 +120,7 @@ def rank(conn: sqlite3.Connection, config: Any, query: str, scopes: list[int | N
         for position, learning_id in enumerate(ranking):
             fused[learning_id] = fused.get(learning_id, 0.0) + 1.0 / (RRF_K + position + 1)
     rows = candidate_rows(conn, list(fused), exclude_session)
+    stale = anchor_marks.stale_reasons(conn, [row["id"] for row in rows])
     similarity = dict(similar)
     lexical_rank = {learning_id: position for position, learning_id in enumerate(lexical)}
     results = []
@@ -127,6 +131,7 @@ def rank(conn: sqlite3.Connection, config: Any, query: str, scopes: list[int | N
         item = {k: row[k] for k in row.keys() if k != "vector"}
         item["similarity"] = sim
         item["bm25_rank"] = lexical_rank.get(row["id"])
+        item["stale"] = stale.get(row["id"])
         item["score"] = fused[row["id"]] * weight(item)
         results.append(item)
     results.sort(key=lambda r: r["score"], reverse=True)
@@ -155,7 +160,8 @@ def weight(item: dict[str, Any]) -> float:
     category = CATEGORY_WEIGHT.get(item["category"], 1.0)
     recency = 0.7 + 0.3 * math.exp(-max(float(item["age_days"] or 0.0), 0.0) / 60.0)
     recalled = 1.0 + 0.05 * math.log1p(int(item["recall_count"]))
-    return confidence * category * recency * recalled
+    stale = STALE_WEIGHT if item.get("stale") else 1.0
+    return confidence * category * recency * recalled * stale
 
 
 def fts_query(text: str) -> str:
@@ -265,7 +271,8 @@ def pick(ranked: list[dict[str, Any]], token_budget: int, max_items: int) -> lis
 def render_line(item: dict[str, Any]) -> str:
     """One recalled learning in seed 004's words: "Previous learning [category #id]: text"."""
     scope = ", global" if item.get("project_id") is None else ""
-    return f"- Previous learning [{item['category']} #{item['id']}{scope}]: {item['text']}"
+    stale = f" (may be stale: {item['stale']})" if item.get("stale") else ""
+    return f"- Previous learning [{item['category']} #{item['id']}{scope}]: {item['text']}{stale}"
 
 
 def render(items: list[dict[str, Any]]) -> str:

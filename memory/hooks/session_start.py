@@ -29,6 +29,8 @@ def handle(ctx: HookContext) -> dict[str, Any] | None:
         parts.append(recall.session_start_context(ctx))
     if ctx.config.feature_enabled("learning"):
         from memory import worker
+        from memory.learning import staleness
 
+        staleness.baseline_new(ctx.db, ctx.project_id, ctx.project.root)
         worker.start_if_pending(ctx.db)
     return additional_context("SessionStart", "\n\n".join(part for part in parts if part))

@@ -8,12 +8,13 @@ import subprocess
 
 import pytest
 
+from memory.cli.explain import where
 from tests.cli.conftest import CURRENT_SESSION, CURRENT_TASK, FIRST_SESSION, Store
 from tests.helpers import run_cli
 
 HELP = [["status"], ["learnings"], ["search"], ["show"], ["forget"], ["unforget"], ["prune"], ["reindex"],
         ["worker"], ["handoffs"], ["handoff", "show"], ["handoff", "current"], ["signature"], ["signatures"],
-        ["export"], ["import"], ["config"], ["doctor"], ["version"]]
+        ["export"], ["import"], ["config"], ["doctor"], ["version"], ["why"], ["confirm"]]
 
 
 def ok(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
@@ -155,7 +156,7 @@ def test_show_has_evidence_and_recalls(store: Store):
     assert data["recalls"][0]["event"] == row["event"] and data["recalls"][0]["session_id"] == CURRENT_SESSION
     text = ok(store.cli("show", str(row["learning_id"]))).stdout
     assert f"Evidence: session {FIRST_SESSION}, transcript line(s) " in text
-    assert f"at {row['event']} in session {CURRENT_SESSION} (score " in text
+    assert f"at {where(row['event'])} in session {CURRENT_SESSION}: score " in text
     never = learning_id(store, "ruff check")
     assert "Never recalled." in ok(store.cli("show", str(never))).stdout
 
