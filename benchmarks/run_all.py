@@ -24,6 +24,7 @@ BENCHMARKS = [
     ["-m", "benchmarks.parser_bench"],
     ["-m", "benchmarks.rules_bench"],
     ["-m", "benchmarks.hotpath_bench"],
+    ["-m", "benchmarks.real_sessions.score_learnings"],
 ]
 
 
@@ -123,7 +124,25 @@ def summary() -> str:
         f"{total['found']}/{total['expected']} (these fixtures were written alongside the rules: read it as a "
         f"regression check, not a field measure).",
     ]
+    lines += real_sessions_lines()
     return "\n".join(lines) + "\n"
+
+
+def real_sessions_lines() -> list[str]:
+    """The learning extractors on the labelled sessions of benchmarks/real_sessions (if they were scored)."""
+    lines = []
+    for name, label in (("real_sessions_learnings", "rules"), ("real_sessions_learnings_claude_cli", "claude -p"),
+                        ("real_sessions_learnings_haiku", "Haiku API")):
+        if not (RESULTS / f"{name}.json").exists():
+            continue
+        result = load(name)
+        for scope in ("real", "all"):
+            t = result[scope]
+            lines.append(
+                f"- Learnings, {label} extractor, {scope} labelled sessions (benchmarks/real_sessions): "
+                f"precision {t['useful']}/{t['stored']}, wrong {t['wrong']}, harmful {t['harmful']}, "
+                f"recall {t['found']}/{t['gold']}.")
+    return ([""] + lines) if lines else []
 
 
 def main() -> None:

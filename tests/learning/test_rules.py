@@ -63,9 +63,11 @@ def test_evidence_points_at_the_lines():
 @pytest.mark.parametrize("path", REAL, ids=lambda p: p.stem)
 def test_real_transcripts_give_sensible_learnings(path):
     learnings = _extract(path)
-    # A short continuation (bastion) and an orchestration experiment with no failure or instruction (task-teams)
-    # rightly give nothing; every other real session gives at least one learning.
-    assert learnings or path.stem in {"bastion-hooks-progress", "claude-code-log-task-teams"}
+    # A short continuation (bastion), an orchestration experiment with no failure or instruction (task-teams) and
+    # a CLAUDE.md refresh whose only errors are tool-protocol slips (kimuson-claudemd-update-ja) rightly give
+    # nothing; every other real session gives at least one learning.
+    assert learnings or path.stem in {"bastion-hooks-progress", "claude-code-log-task-teams",
+                                      "kimuson-claudemd-update-ja"}
     n_lines = len(path.read_bytes().split(b"\n"))
     seen = set()
     for learning in learnings:
