@@ -125,6 +125,7 @@ def summary() -> str:
         f"regression check, not a field measure).",
     ]
     lines += real_sessions_lines()
+    lines += action_lines()
     return "\n".join(lines) + "\n"
 
 
@@ -145,6 +146,31 @@ def real_sessions_lines() -> list[str]:
     return ([""] + lines) if lines else []
 
 
+def action_lines() -> list[str]:
+    """Recall at the moment of action (benchmarks/action_bench.py), if it was run."""
+    if not (RESULTS / "action.json").exists():
+        return []
+    result = load("action")
+    lines = ["", "Learnings shown at the moment of action (before Edit/Write/Bash; benchmarks/action_bench.py):", "",
+             "| run | tool calls | shown | relevant | repeats in a session | shown while stale |",
+             "|---|---|---|---|---|---|"]
+    for name, label in (("scripted", "scripted sessions (written by us: a regression check)"),
+                        ("replay_extracted", "real sessions replayed, learnings of the current extractor"),
+                        ("replay_labelled", "real sessions replayed, labelled learnings with anchors")):
+        t = result[name]
+        share = f"{100 * t['relevant_share']:.1f}%" if t["relevant_share"] is not None else "—"
+        lines.append(f"| {label} | {t['action_calls']} | {t['shown']} | {t['relevant']} ({share}) | {t['repeats']} "
+                     f"| {t['stale_shown']} |")
+    if "latency" in result:
+        lines += ["", "| hook process (same run, same store of 600 learnings) | p50 vs bare python | "
+                      "p95 vs bare python | aim |", "|---|---|---|---|"]
+        for name, stats in result["latency"].items():
+            if name != "bare python -c pass":
+                aim = "≤ PostToolUse p50" if name.startswith("PreToolUse") else "—"
+                lines.append(ratio_row(name, stats, aim))
+    return lines
+
+
 def main() -> None:
     """Run the benchmarks (unless --summary-only) and write the summary."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -154,7 +180,7 @@ def main() -> None:
     if not args.summary_only:
         for command in BENCHMARKS:
             timed = command[1] in ("benchmarks.hook_latency", "benchmarks.continuity_bench", "benchmarks.signatures_bench",
-                                   "benchmarks.recall_bench")
+                                   "benchmarks.recall_bench", "benchmarks.action_bench")
             extra = ["--runs", str(args.runs)] if args.runs and timed else []
             started = time.monotonic()
             print(f"== {' '.join(command)}", flush=True)

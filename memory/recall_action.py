@@ -1,7 +1,8 @@
 """Recall at the moment of action: the learnings anchored to what a tool call is about to change or run.
 
 Before an Edit, MultiEdit or Write, a learning fires when one of its anchors is the file being changed (by
-absolute, real or project-relative path) or a symbol that appears in the edited text; before a Bash command,
+absolute, real or project-relative path) or a symbol that appears in the edited text of a code file (not of
+prose such as Markdown: a plan that names a function is not a change to it); before a Bash command,
 when one of its command anchors is run by it (same program, and the same subcommand when the anchor names
 one: an anchor ``npm`` fires on ``npm install``, ``cargo test`` on ``cargo test --release``, neither on
 ``pnpm install``). Exact matches only: no scores, no vectors, no model.
@@ -28,12 +29,15 @@ if TYPE_CHECKING:
 MAX_ITEMS = 2
 MAX_TEXT_CHARS = 400
 EDIT_TOOLS = ("Edit", "MultiEdit", "Write")
+PROSE_SUFFIXES = (".md", ".markdown", ".mdx", ".txt", ".rst", ".adoc", ".org")
 # How telling a matched anchor is: the more specific, the earlier it is shown.
 SPECIFICITY = {"command+sub": 4, "symbol": 3, "file": 2, "command": 1}
 
-_LIVE = """
-    l.forgotten_at IS NULL AND l.superseded_by IS NULL AND ifnull(l.project_id, 0) IN (?, 0)
-    AND NOT EXISTS (SELECT 1 FROM recalls AS r WHERE r.session_id = ? AND r.learning_id = l.id)
+# Scope and liveness first (plain columns), then the callers' cheap text tests and anchor matches, and only
+# then the per-row lookups (shown this session? stale?), which are the costly part on a large store.
+_SCOPE = "l.forgotten_at IS NULL AND l.superseded_by IS NULL AND ifnull(l.project_id, 0) IN (?, 0)"
+_NEW = """
+    NOT EXISTS (SELECT 1 FROM recalls AS r WHERE r.session_id = ? AND r.learning_id = l.id)
     AND NOT EXISTS (SELECT 1 FROM anchor_marks AS m WHERE m.learning_id = l.id AND m.state = 'stale')
 """
 _COLUMNS = "l.id, l.project_id, l.category, l.text, l.confidence, l.recall_count, l.anchors_json, l.files_json, " \
@@ -45,7 +49,8 @@ def for_edit(conn: sqlite3.Connection, *, project_id: int | None, root: str | No
              path: str, texts: list[str]) -> str | None:
     """Before an edit of ``path`` (absolute) whose edited text is ``texts``: the context to add, or None."""
     names = anchors.path_names(path, root)
-    words = anchors.identifiers(*texts)
+    # A symbol named in prose (a plan, a README) is not the code it names: symbols match edits of code only.
+    words = set() if path.lower().endswith(PROSE_SUFFIXES) else anchors.identifiers(*texts)
     rows = _edit_candidates(conn, project_id, session_id, names, words)
     matched = []
     for row in rows:
@@ -62,15 +67,18 @@ def for_command(conn: sqlite3.Connection, *, project_id: int | None, session_id:
     if not keys:
         return None
     programs = list(dict.fromkeys(program for program, _ in keys))
+    # The anchor names the program, alone or followed by words: Python checks the subcommand (`tox -e unit`).
     likes = " OR ".join("(a.value ->> 'value' = ? OR a.value ->> 'value' LIKE ? ESCAPE '\\')" for _ in programs)
     args: list[Any] = []
     for program in programs:
         args += [program, _like_prefix(program) + " %"]
+    program_test = " OR ".join("instr(l.anchors_json, ?)" for _ in programs)
     rows = conn.execute(
-        f"SELECT {_COLUMNS} FROM learnings AS l WHERE {_LIVE} AND l.anchors_json LIKE '%command%' AND EXISTS "
-        f"(SELECT 1 FROM {_ANCHORS} WHERE json_type(a.value) = 'object' AND a.value ->> 'kind' = 'command' "
-        f"AND ({likes}))",
-        (project_id or 0, session_id, *args)).fetchall()
+        f"SELECT {_COLUMNS} FROM learnings AS l WHERE {_SCOPE} AND instr(l.anchors_json, '\"command\"') "
+        f"AND ({program_test}) AND EXISTS (SELECT 1 FROM {_ANCHORS} WHERE a.type = 'object' "
+        f"AND a.value ->> 'kind' = 'command' "
+        f"AND ({likes})) AND {_NEW}",
+        (project_id or 0, *programs, *args, session_id)).fetchall()
     matched = []
     for row in rows:
         for anchor in anchors.of_row(row):
@@ -90,14 +98,20 @@ def _like_prefix(text: str) -> str:
 def _edit_candidates(conn: sqlite3.Connection, project_id: int | None, session_id: str, names: list[str],
                      words: set[str]) -> list[sqlite3.Row]:
     """Live learnings with a file anchor among ``names``, or a symbol anchor that may be among ``words``
-    (exact names here; ``Class.method`` and ``mod::fn`` anchors are checked in Python)."""
+    (exact names here; ``Class.method`` and ``mod::fn`` anchors are checked in Python). Cheap text tests on
+    the JSON columns come first, so only a few rows are parsed."""
+    import os
+
+    bases = list(dict.fromkeys(os.path.basename(n) for n in names if os.path.basename(n)))
     word_list = sorted(words)
     file_marks, word_marks = ",".join("?" * len(names)), ",".join("?" * len(word_list)) or "NULL"
+    base_test = " OR ".join("instr(l.anchors_json, ?) OR instr(l.files_json, ?)" for _ in bases) or "0"
+    symbol_test = "instr(l.anchors_json, '\"symbol\"') OR l.symbols_json <> '[]'" if word_list else "0"
     return conn.execute(
         f"""
-        SELECT {_COLUMNS} FROM learnings AS l WHERE {_LIVE}
-          AND (l.anchors_json <> '[]' OR l.files_json <> '[]' OR l.symbols_json <> '[]')
-          AND (EXISTS (SELECT 1 FROM {_ANCHORS} WHERE json_type(a.value) = 'object' AND (
+        SELECT {_COLUMNS} FROM learnings AS l
+        WHERE {_SCOPE} AND ({base_test} OR {symbol_test})
+          AND (EXISTS (SELECT 1 FROM {_ANCHORS} WHERE a.type = 'object' AND (
                        (a.value ->> 'kind' = 'file' AND a.value ->> 'value' IN ({file_marks}))
                     OR (a.value ->> 'kind' = 'symbol' AND (a.value ->> 'value' IN ({word_marks})
                         OR instr(a.value ->> 'value', '.') OR instr(a.value ->> 'value', '::')))))
@@ -106,8 +120,10 @@ def _edit_candidates(conn: sqlite3.Connection, project_id: int | None, session_i
             OR EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(l.symbols_json) THEN l.symbols_json
                                                     ELSE '[]' END) AS s
                        WHERE s.value IN ({word_marks}) OR instr(s.value, '.') OR instr(s.value, '::')))
+          AND {_NEW}
         """,
-        (project_id or 0, session_id, *names, *word_list, *names, *word_list)).fetchall()
+        (project_id or 0, *[b for base in bases for b in (base, base)], *names, *word_list, *names, *word_list,
+         session_id)).fetchall()
 
 
 def _edit_match(row: Any, names: list[str], words: set[str]) -> tuple[str, str] | None:

@@ -38,13 +38,18 @@ _WRAPPERS = frozenset({"sudo", "env", "time", "nohup", "exec", "command", "nice"
                        "bunx", "xargs", "watch"})
 _RUNNERS = {("uv", "run"), ("poetry", "run"), ("pipenv", "run"), ("bundle", "exec"), ("pnpm", "exec"),
             ("pnpm", "dlx"), ("yarn", "dlx"), ("hatch", "run"), ("pdm", "run"), ("rye", "run")}
+# Runner options that take the next word as their value (`uv run --group integration pytest` runs pytest).
+_RUNNER_OPTIONS = frozenset({"--group", "--with", "--from", "--python", "-p", "--env-file", "--extra", "--package",
+                             "--project", "--directory", "-e", "--env"})
 # Options that take the next word as their value, per program (so `git -C dir status` is `git status`).
 _OPTION_WITH_VALUE = {"git": {"-C", "-c"}, "docker": {"-H", "--context"}, "kubectl": {"-n", "--namespace"},
                       "make": {"-C", "-f", "-j"}, "cargo": {"-p", "--package", "--manifest-path"},
-                      "npm": {"--prefix"}, "pnpm": {"-C", "--dir", "--filter"}, "yarn": {"--cwd"}}
+                      "npm": {"--prefix"}, "pnpm": {"-C", "--dir", "--filter"}, "yarn": {"--cwd"},
+                      "ctr": {"-n", "--namespace", "-a", "--address"}, "ssh": {"-o", "-i", "-p", "-l"}}
 _PYTHONS = re.compile(r"^python(?:\d+(?:\.\d+)?)?$")
 _ENV_ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _SEPARATORS = frozenset({"&&", "||", ";", "|", "&", "\n", "(", ")", ";;", "|&"})
+_SHELL_SYNTAX = re.compile(r"[\"'\\;&|()<>#\n`$]")
 _IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 _DEFINITION = (r"(?:def|class|function|func|fn|struct|enum|trait|interface|type|impl|module|record|object"
                r"|const|let|var|val|macro|defn|defmacro|sub|proc)")
@@ -131,9 +136,11 @@ def identifiers(*texts: str) -> set[str]:
 
 def _words(command: str) -> list[str]:
     """Shell words and control operators of ``command``; a command shlex cannot split is split on spaces."""
+    if not _SHELL_SYNTAX.search(command):
+        return command.split()  # the common case, and every anchor: plain words (shlex costs ~0.2 ms a call)
     import shlex
 
-    lexer = shlex.shlex(command.replace("\\\n", " "), posix=True, punctuation_chars=";&|()")
+    lexer = shlex.shlex(command.replace("\\\n", " "), posix=True, punctuation_chars=";&|()<>")
     lexer.whitespace = " \t\r"
     lexer.whitespace_split = True
     lexer.commenters = "#"
@@ -146,7 +153,11 @@ def _words(command: str) -> list[str]:
 def simple_commands(command: str) -> list[list[str]]:
     """The simple commands of a command line (split on ``&&``, ``||``, ``;``, ``|``, newlines)."""
     commands, current = [], []
-    for word in _words(command):
+    words = iter(_words(command))
+    for word in words:
+        if word and set(word) <= set("<>&|") and ("<" in word or ">" in word):
+            next(words, None)  # a redirection and its target: `2>&1`, `> out.log`, `< in.txt`
+            continue
         if word in _SEPARATORS or (word and set(word) <= set(";&|()\n")):
             if current:
                 commands.append(current)
@@ -171,7 +182,7 @@ def command_key(words: list[str]) -> tuple[str, str | None] | None:
                 words.pop(0)
             continue
         if len(words) > 1 and (first, words[1]) in _RUNNERS:
-            words = words[2:]
+            words = _skip_options(words[2:], _RUNNER_OPTIONS)
             continue
         if _PYTHONS.match(first) and len(words) > 2 and words[1] == "-m":
             words = words[2:]
@@ -188,8 +199,18 @@ def command_key(words: list[str]) -> tuple[str, str | None] | None:
             continue
         if word.startswith(("-", "+")):
             continue
-        return program, word
+        # a subcommand is one short word: not inline code (`python -c "..."`), a path or a quoted sentence
+        return program, (word if len(word) <= 40 and not any(c.isspace() for c in word) else None)
     return program, None
+
+
+def _skip_options(words: list[str], with_value: frozenset[str]) -> list[str]:
+    """``words`` past their leading options (and the values of those in ``with_value``)."""
+    while words and words[0].startswith("-"):
+        option = words.pop(0)
+        if option in with_value and "=" not in option and words:
+            words.pop(0)
+    return words
 
 
 def command_keys(command: str) -> list[tuple[str, str | None]]:

@@ -50,18 +50,20 @@ def observe(conn: sqlite3.Connection, *, project_id: int | None, root: str | Non
 def anchored_to(conn: sqlite3.Connection, project_id: int | None, names: list[str]) -> list[sqlite3.Row]:
     """Live learnings (this project's or global) with a file anchor, or a symbol anchor's ``file``, in ``names``."""
     marks = ",".join("?" * len(names))
+    base = os.path.basename(names[0])  # every name of the file ends so: a cheap text test before any JSON
     return conn.execute(
         f"""
         SELECT l.id, l.anchors_json, l.files_json, l.symbols_json FROM learnings AS l
         WHERE l.forgotten_at IS NULL AND ifnull(l.project_id, 0) IN (?, 0)
+          AND (instr(l.anchors_json, ?) OR instr(l.files_json, ?))
           AND (EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(l.anchors_json) THEN l.anchors_json
                                                     ELSE '[]' END) AS a
-                       WHERE json_type(a.value) = 'object' AND a.value ->> 'kind' IN ('file', 'symbol')
+                       WHERE a.type = 'object' AND a.value ->> 'kind' IN ('file', 'symbol')
                          AND coalesce(a.value ->> 'file', a.value ->> 'value') IN ({marks}))
                OR EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(l.files_json) THEN l.files_json
                                                        ELSE '[]' END) AS f WHERE f.value IN ({marks})))
         """,
-        (project_id or 0, *names, *names)).fetchall()
+        (project_id or 0, base, base, *names, *names)).fetchall()
 
 
 def read_source(path: str) -> bytes | None:

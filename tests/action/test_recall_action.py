@@ -216,3 +216,15 @@ def test_why_show_confirm_and_forget_explain_and_undo_an_injection(memory_home, 
     assert pre(project_dir, "Bash", {"command": "npm install"}, session="s9") is None
     assert run_cli("confirm", "999", cwd=project_dir).returncode == 1
     assert run_cli("why", "--session", "nobody", cwd=project_dir).returncode == 1
+
+
+def test_malformed_anchor_lists_are_skipped_not_fatal(memory_home, project_dir):
+    conn = store.connect()
+    pid = upsert_project(conn, find_project(str(project_dir)))
+    add(conn, pid, "tip", "String anchors are not anchors.", ["npm", 3, None, [1]], files=["x.py"])
+    conn.execute("UPDATE learnings SET anchors_json = 'not json' WHERE text LIKE 'String%'")
+    add(conn, pid, "tip", "Run npm with --no-fund.", ["npm install", {"kind": "command"}, {"kind": "command", "value": "npm"}])
+    conn.close()
+    assert "--no-fund" in pre(project_dir, "Bash", {"command": "npm install"})
+    assert "String anchors" in pre(project_dir, "Edit", {"file_path": str(project_dir / "x.py"), "old_string": "a",
+                                                         "new_string": "b"})
