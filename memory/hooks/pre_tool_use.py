@@ -34,20 +34,20 @@ def handle(ctx: HookContext) -> dict[str, Any] | None:
 
 
 def _action_context(ctx: HookContext, tool: str, tool_input: dict[str, Any]) -> str | None:
-    from memory import recall_action
+    from memory.learning import at_action
 
     if tool == "Bash":
         command = tool_input.get("command")
         if not isinstance(command, str) or not command.strip():
             return None
-        return recall_action.for_command(ctx.db, project_id=ctx.project_id, session_id=ctx.session_id,
+        return at_action.for_command(ctx.db, project_id=ctx.project_id, session_id=ctx.session_id,
                                          command=command)
     path = tool_input.get("file_path")
     if not isinstance(path, str) or not path:
         return None
     import os
 
-    return recall_action.for_edit(ctx.db, project_id=ctx.project_id, root=ctx.project.root,
+    return at_action.for_edit(ctx.db, project_id=ctx.project_id, root=ctx.project.root,
                                   session_id=ctx.session_id, tool=tool,
                                   path=os.path.normpath(os.path.join(ctx.cwd, path)),
                                   texts=edited_texts(tool_input))
