@@ -228,3 +228,23 @@ def test_malformed_anchor_lists_are_skipped_not_fatal(memory_home, project_dir):
     assert "--no-fund" in pre(project_dir, "Bash", {"command": "npm install"})
     assert "String anchors" in pre(project_dir, "Edit", {"file_path": str(project_dir / "x.py"), "old_string": "a",
                                                          "new_string": "b"})
+
+
+def test_session_start_records_the_baseline_of_new_learnings(memory_home, project_dir):
+    """A learning stored by the last session's worker gets its baseline at the next SessionStart, so a change
+    made later in that session is noticed even if the file was never read before it."""
+    ids = seed(project_dir)
+    money = project_dir / "money.py"
+    money.write_text(MONEY)
+    start = payload("SessionStart", session_id="s5", cwd=str(project_dir), source="startup")
+    assert run_hook("SessionStart", start, env=hook_env()).returncode == 0
+    conn = store.connect()
+    marks = {(r["learning_id"], r["kind"], r["value"]): r["baseline"] for r in conn.execute(
+        "SELECT learning_id, kind, value, baseline FROM anchor_marks")}
+    assert marks[(ids["round"], "symbol", "round_total")] == "def round_total(amount):"
+    assert marks[(ids["money"], "file", "money.py")] is not None  # the content hash
+    money.write_text(MONEY.replace("round_total(amount)", "round_total(amount, currency)"))
+    post(project_dir, "Edit", {"file_path": str(money)}, session="s5")
+    from memory.store import anchor_marks
+
+    assert list(anchor_marks.stale_reasons(conn, ids.values())) == [ids["round"]]
