@@ -7,7 +7,7 @@ store and imports nothing beyond the standard library (it runs inside hooks).
 
 - ``of_row(row)``: a learning row's anchors, deduplicated.
 - ``command_keys(command)``: what a shell command runs, as ``(program, subcommand)`` pairs (``npm install``).
-- ``command_matches(anchor_value, keys)``: an anchored command matches a command that runs it.
+- ``command_match(anchor_value, keys)``: the part of a command that runs an anchored command, if any.
 - ``identifiers(text)``: the identifiers in edited text, for symbol anchors.
 - ``signature_line(source, symbol)``: the line that defines ``symbol`` in a file, for anchors that notice change.
 """
@@ -223,14 +223,14 @@ def command_keys(command: str) -> list[tuple[str, str | None]]:
     return keys
 
 
-def command_matches(anchor_value: str, keys: Iterable[tuple[str, str | None]]) -> bool:
-    """True when the anchored command (``npm`` or ``npm install`` or ``cargo test --release``) is run by one of
-    ``keys``: same program, and the same subcommand when the anchor names one."""
+def command_match(anchor_value: str, keys: Iterable[tuple[str, str | None]]) -> tuple[str, str | None] | None:
+    """The key among ``keys`` that runs the anchored command (``npm`` or ``npm install`` or ``cargo test
+    --release``): same program, and the same subcommand when the anchor names one; None when none does."""
     anchored = command_keys(anchor_value)
     if not anchored:
-        return False
+        return None
     program, subcommand = anchored[0]
-    return any(p == program and (subcommand is None or s == subcommand) for p, s in keys)
+    return next(((p, s) for p, s in keys if p == program and (subcommand is None or s == subcommand)), None)
 
 
 def describe_command(key: tuple[str, str | None]) -> str:

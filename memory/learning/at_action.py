@@ -79,15 +79,17 @@ def for_command(conn: sqlite3.Connection, *, project_id: int | None, session_id:
         f"AND a.value ->> 'kind' = 'command' "
         f"AND ({likes})) AND {_NEW}",
         (project_id or 0, *programs, *args, session_id)).fetchall()
-    matched = []
+    matched, ran = [], []
     for row in rows:
         for anchor in anchors.of_row(row):
-            if anchor["kind"] == "command" and anchors.command_matches(anchor["value"], keys):
+            hit = anchors.command_match(anchor["value"], keys) if anchor["kind"] == "command" else None
+            if hit:
                 anchored = anchors.command_keys(anchor["value"])[0]
                 kind = "command+sub" if anchored[1] else "command"
                 matched.append((row, kind, f"command `{anchors.describe_command(anchored)}`"))
+                ran.append(hit)
                 break
-    where = f"before `{anchors.describe_command(keys[0])}`" if len(keys) == 1 else "before this command"
+    where = f"before `{anchors.describe_command(ran[0])}`" if ran else ""
     return _inject(conn, matched, session_id, "PreToolUse:Bash", where)
 
 

@@ -81,6 +81,7 @@ def test_a_command_anchor_fires_on_its_command_once_per_session(memory_home, pro
     ids = seed(project_dir, tmp_path / "other")
     text = pre(project_dir, "Bash", {"command": "cd web && npm install left-pad"})
     assert text is not None and PNPM in text and f"#{ids['pnpm']}, global; command `npm`" in text
+    assert text.startswith("compound-memory, before `npm install`: ")
     assert pre(project_dir, "Bash", {"command": "npm install"}) is None  # once per session
     assert PNPM in pre(project_dir, "Bash", {"command": "npm ci"}, session="s2")
     text = pre(project_dir, "Bash", {"command": "DATABASE_URL= cargo test --release -p core"})
@@ -176,9 +177,10 @@ def test_command_keys():
     assert anchors.command_keys("FOO=1 sudo -E cargo test --release") == [("cargo", "test")]
     assert anchors.command_keys("git -C repo status; python -m pytest -q") == [("git", "status"), ("pytest", None)]
     assert anchors.command_keys("uv run alembic upgrade head | tee log") == [("alembic", "upgrade"), ("tee", "log")]
-    assert anchors.command_matches("npm", [("npm", "install")])
-    assert not anchors.command_matches("npm install", [("pnpm", "install")])
-    assert anchors.command_matches("cargo test --release", [("cargo", "test")])
+    assert anchors.command_match("npm", [("cd", "web"), ("npm", "install")]) == ("npm", "install")
+    assert anchors.command_match("npm install", [("pnpm", "install")]) is None
+    assert anchors.command_match("cargo test --release", [("cargo", "test")]) == ("cargo", "test")
+    assert anchors.command_match("tox -e unit", anchors.command_keys("tox -e lint")) is None
 
 
 def test_why_show_confirm_and_forget_explain_and_undo_an_injection(memory_home, project_dir):
