@@ -6,7 +6,6 @@ was run; gold categories are mapped onto the store's (gotcha -> fix, fact -> tip
     python -m benchmarks.action_data.build_anchored
 """
 import json
-from pathlib import Path
 
 from benchmarks.harness import REPO
 

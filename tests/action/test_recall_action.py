@@ -207,7 +207,7 @@ def test_why_show_confirm_and_forget_explain_and_undo_an_injection(memory_home, 
     shown = run_cli("show", str(ids["round"]), cwd=project_dir)
     assert shown.returncode == 0, shown.stderr
     assert "May be stale" in shown.stdout and "round_total(amount, cents)" in shown.stdout
-    assert f"at Edit in session s1: anchor: file money.py" in shown.stdout
+    assert "at Edit in session s1: anchor: file money.py" in shown.stdout
     assert "Anchors: symbol round_total (in money.py); file money.py" in shown.stdout
     confirmed = run_cli("confirm", str(ids["round"]), "--json", cwd=project_dir)
     assert json.loads(confirmed.stdout)["was_stale"] is True

@@ -91,7 +91,7 @@ def test_the_run_completes_and_both_tool_calls_ran(session: Run) -> None:
 def test_command_learning_is_in_the_request_after_the_bash_call(session: Run) -> None:
     after_bash = messages_text(session.requests[1])
     assert "BASH-RAN-1" in after_bash
-    assert f"PreToolUse:Bash hook additional context: " in after_bash
+    assert "PreToolUse:Bash hook additional context: " in after_bash
     assert f"[preference #{session.ids['pnpm']}; command `npm`]: {PNPM}" in after_bash
     assert PNPM not in messages_text(session.requests[0])  # not before: at the moment of action
 
