@@ -36,21 +36,22 @@ def handle(ctx: HookContext) -> dict[str, Any] | None:
 def _action_context(ctx: HookContext, tool: str, tool_input: dict[str, Any]) -> str | None:
     from memory.learning import at_action
 
+    include_global = bool(ctx.config.get("recall", "global_preferences"))
     if tool == "Bash":
         command = tool_input.get("command")
         if not isinstance(command, str) or not command.strip():
             return None
         return at_action.for_command(ctx.db, project_id=ctx.project_id, session_id=ctx.session_id,
-                                         command=command)
+                                     command=command, include_global=include_global)
     path = tool_input.get("file_path")
     if not isinstance(path, str) or not path:
         return None
     import os
 
     return at_action.for_edit(ctx.db, project_id=ctx.project_id, root=ctx.project.root,
-                                  session_id=ctx.session_id, tool=tool,
-                                  path=os.path.normpath(os.path.join(ctx.cwd, path)),
-                                  texts=edited_texts(tool_input))
+                              session_id=ctx.session_id, tool=tool,
+                              path=os.path.normpath(os.path.join(ctx.cwd, path)),
+                              texts=edited_texts(tool_input), include_global=include_global)
 
 
 def edited_texts(tool_input: dict[str, Any]) -> list[str]:

@@ -35,7 +35,7 @@ SPECIFICITY = {"command+sub": 4, "symbol": 3, "file": 2, "command": 1}
 
 # Scope and liveness first (plain columns), then the callers' cheap text tests and anchor matches, and only
 # then the per-row lookups (shown this session? stale?), which are the costly part on a large store.
-_SCOPE = "l.forgotten_at IS NULL AND l.superseded_by IS NULL AND ifnull(l.project_id, 0) IN (?, 0)"
+_SCOPE = "l.forgotten_at IS NULL AND l.superseded_by IS NULL AND ifnull(l.project_id, 0) IN (?, ?)"
 _NEW = """
     NOT EXISTS (SELECT 1 FROM recalls AS r WHERE r.session_id = ? AND r.learning_id = l.id)
     AND NOT EXISTS (SELECT 1 FROM anchor_marks AS m WHERE m.learning_id = l.id AND m.state = 'stale')
@@ -46,12 +46,14 @@ _ANCHORS = "json_each(CASE WHEN json_valid(l.anchors_json) THEN l.anchors_json E
 
 
 def for_edit(conn: sqlite3.Connection, *, project_id: int | None, root: str | None, session_id: str, tool: str,
-             path: str, texts: list[str]) -> str | None:
-    """Before an edit of ``path`` (absolute) whose edited text is ``texts``: the context to add, or None."""
+             path: str, texts: list[str], include_global: bool = True) -> str | None:
+    """Before an edit of ``path`` (absolute) whose edited text is ``texts``: the context to add, or None.
+    ``include_global``: global learnings count too (``recall.global_preferences``)."""
     names = anchors.path_names(path, root)
     # A symbol named in prose (a plan, a README) is not the code it names: symbols match edits of code only.
     words = set() if path.lower().endswith(PROSE_SUFFIXES) else anchors.identifiers(*texts)
-    rows = _edit_candidates(conn, project_id, session_id, names, words)
+    scope = (project_id or 0, 0 if include_global else -1)
+    rows = _edit_candidates(conn, scope, session_id, names, words)
     matched = []
     for row in rows:
         hit = _edit_match(row, names, words)
@@ -61,8 +63,9 @@ def for_edit(conn: sqlite3.Connection, *, project_id: int | None, root: str | No
     return _inject(conn, matched, session_id, f"PreToolUse:{tool}", f"before this edit of {shown_path}")
 
 
-def for_command(conn: sqlite3.Connection, *, project_id: int | None, session_id: str, command: str) -> str | None:
-    """Before the shell command ``command`` runs: the context to add, or None."""
+def for_command(conn: sqlite3.Connection, *, project_id: int | None, session_id: str, command: str,
+                include_global: bool = True) -> str | None:
+    """Before the shell command ``command`` runs: the context to add, or None (``include_global``: as above)."""
     keys = anchors.command_keys(command)
     if not keys:
         return None
@@ -78,7 +81,7 @@ def for_command(conn: sqlite3.Connection, *, project_id: int | None, session_id:
         f"AND ({program_test}) AND EXISTS (SELECT 1 FROM {_ANCHORS} WHERE a.type = 'object' "
         f"AND a.value ->> 'kind' = 'command' "
         f"AND ({likes})) AND {_NEW}",
-        (project_id or 0, *programs, *args, session_id)).fetchall()
+        (project_id or 0, 0 if include_global else -1, *programs, *args, session_id)).fetchall()
     matched, ran = [], []
     for row in rows:
         for anchor in anchors.of_row(row):
@@ -97,7 +100,7 @@ def _like_prefix(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _edit_candidates(conn: sqlite3.Connection, project_id: int | None, session_id: str, names: list[str],
+def _edit_candidates(conn: sqlite3.Connection, scope: tuple[int, int], session_id: str, names: list[str],
                      words: set[str]) -> list[sqlite3.Row]:
     """Live learnings with a file anchor among ``names``, or a symbol anchor that may be among ``words``
     (exact names here; ``Class.method`` and ``mod::fn`` anchors are checked in Python). Cheap text tests on
@@ -124,7 +127,7 @@ def _edit_candidates(conn: sqlite3.Connection, project_id: int | None, session_i
                        WHERE s.value IN ({word_marks}) OR instr(s.value, '.') OR instr(s.value, '::')))
           AND {_NEW}
         """,
-        (project_id or 0, *[b for base in bases for b in (base, base)], *names, *word_list, *names, *word_list,
+        (*scope, *[b for base in bases for b in (base, base)], *names, *word_list, *names, *word_list,
          session_id)).fetchall()
 
 

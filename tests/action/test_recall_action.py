@@ -91,6 +91,15 @@ def test_a_command_anchor_fires_on_its_command_once_per_session(memory_home, pro
                               "query": "command `cargo test`"}]
 
 
+def test_global_learnings_stay_out_when_global_preferences_are_off(memory_home, project_dir):
+    seed(project_dir)
+    env = hook_env(MEMORY_RECALL_GLOBAL_PREFERENCES="0")
+    answer = run_hook("PreToolUse", payload("PreToolUse", session_id="s1", cwd=str(project_dir), tool_name="Bash",
+                                            tool_input={"command": "npm install"}), env=env)
+    assert context(answer) is None
+    assert PNPM in pre(project_dir, "Bash", {"command": "npm install"})
+
+
 def test_commands_that_only_look_alike_do_not_fire(memory_home, project_dir):
     seed(project_dir)
     for command in ("pnpm install", "cargo build", "echo npm install", "cat cargo-test.log", "npmx run",
