@@ -130,7 +130,7 @@ def deleted_paths(command: str, cwd: str) -> list[str]:
         if key[0] == "git":
             start = words.index(key[1], start) + 1
         args = [w for w in words[start:] if not w.startswith("-")]
-        if key[0] == "mv" and len(args) > 1:
+        if "mv" in (key[0], key[1]) and len(args) > 1:
             args = args[:-1]  # the destination is not gone
         found.extend(os.path.normpath(os.path.join(cwd, a)) for a in args[:20] if a)
     return list(dict.fromkeys(found))

@@ -259,3 +259,25 @@ def test_session_start_records_the_baseline_of_new_learnings(memory_home, projec
     from memory.store import anchor_marks
 
     assert list(anchor_marks.stale_reasons(conn, ids.values())) == [ids["round"]]
+
+
+def test_signature_lines_across_languages():
+    source = ("class Cart(Base):\n    def round_total(self, amount: float) -> float:\n"
+              "export const handle = async (req) => {\nexport function renderInvoice(inv: Invoice) {\n"
+              "pub fn parse_config(path: &Path) -> Config {\nfunc (s *Server) ServeHTTP(w http.ResponseWriter) {\n"
+              "total = round_total(x)\n")
+    assert anchors.signature_line(source, "Cart.round_total") == "def round_total(self, amount: float) -> float:"
+    assert anchors.signature_line(source, "handle") == "export const handle = async (req) => {"
+    assert anchors.signature_line(source, "renderInvoice") == "export function renderInvoice(inv: Invoice) {"
+    assert anchors.signature_line(source, "parse_config") == "pub fn parse_config(path: &Path) -> Config {"
+    assert anchors.signature_line(source, "Cart") == "class Cart(Base):"
+    assert anchors.signature_line(source, "total") is None  # assigned a value, not defined
+    assert anchors.signature_line(source, "missing") is None
+
+
+def test_deleted_paths_of_shell_commands():
+    from memory.learning.staleness import deleted_paths
+
+    assert deleted_paths("git mv -f a.py b.py && rm -rf build x.py; mv c d e/", "/p") == [
+        "/p/a.py", "/p/build", "/p/x.py", "/p/c", "/p/d"]
+    assert deleted_paths("cat a.py && git status", "/p") == []
