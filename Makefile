@@ -6,16 +6,20 @@ STAMP := $(VENV)/.installed
 
 .PHONY: setup test test-fast e2e demo bench clean
 
-setup: $(STAMP) .tools/node_modules/.bin/claude
+# The two Claude Code CLIs the e2e suite drives: the pinned one and the newest (tests/e2e/newest/).
+CLAUDE_BINS := .tools/node_modules/.bin/claude .tools/newest/node_modules/.bin/claude
 
-$(STAMP): requirements.txt
+setup: $(STAMP) $(CLAUDE_BINS)
+
+# requirements-dev.txt = the runtime lock (requirements.txt, all the plugin installs for users) + test tools.
+$(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements-dev.txt
 	$(PY) -m compileall -q memory parser hooks
 	@sh scripts/system-packages.sh
 	touch $(STAMP)
 
-.tools/node_modules/.bin/claude: tests/e2e/package.json tests/e2e/package-lock.json
+$(CLAUDE_BINS): tests/e2e/package-lock.json tests/e2e/newest/package-lock.json
 	sh tests/e2e/install-claude.sh --install-node
 
 test: setup

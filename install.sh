@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install compound-memory's dependencies in the foreground (the plugin otherwise does this by itself, in the
-# background, on its first SessionStart). Creates the plugin's own virtual environment in its data folder.
+# background, on its first SessionStart). Creates the plugin's own virtual environment in its data folder from
+# the runtime lock requirements.txt (no test tools: those are in requirements-dev.txt).
 set -e
 here=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)
 python=${MEMORY_BOOTSTRAP_PYTHON:-python3}

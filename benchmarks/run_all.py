@@ -25,6 +25,8 @@ BENCHMARKS = [
     ["-m", "benchmarks.rules_bench"],
     ["-m", "benchmarks.hotpath_bench"],
     ["-m", "benchmarks.real_sessions.score_learnings"],
+    ["-m", "benchmarks.real_sessions.score_handoffs"],
+    ["-m", "benchmarks.install_size"],
 ]
 
 
@@ -125,6 +127,16 @@ def summary() -> str:
         f"regression check, not a field measure).",
     ]
     lines += real_sessions_lines()
+    if (RESULTS / "handoffs.json").exists():
+        lines += handoff_lines(load("handoffs"))
+    size = load("install_size")
+    biggest = ", ".join(f"{row['name']} {row['mb']:.0f} MB" for row in size["largest"][:4])
+    lines += [
+        "",
+        f"Installed size of the runtime environment (a fresh venv from `requirements.txt` alone, as the plugin's "
+        f"bootstrap makes it): {size['venv_mb']:.0f} MB on disk, {size['distributions']} packages "
+        f"({biggest}); every package is imported by the plugin or required by one that is; no test tool.",
+    ]
     lines += action_lines()
     return "\n".join(lines) + "\n"
 
@@ -146,6 +158,26 @@ def real_sessions_lines() -> list[str]:
     return ([""] + lines) if lines else []
 
 
+def handoff_lines(result: dict) -> list[str]:
+    """The handoff-quality table (benchmarks/real_sessions/score_handoffs.py)."""
+    lines = ["", "Handoff quality on the labelled sessions of benchmarks/real_sessions/ (each replayed through the hooks "
+             "up to every compaction and to its end; the handoff scored as SessionStart renders it):", "",
+             "| sessions | handoffs | files F1 | status correct | current request | decisions recall | results recall "
+             "| blockers precision |", "|---|---|---|---|---|---|---|---|"]
+    sessions = result["sessions"].values()
+    members = {"en": lambda e: e["language"] == "en", "non_en": lambda e: e["language"] != "en",
+               "non_en_real": lambda e: e["language"] != "en" and e.get("origin") == "real",
+               "real": lambda e: e.get("origin") == "real", "all": lambda e: True}
+    labels = {"en": "English", "non_en": "non-English", "non_en_real": "non-English, real only", "real": "real only",
+              "all": "all"}
+    for name, label in labels.items():
+        s = result["overall"].get(name, {})
+        if not s.get("points"):
+            continue
+        count = sum(1 for e in sessions if members[name](e))
+        lines.append(f"| {label} ({count}) | {s['points']} | {s['files_f1']} | {s['status_correct']} | "
+                     f"{s['current_request_correct']} | {s['decisions_recall']} | {s['results_recall']} | "
+                     f"{s['blockers_precision']} ({s['blockers_shown']} shown) |")
 def action_lines() -> list[str]:
     """Recall at the moment of action (benchmarks/action_bench.py), if it was run."""
     if not (RESULTS / "action.json").exists():

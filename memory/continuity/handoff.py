@@ -2,16 +2,18 @@
 
 A handoff is the session state (seed 004 shape) enriched from the transcript and stored in ``handoffs``:
 
-- ``task``: the user's request in their words -- the first substantive request (4+ words, not one of Claude
-  Code's own slash commands) since the last compaction, else the last one before it; else the previous
-  handoff's task, the todo in progress, the compaction's custom instructions, the transcript's title, and
-  last "Work on <files>". ``latest_request`` is the last substantive request when it differs; ``goal`` the
-  previous handoff's task when it differs; ``in_progress`` the todo being worked on; ``instructions`` the
-  compaction's custom instructions.
-- files modified/read (events, plus the transcript's tool calls), decisions the assistant stated
-  (``memory.learning.rules.find_decisions`` over its messages, plus the previous handoff's), todos,
-  blockers (failed commands not followed by a success of the same command; the user saying something still
-  fails), the last action, and ``last_event_id`` (the events the handoff covers).
+- ``current_request``: the user's latest substantive request in their words (``requests.is_substantive``:
+  by characters and script, so a short Japanese request counts; "ok", thanks and Claude Code's own slash
+  commands do not); ``task``: the request the work started from (the previous handoff's task, else the
+  first substantive request; else the todo in progress, the compaction's custom instructions, the
+  transcript's title, "Work on <files>"). ``in_progress`` is the todo being worked on, ``instructions``
+  the compaction's custom instructions.
+- files modified (events, the transcript's edit tools, shell writes; minus files the shell removed) and read;
+  todos; ``decisions`` the assistant stated (``decisions`` cues, approved plans, the user's answers);
+  ``results`` (test counts, commits, URLs); ``user_instructions`` (rejection reasons, corrections);
+  ``blockers`` still open (``blockers``); ``recap`` (Claude Code's own recap line); the last action; and
+  ``last_event_id`` (the events the handoff covers).
+- ``status`` from evidence (``state.derive_status``).
 
 Triggers: ``manual`` / ``auto`` (PreCompact), ``session_end`` (see ``on_session_end``), ``crash`` (built by
 the next session from a session that stopped without either; ``unexpected_end`` is set).
@@ -26,8 +28,13 @@ from __future__ import annotations
 import os
 import re
 
-from memory.continuity import queries, state as session_state
-from memory.continuity.events import relative_path, scrub
+from memory.continuity import blockers as session_blockers
+from memory.continuity import decisions as session_decisions
+from memory.continuity import queries, shell_changes
+from memory.continuity import requests as session_requests
+from memory.continuity import results as session_results
+from memory.continuity import state as session_state
+from memory.continuity.events import MODIFY_TOOLS as EDIT_TOOLS, relative_path, scrub
 from memory.continuity.inspection import handoff_state
 from memory.continuity.render import one_line
 
@@ -38,21 +45,39 @@ if TYPE_CHECKING:
 
     from memory.hooks.runtime import HookContext
 
-SUBSTANTIVE_WORDS = 4
 LOOKBACK_BYTES = 4 * 1024 * 1024
-BUILTIN_COMMANDS = frozenset({"compact", "clear", "resume", "model", "config", "cost", "help", "login", "logout",
-                              "memory", "permissions", "status", "doctor", "exit", "quit", "context", "hooks",
-                              "plugin", "mcp", "agents", "add-dir", "export", "rewind", "vim", "theme"})
-MAX_DECISIONS = 12
+# What the part since the last compaction alone decides, even when it is empty.
+LOOKBACK_SKIPS = ("request", "latest_request", "blockers", "turn_open", "stopped_on_blocker")
+MAX_DECISIONS = 16
+MAX_INSTRUCTIONS = 6
+DECISION_CHARS = 200
 MAX_FILES = 200
+FINAL_REPORT_MIN, FINAL_REPORT_CHARS = 80, 240
+GIT_WORK = re.compile(r"(?:^|&&|;)\s*git\s+(?:-C\s+\S+\s+)?(?:commit|push)\b")
+SUMMARY_CAP = 20000
+# "8. Current Work:\n   …" up to the next numbered heading, in Claude Code's compaction summary.
+SUMMARY_SECTION = re.compile(r"^\s*(?:#+\s*)?\d+\.\s+([A-Z][A-Za-z ]{2,40}):[ \t]*\n?(.*?)"
+                             r"(?=^\s*(?:#+\s*)?\d+\.\s+[A-Z][A-Za-z ]{2,40}:)", re.M | re.S)
 SESSION_END_TRANSCRIPT_BYTES = 4 * 1024 * 1024
-_STILL_FAILS = re.compile(
-    r"\b(still|again)\b[^.?!\n]{0,80}\b(fail\w*|error\w*|broken|crash\w*|wrong|missing|not|no|doesn'?t|"
-    r"didn'?t|isn'?t|won'?t|can'?t)\b"
-    r"|\b(doesn'?t|does not|didn'?t|did not|isn'?t|is not|not|never) work(s|ing)?\b"
-    r"|\bsame (error|problem|issue)\b",
-    re.I,
-)
+PLAN_FILE = re.compile(r"[\\/]\.claude[\\/]plans[\\/][^\\/]+\.md$")
+PLAN_LINE = re.compile(r"^(?:Approved plan|Plan): (.+?)(?: — |$)")
+# AskUserQuestion's result: 'User has answered your questions: "Which approach?"="Option C", …'
+ANSWER = re.compile(r'"([^"]{3,300})"="([^"]{1,300})"')
+# The user correcting course or laying down a rule, in a request.
+USER_INSTRUCTION = re.compile(
+    r"^(?:no|nope|nah)[,.!]\s+\S|^(?:actually|wait|stop)\b[,.!]?\s+\S"
+    r"|^(?:(?:please|pls)\s+)?(?:always|never|don'?t|do not|avoid|make sure|from now on|remember)\b"
+    r"|\b(?:instead of|rather than|not the)\b|,\s*not (?:the |a )?\S+"
+    r"|\bI (?:don'?t|do not) want\b|\bI'?d (?:actually )?(?:rather|prefer|like|love)\b|\bI prefer\b"
+    r"|\blet'?s (?:use|go with|do|stick with|switch to|keep)\b|\bwe (?:want|need|don'?t want|should)\b"
+    r"|\bany \w+ other than\b|\bonly (?:use|with|on|in)\b|\boption [a-z0-9]\b"
+    r"|(?:^|\n)\s*[-*]\s*(?:use|name|call|keep|put|don'?t|do not|never|always)\s+\S"
+    r"|^(?:non|pas|nein|nicht|no es)\b[,.!]?\s+\S|^(?:いや|違う|ちがう|そうじゃなく)|^(?:不是|不对|不要|别)|^(?:아니|아뇨)"
+    r"|ではなく|じゃなくて|而不是|不要用|대신에?"
+    r"|\b(?:toujours|jamais|partout|dorénavant|désormais|à l'avenir)\b|\bdans tous mes projets\b"
+    r"|\b(?:immer|niemals|nie|künftig|in allen Projekten)\b|\b(?:siempre|nunca|de ahora en adelante)\b"
+    r"|常に|必ず|ないでください|しないで|今後|以後|一律|以后|总是|所有项目|都请|请用|别用|앞으로|항상|하지 ?마|절대",
+    re.I)
 
 
 def on_pre_compact(ctx: HookContext) -> int:
@@ -66,11 +91,12 @@ def on_pre_compact(ctx: HookContext) -> int:
 
 
 def on_session_end(ctx: HookContext) -> int | None:
-    """SessionEnd: mark the session ended; leave a handoff when it has unfinished work not yet handed off.
+    """SessionEnd: mark the session ended; leave a handoff when it did something not yet handed off.
 
-    The handoff written here is what ``/clear`` and the next ``startup`` restore. It is written only when the
-    session has events after its newest handoff and its work is not completed, and it reads the transcript
-    only when that is small (4 MB), so SessionEnd stays well inside Claude Code's ~1.5 s.
+    The handoff written here is what ``/clear`` and the next ``startup`` restore -- when its work is not
+    completed (a completed one is kept for ``handoff show`` and ``--resume`` but never offered to another
+    session). It is written only when the session has events after its newest handoff, and it reads the
+    transcript only when that is small (4 MB), so SessionEnd stays well inside Claude Code's ~1.5 s.
     """
     payload = ctx.payload
     conn = ctx.db
@@ -81,9 +107,38 @@ def on_session_end(ctx: HookContext) -> int | None:
         return None
     handoff = build(conn, ctx.session_id, ctx.project.root, transcript_path=payload.get("transcript_path"),
                     max_transcript_bytes=SESSION_END_TRANSCRIPT_BYTES, skip_larger=True)
-    if handoff["status"] == "completed":
-        return None
     return store(conn, ctx.session_id, ctx.project_id, "session_end", handoff)
+
+
+def on_post_compact(ctx: HookContext) -> int | None:
+    """PostCompact: keep the compaction summary with this session's newest handoff; return that handoff's id.
+
+    The summary is redacted and capped at ``SUMMARY_CAP`` characters. The next handoff of the session (the
+    one SessionEnd or the next PreCompact writes) takes the current work and next step, decisions and results
+    from it (``summary_facts``). Without a handoff to attach to, nothing is stored.
+    """
+    summary = ctx.payload.get("compact_summary")
+    if not isinstance(summary, str) or not summary.strip():
+        return None
+    return queries.attach_to_latest_handoff(ctx.db, ctx.session_id, "compact_summary",
+                                            scrub(summary.strip()[:SUMMARY_CAP]))
+
+
+def summary_facts(summary: str) -> dict[str, Any]:
+    """What a compaction summary adds to the next handoff: a recap (current work and next step), the
+    decisions and results it states."""
+    facts: dict[str, Any] = {}
+    sections = {name.lower(): " ".join(body.replace("*", "").split())
+                for name, body in SUMMARY_SECTION.findall(summary + "\n\n0. End:")}
+    work = sections.get("current work") or sections.get("pending tasks")
+    step = sections.get("optional next step") or sections.get("next step")
+    parts = [session_blockers.cut(work, 300) if work else "", f"Next: {session_blockers.cut(step, 200)}" if step else ""]
+    if any(parts):
+        facts["recap"] = "Before the compaction: " + " ".join(p for p in parts if p)
+    facts["decisions"] = [one_line(text, DECISION_CHARS) for strength, text in
+                          session_decisions.decision_sentences(summary) if strength == session_decisions.STRONG]
+    facts["results"] = session_results.keep(session_results.from_text(summary))
+    return facts
 
 
 def recover_crash(conn: sqlite3.Connection, session: sqlite3.Row, project_root: str) -> int:
@@ -118,19 +173,32 @@ def build(conn: sqlite3.Connection, session_id: str, project_root: str, *, trans
 
         log.warning("continuity", f"transcript {transcript_path} not used: {type(exc).__name__}: {exc}")
         facts = {}
+    if prior.get("compact_summary"):
+        from_summary = summary_facts(prior["compact_summary"])
+        prior = {**prior, "decisions": _union(prior.get("decisions", []), from_summary["decisions"]),
+                 "results": _union(prior.get("results", []), from_summary["results"])}
+        facts.setdefault("recap", from_summary.get("recap"))
     merge(handoff, facts, prior, instructions)
     return handoff
 
 
 def merge(handoff: dict[str, Any], facts: dict[str, Any], prior: dict[str, Any], instructions: str | None) -> None:
     """Fold transcript facts and the previous handoff into ``handoff`` (events win where both know)."""
-    handoff["files_modified"] = _union(facts.get("files_modified", []), handoff["files_modified"])[:MAX_FILES]
+    removed = set(facts.get("files_removed", []))
+    modified = _union(facts.get("files_modified", []), handoff["files_modified"])
+    handoff["files_modified"] = [p for p in modified if p not in removed][:MAX_FILES]
     handoff["files_read"] = [p for p in _union(facts.get("files_read", []), handoff["files_read"])
-                             if p not in handoff["files_modified"]][:MAX_FILES]
+                             if p not in handoff["files_modified"] and p not in removed][:MAX_FILES]
     if not handoff["todos"] and facts.get("todos"):
         handoff["todos"] = facts["todos"]
     handoff["decisions"] = _union(prior.get("decisions", []), facts.get("decisions", []))[-MAX_DECISIONS:]
-    handoff["blockers"] = _union(handoff["blockers"], facts.get("blockers", []))
+    handoff["results"] = _union(prior.get("results", []), facts.get("results", []))[-session_results.MAX_RESULTS:]
+    handoff["user_instructions"] = _union(prior.get("user_instructions", []),
+                                          facts.get("user_instructions", []))[-MAX_INSTRUCTIONS:]
+    if "blockers" in facts:  # the transcript knows what came after each failure; the events alone do not
+        handoff["blockers"] = facts["blockers"]
+    if facts.get("recap"):
+        handoff["recap"] = facts["recap"]
     if facts.get("last_action") and not handoff.get("last_action"):
         handoff["last_action"] = facts["last_action"]
     in_progress = session_state.current_task(handoff["todos"])
@@ -138,15 +206,18 @@ def merge(handoff: dict[str, Any], facts: dict[str, Any], prior: dict[str, Any],
         handoff["in_progress"] = in_progress
     if instructions and instructions.strip():
         handoff["instructions"] = scrub(instructions.strip()[:500])
-    request = facts.get("request")
-    task = (request or prior.get("task") or in_progress or handoff.get("instructions") or facts.get("title")
-            or session_state.work_description(handoff["files_modified"]))
+    task = (prior.get("task") or facts.get("request") or in_progress or handoff.get("instructions")
+            or facts.get("title") or session_state.work_description(handoff["files_modified"]))
     handoff["task"] = task or "(task unknown)"
-    if prior.get("task") and prior["task"] != handoff["task"]:
-        handoff["goal"] = prior["task"]
-    if facts.get("latest_request") and facts["latest_request"] != request:
-        handoff["latest_request"] = facts["latest_request"]
-    handoff["status"] = session_state.derive_status(handoff["todos"], handoff["blockers"])
+    current = facts.get("latest_request") or prior.get("current_request")
+    if current:
+        handoff["current_request"] = current
+    task_words = " ".join(str(handoff["task"]).split())  # on the Task line already
+    handoff["user_instructions"] = [line for line in handoff["user_instructions"]
+                                    if " ".join(line.removeprefix("User: ").rstrip("…").split()) != task_words]
+    turn_open = facts.get("turn_open")
+    stopped = facts.get("stopped_on_blocker", handoff.pop("stopped_on_blocker", False))
+    handoff["status"] = session_state.derive_status(handoff["todos"], handoff["blockers"], turn_open, stopped)
 
 
 def store(conn: sqlite3.Connection, session_id: str, project_id: int | None, trigger: str,
@@ -196,9 +267,9 @@ def transcript_facts(path: str | None, project_root: str, max_bytes: int, skip_l
         earlier = _facts_from(transcript, _records(transcript, path, size, min(size, LOOKBACK_BYTES), False),
                               project_root)
         if "request" not in facts and "latest_request" in earlier:
-            facts["request"] = earlier["latest_request"]
+            facts["request"], facts["latest_request"] = earlier["request"], earlier["latest_request"]
         for key, value in earlier.items():
-            if value and not facts.get(key) and key not in ("latest_request", "blockers"):
+            if value and not facts.get(key) and key not in LOOKBACK_SKIPS:
                 facts[key] = value
     return facts
 
@@ -217,73 +288,169 @@ def _records(transcript: Any, path: str, size: int, max_bytes: int, since_last_c
 def _facts_from(transcript: Any, records: list, project_root: str) -> dict[str, Any]:
     main = [r for r in records if not r.sidechain]
     facts: dict[str, Any] = {}
-    requests = _requests(transcript, main)
+    requests = [(r.text, r.kind) for r in main if isinstance(r, transcript.UserPrompt)
+                and session_requests.is_substantive(r.text, r.kind)]
     if requests:
-        facts["request"] = scrub(one_line(requests[0], 300))
-        facts["latest_request"] = scrub(one_line(requests[-1], 300))
+        facts["request"] = scrub(one_line(requests[0][0], 300))
+        facts["latest_request"] = scrub(one_line(requests[-1][0], 300))
     exchanges = transcript.pair_tool_calls(records)
     touched = transcript.files_touched(exchanges)  # subagents' work counts too
-    facts["files_modified"] = [relative_path(p, project_root)[0] for p in touched.modified]
+    changes = shell_changes.from_exchanges([ex for ex in exchanges if not ex.failed and ex.result is not None])
+    modified = [relative_path(p, project_root)[0] for p in touched.modified]
+    modified += [rel for rel, outside in (relative_path(p, project_root) for p in changes.written) if not outside]
+    facts["files_modified"] = _union(modified, [])
+    facts["files_removed"] = [relative_path(p, project_root)[0] for p in changes.removed]
     facts["files_read"] = [relative_path(p, project_root)[0] for p in touched.read]
     facts["todos"] = [{"id": i + 1, **t} for i, t in enumerate(transcript.latest_todos(main))]
-    facts["decisions"] = _decisions(main, transcript)
-    facts["blockers"] = _failed_commands([ex for ex in exchanges if not ex.call.sidechain]) + _user_reports(
-        [r.text for r in transcript.user_requests(main)])
+    steps, decided, instructions, reported = _walk(transcript, main)
+    facts["blockers"], rejections = session_blockers.open_blockers(steps)
+    facts["user_instructions"] = [scrub(line) for line in _union(rejections, instructions)][-MAX_INSTRUCTIONS:]
+    facts["decisions"] = [scrub(one_line(text, DECISION_CHARS)) for text in _strongest(decided)]
+    final = _final_report(transcript, main)
+    if final:
+        reported.append(("final", final))
+    facts["results"] = [scrub(line) for line in session_results.keep(reported)]
+    facts["turn_open"], facts["stopped_on_blocker"] = _turn_state(transcript, main, facts["blockers"])
     facts["last_action"] = transcript.last_action(main)
+    recaps = [r.text for r in main if isinstance(r, transcript.Recap)]
+    if recaps:
+        facts["recap"] = scrub(one_line(recaps[-1], 400))
     titles = [r.text for r in records if isinstance(r, transcript.Summary)]
     if titles:
         facts["title"] = titles[-1]
     return facts
 
 
-def _requests(transcript: Any, records: list) -> list[str]:
-    """The user's substantive requests (4+ words; Claude Code's own slash commands are not requests)."""
-    found = []
-    for prompt in transcript.user_requests(records):
-        text = prompt.text.strip()
-        if prompt.kind == "command" and text.lstrip("/").split(" ", 1)[0] in BUILTIN_COMMANDS:
+def _walk(transcript: Any, main: list) -> tuple[list, list, list, list]:
+    """One pass over the main conversation: blocker steps, decisions, user instructions, results."""
+    steps: list = []
+    decided: list[tuple[int, int, str]] = []  # (strength, position, text)
+    instructions: list[str] = []
+    reported: list[tuple[str, str]] = []
+    calls: dict[str, Any] = {}
+    asked = False  # the assistant's last words were a question: a short answer is a choice
+    for position, rec in enumerate(main):
+        if isinstance(rec, transcript.UserPrompt):
+            if session_requests.is_substantive(rec.text, rec.kind):
+                steps.append(session_blockers.Step("request", rec.text, True, None))
+                instruction = user_instruction(rec.text)
+                if instruction:
+                    instructions.append(instruction)
+            elif asked and rec.kind == "prompt" and session_requests.weight(rec.text) >= 4 \
+                    and not session_requests.is_acknowledgement(rec.text):
+                decided.append((session_decisions.STRONG, position, f"User chose: {one_line(rec.text, 120)}"))
+            asked = False
+        elif isinstance(rec, transcript.AssistantText):
+            for strength, sentence in session_decisions.decision_sentences(rec.text):
+                decided.append((strength, position, sentence))
+            reported.extend(session_results.from_text(rec.text))
+            asked = rec.text.rstrip().endswith("?")
+        elif isinstance(rec, transcript.ToolCall):
+            calls[rec.id] = rec
+        elif isinstance(rec, transcript.ToolResult) and rec.id in calls:
+            call = calls.pop(rec.id)
+            _exchange_facts(call, rec, position, steps, decided, reported)
+    return steps, decided, instructions, reported
+
+
+def _exchange_facts(call: Any, result: Any, position: int, steps: list, decided: list, reported: list) -> None:
+    text = result.text or ""
+    if result.is_error and session_blockers.is_rejection(text):
+        steps.append(session_blockers.Step("rejection", call.name, False, text))
+        return
+    if call.name == "Bash" and isinstance(call.input.get("command"), str):
+        command = call.input["command"]
+        output = "\n".join(str(result.result.get(k) or "") for k in ("stdout", "stderr")) or text
+        steps.append(session_blockers.Step("command", command, not result.is_error, text if result.is_error else None))
+        reported.extend(session_results.from_command(command, output, not result.is_error))
+    elif call.name in EDIT_TOOLS:
+        path = call.input.get("file_path") or call.input.get("notebook_path")
+        if isinstance(path, str):
+            steps.append(session_blockers.Step("edit", path, not result.is_error, None))
+            if not result.is_error and PLAN_FILE.search(path) and call.name == "Write":
+                title = plan_title(str(call.input.get("content") or ""))
+                if title:
+                    decided.append((session_decisions.STRONG, position, f"Plan: {title}"))
+    elif call.name == "ExitPlanMode" and not result.is_error:
+        title = plan_title(str(call.input.get("plan") or ""))
+        if title:
+            decided.append((session_decisions.STRONG + 1, position, f"Approved plan: {title}"))
+    elif call.name == "AskUserQuestion" and not result.is_error:
+        for answer in ANSWER.findall(text):
+            decided.append((session_decisions.STRONG + 1, position, f"User chose: {one_line(answer[1], 160)} "
+                                                                     f"({one_line(answer[0], 80)})"))
+
+
+def _strongest(decided: list[tuple[int, int, str]]) -> list[str]:
+    """The strongest, then newest, decisions, at most ``MAX_DECISIONS``, in the order they were made."""
+    unique: dict[str, tuple[int, int, str]] = {}
+    for strength, position, text in decided:
+        plan = PLAN_LINE.match(text)  # one line per plan title: the approved one, else the newest draft
+        key = f"plan:{plan.group(1)}" if plan else " ".join(text.split()).casefold()
+        if key not in unique or strength >= unique[key][0]:
+            unique[key] = (strength, position, text)
+    chosen = sorted(unique.values(), key=lambda d: (d[0], d[1]), reverse=True)[:MAX_DECISIONS]
+    return [text for _, _, text in sorted(chosen, key=lambda d: d[1])]
+
+
+def _turn_state(transcript: Any, main: list, blockers: list[str]) -> tuple[bool, bool]:
+    """(the assistant was still working -- its last record is not its own closing text; it stopped right after
+    a failure that is still open)."""
+    last = None
+    for rec in main:
+        if isinstance(rec, (transcript.AssistantText, transcript.ToolCall, transcript.ToolResult)):
+            last = rec
+        elif isinstance(rec, transcript.UserPrompt) and session_requests.is_substantive(rec.text, rec.kind):
+            last = rec
+    turn_open = last is not None and not isinstance(last, transcript.AssistantText)
+    if turn_open and isinstance(last, transcript.ToolResult) and not last.is_error and _committed(main, last):
+        turn_open = False  # the last thing done was committing the work: nothing is left mid-way
+    last_result = next((r for r in reversed(main) if isinstance(r, transcript.ToolResult)), None)
+    stopped = bool(blockers) and not turn_open and last_result is not None and last_result.is_error \
+        and not session_blockers.is_rejection(last_result.text)
+    return turn_open, stopped
+
+
+def _final_report(transcript: Any, main: list) -> str | None:
+    """The assistant's closing report of the work, when the conversation ends on one: its first lines."""
+    last = next((r for r in reversed(main) if isinstance(r, (transcript.AssistantText, transcript.ToolCall))), None)
+    if not isinstance(last, transcript.AssistantText) or len(last.text) < FINAL_REPORT_MIN:
+        return None
+    text = re.sub(r"[#*`|]+", " ", last.text)
+    return f"Reported: {session_blockers.cut(text, FINAL_REPORT_CHARS)}"
+
+
+def _committed(main: list, result: Any) -> bool:
+    """The tool call behind ``result`` committed or pushed the work."""
+    for rec in reversed(main):
+        if getattr(rec, "id", None) == result.id and getattr(rec, "name", None) == "Bash":
+            return bool(GIT_WORK.search(str(rec.input.get("command") or "")))
+    return False
+
+
+def user_instruction(text: str) -> str | None:
+    """The user's correction, choice or standing instruction in a request ("no, use X", "never …",
+    "X, not Y", "let's use X", "- name the command …")."""
+    if len(text) > 600 or not USER_INSTRUCTION.search(text.strip()):
+        return None
+    return f"User: {session_blockers.cut(text, 240)}"
+
+
+def plan_title(plan: str) -> str | None:
+    """The first heading of a plan (without "Plan:") and its first sentence of prose."""
+    title, first = None, None
+    for line in plan.splitlines():
+        line = line.strip()
+        if not line:
             continue
-        if len(text.split()) >= SUBSTANTIVE_WORDS:
-            found.append(text)
-    return found
-
-
-def _decisions(records: list, transcript: Any) -> list[str]:
-    try:
-        from memory.learning.rules import find_decisions
-    except ImportError:  # the learning package is optional for continuity; the handoff just has none
-        from memory import log
-
-        log.warning("continuity", "memory.learning.rules not available: handoff without decisions")
-        return []
-
-    found: list[str] = []
-    for rec in records:
-        if isinstance(rec, transcript.AssistantText):
-            for decision in find_decisions(rec.text):
-                text = decision if isinstance(decision, str) else getattr(decision, "text", str(decision))
-                found.append(scrub(one_line(text, 240)))
-    return _union(found, [])[-MAX_DECISIONS:]
-
-
-def _failed_commands(exchanges: list) -> list[str]:
-    """Failed Bash calls with no later success of the same command key."""
-    open_failures: dict[str, str] = {}
-    for ex in exchanges:
-        command = ex.call.input.get("command") if ex.call.name == "Bash" else None
-        if not isinstance(command, str) or ex.result is None:
-            continue
-        key = session_state.command_key(command)
-        open_failures.pop(key, None)
-        if ex.failed:
-            error = one_line(ex.result.text.strip()[-200:], 200)
-            open_failures[key] = scrub(f"`{one_line(command, 120)}` failed: {error}")
-    return list(open_failures.values())[-5:]
-
-
-def _user_reports(requests: list[str]) -> list[str]:
-    """The user saying something still fails, in the last two requests."""
-    return [f"User: {scrub(one_line(text, 240))}" for text in requests[-2:] if _STILL_FAILS.search(text)]
+        if title is None:
+            title = re.sub(r"^(?:implementation )?plan:\s*", "", line.lstrip("#").strip(), flags=re.I)
+        elif not line.startswith(("#", "|", "```", "-", "*")) and len(line) > 20:
+            first = re.split(r"(?<=[.!?。])\s", line, maxsplit=1)[0]
+            break
+    if not title:
+        return None
+    return session_blockers.cut(f"{title} — {first}" if first else title, 200)
 
 
 def _covered_event_id(row: Any) -> int:

@@ -127,6 +127,17 @@ def latest_session_handoff(conn: sqlite3.Connection, session_id: str) -> sqlite3
     ).fetchone()
 
 
+def attach_to_latest_handoff(conn: sqlite3.Connection, session_id: str, key: str, value: Any) -> int | None:
+    """Set ``key`` in the state of the session's newest handoff; return its id (None when it has none)."""
+    row = latest_session_handoff(conn, session_id)
+    if row is None:
+        return None
+    state = json.loads(row["state_json"] or "{}")
+    state[key] = value
+    conn.execute("UPDATE handoffs SET state_json = ? WHERE id = ?", (json.dumps(state, ensure_ascii=False), row["id"]))
+    return int(row["id"])
+
+
 def latest_project_handoff(conn: sqlite3.Connection, project_id: int, exclude_session: str) -> sqlite3.Row | None:
     """The newest handoff of the project left by another session."""
     return conn.execute(

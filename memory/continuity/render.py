@@ -1,10 +1,12 @@
-"""The "Continuing: <task>" block a new context gets: compact Markdown within a token budget.
+"""The "Continuing: <current request>" block a new context gets: compact Markdown within a token budget.
 
-Sections, most important first: the task and where it stands, modified files, todos, blockers, decisions, the
-last action, then files read. When the block is over the budget, lists are shortened in the reverse order
-of importance (files read first, then decisions, modified files, todos, blockers) and a closing line says
-what was left out. The result is always under ``HARD_LIMIT`` characters (Claude Code replaces longer hook
-output with a file reference).
+Sections in the order they matter (the budget order): the current request with the task it belongs to, the
+status and next step, the files being changed, todos, decisions, results, the user's instructions, open
+blockers (at most ``MAX_BLOCKERS``); then Claude Code's recap, the last action and files read. When the block
+is over the budget, lists are shortened from the least important up (files read, recap, blockers, user
+instructions, results, decisions, todos, modified files) and a closing line says what was left out. The
+result is always under ``HARD_LIMIT`` characters (Claude Code replaces longer hook output with a file
+reference).
 """
 
 from __future__ import annotations
@@ -16,10 +18,13 @@ if TYPE_CHECKING:
     from typing import Any
 
 HARD_LIMIT = 9000
+MAX_BLOCKERS = 3
 # Which list shrinks first when over budget, and the smallest it is cut to before the next one shrinks.
-SHRINK_ORDER = (("files_read", 0), ("decisions", 2), ("files_modified", 5), ("todos", 3), ("blockers", 1))
-LIST_LABELS = {"files_read": "read files", "decisions": "decisions", "files_modified": "modified files",
-               "todos": "todos", "blockers": "blockers"}
+SHRINK_ORDER = (("files_read", 0), ("recap", 0), ("blockers", 1), ("user_instructions", 1), ("results", 1),
+                ("decisions", 2), ("todos", 3), ("files_modified", 5))
+LIST_LABELS = {"files_read": "read files", "recap": "recap", "decisions": "decisions", "files_modified": "modified files",
+               "todos": "todos", "blockers": "blockers", "results": "results", "user_instructions": "user instructions"}
+NEWEST_LAST = ("Decisions", "Results", "User instructions")  # lists whose newest items are the ones kept
 LINE_CAP = 240
 
 
@@ -28,6 +33,7 @@ def format_handoff(handoff: dict[str, Any], max_tokens: int = 1200, origin: str 
     limit = min(HARD_LIMIT, max(400, int(max_tokens) * CHARS_PER_TOKEN))
     lists = {name: _list_of(handoff, name) for name, _ in SHRINK_ORDER}
     shown = {name: len(items) for name, items in lists.items()}
+    shown["blockers"] = min(shown["blockers"], MAX_BLOCKERS)
     text = _render(handoff, lists, shown, origin)
     for name, floor in SHRINK_ORDER:
         while len(text) > limit and shown[name] > floor:
@@ -39,26 +45,32 @@ def format_handoff(handoff: dict[str, Any], max_tokens: int = 1200, origin: str 
 
 
 def _render(handoff: dict[str, Any], lists: dict[str, list], shown: dict[str, int], origin: str | None) -> str:
-    lines = [f"## Continuing: {one_line(handoff.get('task') or '(task unknown)')}"]
+    task = handoff.get("task") or "(task unknown)"
+    current = handoff.get("current_request") or task
+    lines = [f"## Continuing: {one_line(current)}"]
     if origin:
         lines.append(f"_{origin}_")
+    if current != task:
+        lines.append(f"Task: {one_line(task)}")
     status = handoff.get("status") or "in_progress"
-    lines.append(f"Status: {status}" + (f" · now: {one_line(handoff['in_progress'])}" if handoff.get("in_progress")
-                                        and handoff["in_progress"] != handoff.get("task") else ""))
-    for key, label in (("goal", "Earlier goal"), ("latest_request", "Latest request"),
-                       ("instructions", "Compaction instructions")):
-        if handoff.get(key):
-            lines.append(f"{label}: {one_line(handoff[key])}")
+    lines.append(f"Status: {status}" + (f" · next: {one_line(handoff['in_progress'])}" if handoff.get("in_progress")
+                                        and handoff["in_progress"] not in (task, current) else ""))
+    if handoff.get("instructions"):
+        lines.append(f"Compaction instructions: {one_line(handoff['instructions'])}")
     _section(lines, f"Modified ({len(lists['files_modified'])})", lists["files_modified"], shown["files_modified"],
              inline=True)
     _section(lines, "Todos", [f"[{t.get('status', 'pending')}] {t.get('content', '')}" for t in lists["todos"]],
              shown["todos"])
-    _section(lines, "Blockers", lists["blockers"], shown["blockers"])
     _section(lines, "Decisions", lists["decisions"], shown["decisions"])
+    _section(lines, "Results", lists["results"], shown["results"])
+    _section(lines, "User instructions", lists["user_instructions"], shown["user_instructions"])
+    _section(lines, "Blockers", lists["blockers"], shown["blockers"])
+    _section(lines, "Recap", lists["recap"], shown["recap"], inline=True)
     if handoff.get("last_action"):
         lines.append(f"Last: {one_line(handoff['last_action'])}")
     _section(lines, f"Read ({len(lists['files_read'])})", lists["files_read"], shown["files_read"], inline=True)
-    left_out = [f"{len(lists[n]) - shown[n]} {LIST_LABELS[n]}" for n, _ in SHRINK_ORDER if shown[n] < len(lists[n])]
+    left_out = [f"{len(lists[n]) - shown[n]} {LIST_LABELS[n]}" for n, _ in SHRINK_ORDER
+                if shown[n] < len(lists[n]) and not (n == "blockers" and shown[n] == MAX_BLOCKERS)]
     if left_out:
         lines.append(f"(Left out to fit the budget: {', '.join(left_out)}; `python -m memory handoff show` has all.)")
     return "\n".join(lines)
@@ -67,7 +79,7 @@ def _render(handoff: dict[str, Any], lists: dict[str, list], shown: dict[str, in
 def _section(lines: list[str], title: str, items: list, count: int, inline: bool = False) -> None:
     if not items or count <= 0:
         return
-    visible = [one_line(str(item)) for item in items[-count:]] if title.startswith("Decisions") else \
+    visible = [one_line(str(item)) for item in items[-count:]] if title.startswith(NEWEST_LAST) else \
         [one_line(str(item)) for item in items[:count]]
     more = f" (+{len(items) - count} more)" if count < len(items) else ""
     if inline:
@@ -79,6 +91,8 @@ def _section(lines: list[str], title: str, items: list, count: int, inline: bool
 
 def _list_of(handoff: dict[str, Any], name: str) -> list:
     value = handoff.get(name)
+    if name == "recap":
+        return [value] if isinstance(value, str) and value else []
     if name == "todos" and isinstance(value, list):
         open_first = [t for t in value if isinstance(t, dict) and t.get("status") in ("in_progress", "pending")]
         return open_first + [t for t in value if isinstance(t, dict) and t not in open_first]
@@ -86,6 +100,13 @@ def _list_of(handoff: dict[str, Any], name: str) -> list:
 
 
 def one_line(text: str, limit: int = LINE_CAP) -> str:
-    """``text`` on one line (whitespace runs collapsed), cut to ``limit`` characters with an ellipsis."""
+    """``text`` on one line (whitespace runs collapsed), cut to ``limit`` characters at a word boundary (a
+    text without spaces near the end, such as Chinese or Japanese, at the character) with an ellipsis."""
     line = " ".join(str(text).split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
+    if len(line) <= limit:
+        return line
+    head = line[: limit - 1]
+    space = head.rfind(" ")
+    if space > limit * 2 // 3:
+        head = head[:space].rstrip(" ,;:-")
+    return head + "…"

@@ -114,7 +114,8 @@ def _origin(row: Any, session_id: str, handoff: dict[str, Any]) -> str:
     if row["session_id"] == session_id:
         return f"Handoff saved at {'compaction' if trigger in ('manual', 'auto') else trigger} {when}."
     what = {"session_end": "ended", "manual": "was compacted", "auto": "was compacted"}.get(trigger, "stopped")
-    return f"Unfinished work from session {short}, which {what} {when}."
+    kind = "Finished work" if handoff.get("status") == "completed" else "Unfinished work"
+    return f"{kind} from session {short}, which {what} {when}."
 
 
 def _age_hours(iso: str) -> float:

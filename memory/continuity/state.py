@@ -4,10 +4,11 @@ The state is a plain dict: session_id, task, status, files_modified, files_read,
 last_action (plus action_count and saved_at). Events alone give files, todos/tasks, Bash failures and the
 last action; decisions and the user's own words come from the transcript when a handoff is built.
 
-Blockers from events: a failed Bash command is a blocker until a later Bash command with the same *command
-key* succeeds. The key is the first two words of the command's last ``&&``/``;`` segment with environment
-assignments dropped (``cd app && FOO=1 npm test -- -x`` -> ``npm test``), so a later successful ``ls`` does
-not clear a failing build, but re-running the build does.
+Blockers from events alone (no transcript): a failed Bash command is a blocker until a later Bash command
+with the same equivalence key succeeds (``blockers.equivalence_key``: ``cd app && FOO=1 npm test -- -x``
+-> ``npm test``), so a later successful ``ls`` does not clear a failing build, but re-running the build does;
+probes, sudo prompts and cleanups never are (``blockers.is_real_failure``). With a transcript the handoff
+uses the fuller rules of ``blockers.open_blockers``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import os
 import re
 
 from memory import paths
+from memory.continuity.blockers import equivalence_key, error_gist, is_real_failure
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -24,8 +26,6 @@ if TYPE_CHECKING:
     from typing import Any, Iterable
 
 OPEN_STATUSES = ("in_progress", "pending")
-_SEGMENT_SPLIT = re.compile(r"&&|\|\||;|\n")
-_ENV_ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=\S*$")
 
 
 def fold_events(session_id: str, rows: Iterable[Any]) -> dict[str, Any]:
@@ -39,6 +39,7 @@ def fold_events(session_id: str, rows: Iterable[Any]) -> dict[str, Any]:
     commits: list[dict[str, str]] = []
     subjects: dict[str, str] = {}
     last_action = None
+    last_row = None
     for row in rows:
         data = json.loads(row["data_json"]) if row["data_json"] else {}
         kind, path = row["kind"], row["path"]
@@ -55,13 +56,16 @@ def fold_events(session_id: str, rows: Iterable[Any]) -> dict[str, Any]:
         elif kind == "bash":
             _apply_bash(failures, commits, data, row["outcome"], row["ts"])
         last_action = row["summary"] or last_action
+        last_row = row
     todos = _merge_todos(todo_list, tasks)
-    blockers = [f"`{f['command']}` failed: {f['error']}" if f.get("error") else f"`{f['command']}` failed"
+    blockers = [f"`{f['command']}` failed: {error_gist(f['error'])}" if f.get("error") else f"`{f['command']}` failed"
                 for f in failures.values()]
+    stopped = bool(last_row is not None and last_row["kind"] == "bash" and last_row["outcome"] == "error"
+                   and blockers)
     state = {
         "session_id": session_id,
         "task": current_task(todos),
-        "status": derive_status(todos, blockers),
+        "status": derive_status(todos, blockers, None, stopped),
         "files_modified": list(modified),
         "files_read": [p for p in read if p not in modified],
         "decisions": [],
@@ -69,6 +73,8 @@ def fold_events(session_id: str, rows: Iterable[Any]) -> dict[str, Any]:
         "blockers": blockers,
         "last_action": last_action,
     }
+    if stopped:
+        state["stopped_on_blocker"] = True
     if outside:
         state["outside_project"] = sorted(outside)
     if commits:
@@ -93,20 +99,21 @@ def current_task(todos: list[dict[str, Any]]) -> str | None:
     return None
 
 
-def derive_status(todos: list[dict[str, Any]], blockers: list[str]) -> str:
-    """``blocked`` with open blockers, ``completed`` when every todo is done, else ``in_progress``."""
-    if blockers:
+def derive_status(todos: list[dict[str, Any]], blockers: list[str], turn_open: bool | None = None,
+                  stopped_on_blocker: bool = False) -> str:
+    """Where the work stands, from evidence.
+
+    ``blocked`` only when the work stopped on an open blocker (its last action failed and nothing came
+    after); ``completed`` when every todo is done, no blocker is open and the assistant finished its turn
+    (``turn_open`` False; unknown without a transcript, then the todos alone decide); else ``in_progress``.
+    """
+    if blockers and stopped_on_blocker:
         return "blocked"
-    if todos and all(t.get("status") in ("completed", "deleted") for t in todos):
-        return "completed"
-    return "in_progress"
-
-
-def command_key(command: str) -> str:
-    """What identifies a command for "did it succeed later": see the module docstring."""
-    segments = [s.strip() for s in _SEGMENT_SPLIT.split(command) if s.strip()]
-    words = [w for w in (segments[-1].split() if segments else []) if not _ENV_ASSIGN.match(w)]
-    return " ".join(words[:2])
+    if blockers or turn_open or any(t.get("status") in OPEN_STATUSES for t in todos):
+        return "in_progress"
+    if turn_open is None and not todos:
+        return "in_progress"
+    return "completed"
 
 
 def save(conn: sqlite3.Connection, state: dict[str, Any], project_id: int | None, action_count: int) -> None:
@@ -140,10 +147,12 @@ def _apply_task(tasks: dict[str, dict[str, Any]], subjects: dict[str, str], data
 def _apply_bash(failures: dict[str, dict[str, Any]], commits: list[dict[str, str]], data: dict[str, Any],
                 outcome: str, ts: str) -> None:
     command = data.get("command") or ""
-    key = command_key(command)
+    key = equivalence_key(command)
     if outcome == "error":
+        if not is_real_failure(command, data.get("error") or ""):
+            return  # a probe, a sudo prompt, a cleanup, an interruption: never a blocker
         failures.pop(key, None)  # keep the newest failure of a key, in order
-        failures[key] = {"command": command[:120], "error": (data.get("error") or "")[-200:]}
+        failures[key] = {"command": command[:120], "error": (data.get("error") or "")[-400:]}
     else:
         failures.pop(key, None)
     if data.get("commit"):

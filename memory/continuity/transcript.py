@@ -27,7 +27,7 @@ FIELD_CAP = 500  # longest string kept in the structured toolUseResult subset
 
 # A line can only yield a record if it contains one of these (compact and ", "-separated spellings).
 _WANTED = (
-    b'"tool_use"', b'"tool_result"', b'"text"', b"compact_boundary", b'"summary"',
+    b'"tool_use"', b'"tool_result"', b'"text"', b"compact_boundary", b'"summary"', b"away_summary",
     b'"role":"user","content":"', b'"role": "user", "content": "',
 )
 _BOUNDARY = (b'"subtype":"compact_boundary"', b'"subtype": "compact_boundary"')
@@ -126,7 +126,14 @@ class Summary(Record):
     text: str = ""
 
 
-AnyRecord = Union[UserPrompt, AssistantText, ToolCall, ToolResult, CompactBoundary, CompactSummary, Summary]
+@dataclass(frozen=True)
+class Recap(Record):
+    """Claude Code's own recap of where the work stands (a ``system``/``away_summary`` line)."""
+
+    text: str = ""
+
+
+AnyRecord = Union[UserPrompt, AssistantText, ToolCall, ToolResult, CompactBoundary, CompactSummary, Summary, Recap]
 
 
 @dataclass(frozen=True)
@@ -261,6 +268,8 @@ def _normalize(obj: dict, line: int, state: _ParseState, long_line: bool) -> Ite
     elif kind == "system" and obj.get("subtype") == "compact_boundary":
         meta = obj.get("compactMetadata") or {}
         yield CompactBoundary(line, ts, side, meta.get("trigger"), meta.get("preTokens"))
+    elif kind == "system" and obj.get("subtype") == "away_summary" and isinstance(obj.get("content"), str):
+        yield Recap(line, ts, side, _cap(obj["content"].replace("(disable recaps in /config)", "").strip(), TEXT_CAP))
     elif kind == "summary" and isinstance(obj.get("summary"), str):
         yield Summary(line, ts, side, _cap(obj["summary"], TEXT_CAP))
 
@@ -301,6 +310,8 @@ def _user(obj: dict, line: int, ts: str | None, side: bool, state: _ParseState) 
     if not texts:
         return
     text = "\n".join(texts)
+    if "<task-notification>" in text:
+        return  # Claude Code telling the model a background task ended: not the user's words
     if obj.get("isCompactSummary") or text.startswith(_CONTINUED):
         yield CompactSummary(line, ts, side, _cap(text, TEXT_CAP))
         return

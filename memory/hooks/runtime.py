@@ -34,6 +34,7 @@ EVENTS: dict[str, tuple[str, float]] = {
     "PostToolUse": ("post_tool_use", 4.0),
     "PostToolUseFailure": ("post_tool_use", 4.0),  # a tool call that failed (e.g. Bash exiting non-zero)
     "PreCompact": ("pre_compact", 25.0),
+    "PostCompact": ("post_compact", 4.0),  # where Claude Code has it: the compaction summary
     "SessionEnd": ("session_end", 1.2),
 }
 
@@ -49,6 +50,7 @@ EVENT_FIELDS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "PostToolUse": ({"tool_name": str, "tool_input": dict}, {"tool_use_id": str}),
     "PostToolUseFailure": ({"tool_name": str, "tool_input": dict}, {"tool_use_id": str, "error": str}),
     "PreCompact": ({}, {"trigger": str, "custom_instructions": (str, type(None))}),
+    "PostCompact": ({}, {"trigger": str, "compact_summary": (str, type(None))}),
     "SessionEnd": ({}, {"reason": str}),
 }
 

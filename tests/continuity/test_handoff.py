@@ -39,7 +39,7 @@ def test_pre_compact_handoff_from_events(replay: Replay, memory_home: Path) -> N
 @pytest.mark.parametrize("name, task_words, modified, last", [
     ("kimuson-todo-app.jsonl", "create TODO app by Next.js", "components/TodoItem.tsx", "Write"),
     ("session-share-dev.jsonl", "read plan.md and roadmap.md", "publish_session.py", "Bash"),
-    # compacted at its very end: the task is the last request before the compaction
+    # compacted at its very end: the current request is the last one before the compaction
     ("mclaude-cosmic-applet-compact.jsonl", "double check your screenshots", "src/app.rs", "Bash"),
 ])
 def test_handoff_from_real_transcripts(git_project: Path, env, memory_home: Path, name: str, task_words: str,
@@ -50,7 +50,7 @@ def test_handoff_from_real_transcripts(git_project: Path, env, memory_home: Path
     replay.pre_compact("auto")
     [handoff] = handoffs(memory_home)
     state = handoff["state"]
-    assert task_words in handoff["task"]
+    assert task_words in f"{handoff['task']} {state.get('current_request')}"
     assert any(path.endswith(modified) for path in state["files_modified"])
     assert state["last_action"].startswith(last)
     assert state["todos"] and all({"content", "status"} <= set(t) for t in state["todos"])
@@ -83,8 +83,8 @@ def test_user_saying_it_still_fails_is_a_blocker(git_project: Path, env, memory_
     Replay(git_project, env, session_id="s", transcript=transcript).pre_compact()
     [handoff] = handoffs(memory_home)
     assert handoff["task"] == "Please fix the login form validation bug"
-    assert handoff["state"]["latest_request"] == "it still fails when the email is empty"
-    assert handoff["state"]["blockers"] == ["User: it still fails when the email is empty"]
+    assert handoff["state"]["current_request"] == "it still fails when the email is empty"
+    assert handoff["state"]["blockers"] == ["User reported: it still fails when the email is empty"]
 
 
 @pytest.mark.parametrize("content", [None, b"", b"not json at all\n{\"half\": ", b'{"type": "weird"}\n[1,2]\n"x"\n'])
@@ -127,9 +127,12 @@ def test_session_end_marks_ended_and_hands_off_unfinished_work(replay: Replay, m
     assert len(handoffs(memory_home)) == 1
 
 
-def test_session_end_writes_nothing_for_finished_or_empty_sessions(replay: Replay, memory_home: Path) -> None:
+def test_session_end_keeps_finished_work_without_offering_it(replay: Replay, memory_home: Path) -> None:
     replay.session_end("other")
+    assert handoffs(memory_home) == []  # an empty session leaves nothing
     replay.task_create("1", "Tiny fix")
     replay.task_update("1", "completed")
     Replay(replay.project, replay.env, session_id=replay.session_id).session_end("other")
-    assert handoffs(memory_home) == []
+    [handoff] = handoffs(memory_home)
+    assert handoff["status"] == "completed" and handoff["trigger"] == "session_end"
+    assert Replay(replay.project, replay.env, session_id="next").session_start("startup") is None

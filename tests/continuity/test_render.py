@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from memory.continuity.render import HARD_LIMIT, format_handoff
-from memory.continuity.state import command_key, derive_status
+from memory.continuity.blockers import equivalence_key
+from memory.continuity.state import derive_status
 
 
 def _handoff(**extra):
@@ -41,8 +42,13 @@ def test_huge_handoff_fits_budget_and_hard_limit() -> None:
 
 
 def test_command_key_and_status() -> None:
-    assert command_key("cd app && FOO=1 npm test -- -x") == "npm test"
-    assert command_key("cargo build --release") == "cargo build"
-    assert derive_status([], ["x"]) == "blocked"
+    assert equivalence_key("cd app && FOO=1 npm test -- -x") == "npm test"
+    assert equivalence_key("cargo build --release") == "cargo build"
+    assert equivalence_key("(source .venv/bin/activate && uv run pytest -x tests/a.py)") == "pytest"
+    assert equivalence_key("npm run build") != equivalence_key("npm run lint")
+    assert derive_status([], ["x"]) == "in_progress"  # an open blocker that did not stop the work
+    assert derive_status([], ["x"], turn_open=False, stopped_on_blocker=True) == "blocked"
     assert derive_status([{"status": "completed"}], []) == "completed"
-    assert derive_status([], []) == "in_progress"
+    assert derive_status([{"status": "completed"}], [], turn_open=True) == "in_progress"  # still working
+    assert derive_status([], [], turn_open=False) == "completed"
+    assert derive_status([], []) == "in_progress"  # events only, nothing to go by

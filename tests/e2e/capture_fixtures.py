@@ -1,6 +1,9 @@
-"""Save real hook payloads and a real transcript from the pinned CLI as fixtures for unit tests.
+"""Save real hook payloads and a real transcript from each e2e CLI version as fixtures.
 
-    python -m tests.e2e.capture_fixtures        # rewrites tests/fixtures/hook_payloads, transcripts_e2e
+    python -m tests.e2e.capture_fixtures [VERSION]  # rewrites tests/fixtures/hook_payloads, transcripts_e2e
+
+The pinned version's files sit at the top of those folders (unit tests read them); another version's in a
+subfolder named after it (e.g. hook_payloads/2.1.332/), which only test_contract.py reads.
 
 Temp paths are replaced by fixed placeholders (PLACEHOLDERS), so the files are stable and machine-free.
 test_contract.py checks that live payloads still have the saved shapes: when it fails after a Claude
@@ -15,7 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
-from tests.e2e.claude_runner import REPO_ROOT
+from tests.e2e.claude_runner import CLAUDE_VERSIONS, PINNED_VERSION, REPO_ROOT
 from tests.e2e.scenarios import Session, run_compaction_session, run_tool_session
 
 PAYLOAD_DIR = REPO_ROOT / "tests" / "fixtures" / "hook_payloads"
@@ -23,6 +26,16 @@ TRANSCRIPT_DIR = REPO_ROOT / "tests" / "fixtures" / "transcripts_e2e"
 TRANSCRIPT_NAME = "tools-and-compaction.jsonl"
 PLACEHOLDERS = {"project": "/repo/project", "home": "/home/user", "plugin": "/plugins/e2e-probe",
                 "data": "/data/memory", "python": "python3"}
+
+
+def payload_dir(version: str = PINNED_VERSION) -> Path:
+    """Where the payload fixtures of one Claude Code version live."""
+    return PAYLOAD_DIR if version == PINNED_VERSION else PAYLOAD_DIR / version
+
+
+def transcript_file(version: str = PINNED_VERSION) -> Path:
+    """The saved e2e transcript of one Claude Code version."""
+    return TRANSCRIPT_DIR / TRANSCRIPT_NAME if version == PINNED_VERSION else TRANSCRIPT_DIR / version / TRANSCRIPT_NAME
 
 
 def munged(path: str) -> str:
@@ -61,17 +74,18 @@ def _first(payloads: list[dict], test: Callable[[dict], bool]) -> dict:
 
 
 def tool_session_payloads(session: Session) -> dict[str, dict]:
-    """Fixture name -> real payload, from run_tool_session."""
+    """Fixture name -> real payload, from run_tool_session. "PostToolUse-Read-unchanged" only where the
+    version answers an identical re-read with a file_unchanged stub (2.1.197 does, 2.1.332 does not)."""
     probe = session.probe
     reads = probe.payloads("PostToolUse", "Read")
     response_type = lambda p: p["tool_response"].get("type")  # noqa: E731 - tiny local selector
-    return {
+    unchanged = [p for p in reads if response_type(p) == "file_unchanged"]
+    return {**({"PostToolUse-Read-unchanged": unchanged[0]} if unchanged else {}),
         "SessionStart-startup": probe.payloads("SessionStart")[0],
         "UserPromptSubmit": probe.payloads("UserPromptSubmit")[0],
         "PreToolUse-Read": probe.payloads("PreToolUse", "Read")[0],
         "PostToolUse-Read-range": _first(reads, lambda p: "limit" in p["tool_input"]),
         "PostToolUse-Read": _first(reads, lambda p: response_type(p) == "text" and "limit" not in p["tool_input"]),
-        "PostToolUse-Read-unchanged": _first(reads, lambda p: response_type(p) == "file_unchanged"),
         "PostToolUse-Edit": probe.payloads("PostToolUse", "Edit")[0],
         "PostToolUse-Write": probe.payloads("PostToolUse", "Write")[0],
         "PostToolUse-Bash": probe.payloads("PostToolUse", "Bash")[0],
@@ -105,20 +119,23 @@ def transcript_lines(session: Session) -> list[dict]:
     return lines
 
 
-def write_fixtures(tool_session: Session, compaction_session: Session) -> list[Path]:
-    """Write the scrubbed payload fixtures and transcript; return the files written."""
-    PAYLOAD_DIR.mkdir(parents=True, exist_ok=True)
-    TRANSCRIPT_DIR.mkdir(parents=True, exist_ok=True)
+def write_fixtures(tool_session: Session, compaction_session: Session, version: str = PINNED_VERSION) -> list[Path]:
+    """Write one version's scrubbed payload fixtures and transcript; return the files written."""
+    payloads_at, transcript_at = payload_dir(version), transcript_file(version)
+    payloads_at.mkdir(parents=True, exist_ok=True)
+    transcript_at.parent.mkdir(parents=True, exist_ok=True)
+    for old in payloads_at.glob("*.json"):
+        old.unlink()  # a payload this version no longer sends must not linger
     written = []
     for session, payloads in ((tool_session, tool_session_payloads(tool_session)),
                               (compaction_session, compaction_session_payloads(compaction_session))):
         mapping = placeholders(session)
         for name, payload in payloads.items():
-            target = PAYLOAD_DIR / f"{name}.json"
+            target = payloads_at / f"{name}.json"
             target.write_text(json.dumps(scrub(payload, mapping), indent=2, ensure_ascii=False) + "\n")
             written.append(target)
     mapping = placeholders(compaction_session)
-    target = TRANSCRIPT_DIR / TRANSCRIPT_NAME
+    target = transcript_at
     target.write_text("".join(json.dumps(scrub(line, mapping), ensure_ascii=False) + "\n"
                               for line in transcript_lines(compaction_session)))
     written.append(target)
@@ -126,10 +143,13 @@ def write_fixtures(tool_session: Session, compaction_session: Session) -> list[P
 
 
 def main() -> None:
-    """Run both scenarios in a temp dir and rewrite the fixtures."""
+    """Run both scenarios in a temp dir with one version (argv[1], default the pinned one); rewrite its fixtures."""
+    version = sys.argv[1] if len(sys.argv) > 1 else PINNED_VERSION
+    binary = CLAUDE_VERSIONS[version]
     with tempfile.TemporaryDirectory(prefix="e2e-capture-") as tmp:
         root = Path(tmp)
-        written = write_fixtures(run_tool_session(root / "tools"), run_compaction_session(root / "compact"))
+        written = write_fixtures(run_tool_session(root / "tools", binary),
+                                 run_compaction_session(root / "compact", binary), version)
     for path in written:
         print(path.relative_to(REPO_ROOT))
 

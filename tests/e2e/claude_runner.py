@@ -1,6 +1,8 @@
 """Run the real, pinned `claude` CLI against the scripted loopback server, isolated from the real user.
 
-The binary lives in <repo>/.tools (installed by install-claude.sh from the committed npm lock file). Each
+Two versions, each from its committed npm lock file (installed by install-claude.sh): the pinned one
+(tests/e2e/package-lock.json -> <repo>/.tools) and the newest the registry offered when it was last raised
+(tests/e2e/newest/package-lock.json -> <repo>/.tools/newest). The e2e suite runs against both. Each
 run gets a minimal environment: HOME and the memory data folder are temp dirs, the API base URL is the
 loopback server, and every proxy variable points at that same server so that any attempt to reach the
 internet is recorded there (and refused) instead of leaving the machine.
@@ -25,6 +27,13 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 INSTALL_SCRIPT = REPO_ROOT / "tests" / "e2e" / "install-claude.sh"
 CLAUDE_BIN = REPO_ROOT / ".tools" / "node_modules" / ".bin" / "claude"
 PINNED_VERSION = "2.1.197"
+NEWEST_BIN = REPO_ROOT / ".tools" / "newest" / "node_modules" / ".bin" / "claude"
+# version -> binary; every e2e test that takes the `claude_binary` fixture runs once per entry.
+CLAUDE_VERSIONS = {
+    PINNED_VERSION: CLAUDE_BIN,
+    json.loads((REPO_ROOT / "tests" / "e2e" / "newest" / "package.json").read_text(encoding="utf-8"))
+    ["dependencies"]["@anthropic-ai/claude-code"]: NEWEST_BIN,
+}
 
 # Variables of the parent environment a run may keep; everything else (the caller's ANTHROPIC_*,
 # CLAUDE*, proxies, XDG dirs) is dropped so that nothing of the real user leaks in.
@@ -39,23 +48,29 @@ class ClaudeInstallFailed(RuntimeError):
     """node and npm exist but install-claude.sh failed: an error, never a skip."""
 
 
-def find_claude(install: bool = True) -> Path:
-    """The pinned `claude` binary, installing it with install-claude.sh when node/npm exist.
+def version_key(version: str) -> tuple[int, ...]:
+    """'2.1.197' -> (2, 1, 197), for comparing versions."""
+    return tuple(int(part) for part in version.split("."))
+
+
+def find_claude(install: bool = True, version: str = PINNED_VERSION) -> Path:
+    """The `claude` binary of one of CLAUDE_VERSIONS, installing both with install-claude.sh when node/npm exist.
 
     Raises ClaudeUnavailable when node/npm are missing, ClaudeInstallFailed when installing fails.
     """
-    if CLAUDE_BIN.exists():
-        return CLAUDE_BIN
+    binary = CLAUDE_VERSIONS[version]
+    if binary.exists():
+        return binary
     missing = [tool for tool in ("node", "npm") if shutil.which(tool) is None]
     if missing:
         raise ClaudeUnavailable(f"{' and '.join(missing)} not installed: cannot install the claude CLI "
                                 f"(.ci/run installs them; locally run `apt-get install nodejs npm`)")
     if not install:
-        raise ClaudeInstallFailed(f"{CLAUDE_BIN} missing: run {INSTALL_SCRIPT}")
+        raise ClaudeInstallFailed(f"{binary} missing: run {INSTALL_SCRIPT}")
     done = subprocess.run(["sh", str(INSTALL_SCRIPT)], capture_output=True, text=True, timeout=600)
-    if done.returncode != 0 or not CLAUDE_BIN.exists():
+    if done.returncode != 0 or not binary.exists():
         raise ClaudeInstallFailed(f"install-claude.sh failed ({done.returncode}): {done.stderr[-2000:]}")
-    return CLAUDE_BIN
+    return binary
 
 
 @dataclass
@@ -126,6 +141,9 @@ def claude_env(server: ScriptedServer, home: Path, data_dir: Path,
         "DISABLE_AUTOUPDATER": "1",
         "DISABLE_TELEMETRY": "1",
         "DISABLE_ERROR_REPORTING": "1",
+        # 2.1.332 offers the task tools (TaskCreate/TaskUpdate) to its default model in -p mode only with this
+        # opt-in ("TaskCreate is disabled for this session" otherwise); 2.1.197 always offers them.
+        "CLAUDE_CODE_ENABLE_TODO_TOOLS": "1",
         "HTTP_PROXY": trap, "HTTPS_PROXY": trap, "http_proxy": trap, "https_proxy": trap,
         "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost",
     })

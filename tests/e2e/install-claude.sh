@@ -1,14 +1,15 @@
 #!/bin/sh
-# Installs the pinned Claude Code CLI (tests/e2e/package-lock.json) into <repo>/.tools/, so that
-# <repo>/.tools/node_modules/.bin/claude exists. Needs node + npm and the npm registry only; with
-# --install-node it first installs Debian's nodejs and npm when they are missing (as root, for CI).
-# Does nothing when the installed copy already matches the lock file. About 5 s on a cold npm cache.
+# Installs the two Claude Code CLIs the end-to-end tests drive, each from its committed npm lock file:
+#   tests/e2e/package-lock.json         (the pinned version)  -> <repo>/.tools/node_modules/.bin/claude
+#   tests/e2e/newest/package-lock.json  (the newest, raised deliberately) -> <repo>/.tools/newest/node_modules/.bin/claude
+# Needs node + npm and the npm registry only; with --install-node it first installs Debian's nodejs and npm
+# when they are missing (as root, for CI). Does nothing for a copy that already matches its lock file.
+# About 7 s per version on a cold npm cache. The newest version declares node >= 22 in its `engines`, but
+# what npm installs is a native binary (node only runs the install): npm's EBADENGINE warning is expected.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-tools="$repo/.tools"
-bin="$tools/node_modules/.bin/claude"
 
 if [ "${1:-}" = "--install-node" ] && ! { command -v node && command -v npm; } >/dev/null 2>&1; then
     apt-get update -qq
@@ -20,13 +21,20 @@ if ! command -v npm >/dev/null 2>&1; then
     exit 1
 fi
 
-if [ -x "$bin" ] && cmp -s "$here/package-lock.json" "$tools/package-lock.json"; then
-    exit 0
-fi
+# install LOCK_DIR TOOLS_DIR: npm ci of LOCK_DIR's package.json + package-lock.json into TOOLS_DIR.
+install() {
+    lock_dir=$1
+    tools=$2
+    bin="$tools/node_modules/.bin/claude"
+    if [ -x "$bin" ] && cmp -s "$lock_dir/package-lock.json" "$tools/package-lock.json"; then
+        return 0
+    fi
+    mkdir -p "$tools"
+    cp "$lock_dir/package.json" "$lock_dir/package-lock.json" "$tools/"
+    # npm ci: exactly the lock file; the package's postinstall step puts the platform binary in place.
+    (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error)
+    "$bin" --version
+}
 
-mkdir -p "$tools"
-cp "$here/package.json" "$here/package-lock.json" "$tools/"
-# npm ci: exactly the lock file; the package's postinstall step puts the platform binary in place.
-(cd "$tools" && npm ci --no-audit --no-fund --loglevel=error)
-
-"$bin" --version
+install "$here" "$repo/.tools"
+install "$here/newest" "$repo/.tools/newest"

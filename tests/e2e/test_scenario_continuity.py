@@ -27,7 +27,7 @@ CHECK_SCRIPT = 'import os, sys\n\nif not os.path.exists("payments.py"):\n' \
                '    sys.exit("payments.py is missing: charge_card was not moved")\nprint("split ok")\n'
 CONTEXT = "SessionStart hook additional context: "
 # What the block must say about this session, whichever handoff it comes from.
-EXPECTED_LINES = (f"## Continuing: {TASK}", f"Status: in_progress · now: {TODO}",
+EXPECTED_LINES = (f"## Continuing: {TASK}", f"Status: in_progress · next: {TODO}",
                   "Modified (2): billing.py, payments.py", f"- [in_progress] {TODO}", f"Last: Ran `{CHECK}`")
 
 
@@ -166,3 +166,12 @@ def test_no_hook_failed_silently(session: Session) -> None:
     assert {r["outcome"] for r in outcomes} <= {"ok", "noop"}, outcomes
     assert {"SessionStart", "UserPromptSubmit", "PostToolUse", "PostToolUseFailure", "PreCompact",
             "SessionEnd"} <= {r["event"] for r in outcomes}
+
+
+def test_post_compact_keeps_the_summary_with_the_handoff(session: Session) -> None:
+    """The real CLI sends PostCompact with its summary; the plugin keeps it with the manual handoff."""
+    (handoff,) = [h for h in session.handoffs_after["compact"] if h["trigger"] == "manual"]
+    summary = json.loads(handoff["state_json"]).get("compact_summary") or ""
+    assert "scripted end-to-end test session" in summary, handoff["state_json"][:500]  # the server's canned summary
+    runs = rows(session.claude.data_dir, "SELECT event, outcome FROM hook_runs WHERE event = 'PostCompact'")
+    assert runs and all(r["outcome"] in ("ok", "noop") for r in runs)

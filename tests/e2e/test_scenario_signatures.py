@@ -110,7 +110,7 @@ def test_narrowed_read_gives_head_and_signatures_with_line_numbers(session: Sess
     for fragment in big.definitions:
         number, line = line_of(big.source, fragment)
         assert re.search(rf"^ *{number}│ {re.escape(line)}$", context, re.M), (fragment, number)
-    assert lines[200] not in request["messages"][-1]["content"][0]["content"]  # the body did not come along
+    assert lines[200] not in last_result(request)["text"]  # the body did not come along
 
 
 @pytest.mark.parametrize("turn, key", [(2, "py"), (3, "ts")])
