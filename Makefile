@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup test test-fast e2e demo bench clean
+.PHONY: setup lint test test-fast e2e demo bench clean
 
 # The two Claude Code CLIs the e2e suite drives: the pinned one and the newest (tests/e2e/newest/).
 CLAUDE_BINS := .tools/node_modules/.bin/claude .tools/newest/node_modules/.bin/claude
@@ -22,7 +22,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 $(CLAUDE_BINS): tests/e2e/package-lock.json tests/e2e/newest/package-lock.json
 	sh tests/e2e/install-claude.sh --install-node
 
-test: setup
+# ruff on everything, mypy on the store, the parser and the hook runtime (configuration in pyproject.toml)
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m mypy
+
+test: setup lint
 	@$(PY) -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing"; fi; exit $$status
 

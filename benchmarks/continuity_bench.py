@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.harness import (PYTHON, REAL_TRANSCRIPTS, REPO, Command, bare_python, compile_plugin, hook,
+from benchmarks.harness import (PYTHON, REAL_TRANSCRIPTS, REPO, bare_python, compile_plugin, hook,
                                 markdown_table, summarize, time_interleaved, write_result)
 
 REAL = REAL_TRANSCRIPTS

@@ -20,8 +20,8 @@ import timeit
 from pathlib import Path
 
 
-from memory.continuity.transcript import iter_records
-from memory.learning.redact import redact
+from memory.transcript import iter_records
+from memory.redact import redact
 from benchmarks.harness import REAL_TRANSCRIPTS, write_result
 
 REAL = sorted(REAL_TRANSCRIPTS.glob("*.jsonl"))

@@ -26,7 +26,6 @@ import random
 import sqlite3
 import tempfile
 import time
-from pathlib import Path
 
 from benchmarks.harness import REPO, bare_python, hook, markdown_table, summarize, time_interleaved, write_result
 from benchmarks.harness import REAL_TRANSCRIPTS
@@ -150,7 +149,7 @@ def worker_throughput() -> dict:
     """Extraction jobs per minute (rules extractor, built-in embedder) over the real transcripts."""
     import importlib.util
 
-    missing = [m for m in ("memory.learning.rules", "memory.continuity.transcript") if importlib.util.find_spec(m) is None]
+    missing = [m for m in ("memory.learning.rules", "memory.transcript") if importlib.util.find_spec(m) is None]
     if missing:
         return {"skipped": f"not on this branch yet: {', '.join(missing)}"}
     transcripts = sorted(TRANSCRIPTS.glob("*.jsonl"))

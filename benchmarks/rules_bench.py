@@ -10,12 +10,11 @@ Run: python -m benchmarks.rules_bench   (writes benchmarks/results/rules.json)
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 
 
-from memory.continuity.transcript import iter_records
+from memory.transcript import iter_records
 from memory.learning.rules import extract
 from tests.learning.labels import FIXTURES, Score, load_labels, score
 from benchmarks.harness import REAL_TRANSCRIPTS, write_result

@@ -26,7 +26,6 @@ import os
 import shutil
 import sqlite3
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -134,7 +133,7 @@ def savings(corpus: dict[str, list[Path]]) -> dict:
         os.environ["MEMORY_HOME"] = home
         from memory import store
         from memory.config import load_config
-        from memory.signatures import PassThrough, plan_read
+        from memory.signatures.preread import PassThrough, plan_read
         from memory.signatures.outline import whole_read_tokens
 
         # Defaults, except MEMORY_SIGNATURES_* settings given on purpose (to compare policies).

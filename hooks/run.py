@@ -1,4 +1,9 @@
-"""Entry point behind hooks/run: ``run.py EVENT`` runs a hook, ``run.py cli ARGS`` the command line.
+"""Entry point behind hooks/run: ``run.py EVENT`` runs a hook, ``run.py cli ARGS`` the command line, and
+``run.py worker`` the detached worker (``memory.worker.start_detached``).
+
+Whatever the working directory (Claude Code's is the user's project, which may hold its own ``memory.py``), the
+plugin root is put first on ``sys.path``: every process of ours is started through this file, never with
+``python -m`` from the project.
 
 Kept free of modern syntax so that an old interpreter gets as far as the version check and exits 0.
 """
@@ -27,6 +32,10 @@ if __name__ == "__main__":
         sys.exit(0)
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     args = sys.argv[1:]
+    if args[:1] == ["worker"]:  # started without -S: site-packages are already on sys.path
+        from memory.worker import main as worker_main
+
+        sys.exit(worker_main(args[1:]))
     if args[:1] == ["cli"]:
         import site  # hooks/run starts Python with -S; the CLI wants its installed packages
 

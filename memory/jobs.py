@@ -21,7 +21,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from memory.hooks.runtime import HookContext
+    from memory.project import Project
 
 EXTRACT = "extract"
 REEMBED = "reembed"
@@ -37,9 +37,10 @@ def enqueue(conn: sqlite3.Connection, kind: str, payload: dict[str, Any], dedupe
     return cur.lastrowid if cur.rowcount else None
 
 
-def enqueue_extraction(ctx: HookContext, reason: str) -> int | None:
-    """Queue learning extraction for the hook's session (once per session, reason and transcript size)."""
-    transcript = ctx.payload.get("transcript_path") or ""
+def enqueue_extraction(conn: sqlite3.Connection, *, reason: str, session_id: str, project: Project,
+                       project_id: int, transcript_path: str | None, cwd: str) -> int | None:
+    """Queue learning extraction for a session (once per session, reason and transcript size)."""
+    transcript = transcript_path or ""
     try:
         size = os.path.getsize(transcript) if transcript else 0
     except OSError:
@@ -47,13 +48,13 @@ def enqueue_extraction(ctx: HookContext, reason: str) -> int | None:
     if not size:
         return None  # nothing to learn from (no transcript yet)
     payload = {
-        "session_id": ctx.session_id,
-        "project": {"id": ctx.project_id, "key": ctx.project.key, "root": ctx.project.root},
+        "session_id": session_id,
+        "project": {"id": project_id, "key": project.key, "root": project.root},
         "transcript_path": transcript,
-        "cwd": ctx.cwd,
+        "cwd": cwd,
         "reason": reason,
     }
-    return enqueue(ctx.db, EXTRACT, payload, f"{EXTRACT}:{ctx.session_id}:{reason}:{size}")
+    return enqueue(conn, EXTRACT, payload, f"{EXTRACT}:{session_id}:{reason}:{size}")
 
 
 def due_count(conn: sqlite3.Connection) -> int:

@@ -68,7 +68,7 @@ def error(source: str, message: str, exc: BaseException | None = None) -> None:
 
 def _redact(text: str) -> str:
     try:
-        from memory.learning.redact import redact
+        from memory.redact import redact
     except ImportError:
         return text
     return redact(text)

@@ -31,7 +31,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from memory.hooks.runtime import HookContext
+    from memory.config import Config
 
 RRF_K = 60
 CANDIDATES = 30
@@ -43,19 +43,19 @@ HEADER = "Relevant learnings from earlier sessions (compound-memory; `memory sho
 _TERM_RE = re.compile(r"[A-Za-z0-9_]{3,}")
 
 
-def prompt_context(ctx: HookContext) -> str | None:
+def prompt_context(conn: sqlite3.Connection, config: Config, *, project_id: int, session_id: str,
+                   prompt: str) -> str | None:
     """UserPromptSubmit: learnings relevant to the prompt not yet shown this session, as context text."""
-    return recall_for(ctx.db, ctx.config, project_id=ctx.project_id, session_id=ctx.session_id,
-                      event="UserPromptSubmit", query=ctx.payload.get("prompt") or "",
-                      token_budget=int(ctx.config.get("recall", "prompt_tokens")))
+    return recall_for(conn, config, project_id=project_id, session_id=session_id, event="UserPromptSubmit",
+                      query=prompt, token_budget=int(config.get("recall", "prompt_tokens")))
 
 
-def session_start_context(ctx: HookContext) -> str | None:
+def session_start_context(conn: sqlite3.Connection, config: Config, *, project_id: int, session_id: str,
+                          project_root: str) -> str | None:
     """SessionStart: learnings relevant to the last task, the branch and the recently changed files."""
-    query = session_query(ctx.db, ctx.project_id, ctx.project.root)
-    return recall_for(ctx.db, ctx.config, project_id=ctx.project_id, session_id=ctx.session_id,
-                      event="SessionStart", query=query,
-                      token_budget=int(ctx.config.get("recall", "session_start_tokens")))
+    query = session_query(conn, project_id, project_root)
+    return recall_for(conn, config, project_id=project_id, session_id=session_id, event="SessionStart",
+                      query=query, token_budget=int(config.get("recall", "session_start_tokens")))
 
 
 def session_query(conn: sqlite3.Connection, project_id: int, root: str) -> str:
@@ -283,10 +283,10 @@ def render(items: list[dict[str, Any]]) -> str:
 def record_recalls(conn: sqlite3.Connection, items: list[dict[str, Any]], session_id: str, event: str,
                    query: str) -> None:
     """Remember what was injected (never again this session) and count the recall."""
-    from memory.continuity.events import scrub
+    from memory.redact import redact
     from memory.store import transaction
 
-    query = scrub(query[:500])
+    query = redact(query[:500])
     with transaction(conn):
         for item in items:
             cur = conn.execute(

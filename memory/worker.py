@@ -6,7 +6,7 @@ exclusive ``fcntl`` lock on ``<data>/worker.lock``; a second one exits at once. 
 worker releases the lock and looks once more, so a job queued while it was finishing is never stranded (the
 hook that queued it either sees the lock free and starts a worker, or the finishing worker sees the job).
 
-Run by hand: ``python -m memory.worker`` or ``python -m memory worker run``.
+Hooks start it as ``hooks/run.py worker``; by hand: ``python -m memory.worker`` or ``python -m memory worker run``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import sqlite3
     from typing import Any
 
-    from memory.hooks.runtime import HookContext
+    from memory.project import Project
 
 
 def lock_path() -> str:
@@ -57,17 +57,20 @@ def start_detached() -> int | None:
         (os.POSIX_SPAWN_OPEN, 1, devnull, os.O_WRONLY, 0),
         (os.POSIX_SPAWN_OPEN, 2, devnull, os.O_WRONLY, 0),
     ]
-    env = dict(os.environ)
-    env["PYTHONPATH"] = paths.PLUGIN_ROOT + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    return os.posix_spawn(sys.executable, [sys.executable, "-m", "memory.worker"], env,
+    # The plugin's own script, not ``-m memory.worker``: the hook's working directory is the user's project, and
+    # ``-m`` would put it first on sys.path, where a project's own memory.py would shadow ours.
+    script = os.path.join(paths.PLUGIN_ROOT, "hooks", "run.py")
+    return os.posix_spawn(sys.executable, [sys.executable, script, "worker"], dict(os.environ),
                           file_actions=actions, setsid=True)
 
 
-def extract_later(ctx: HookContext, reason: str) -> None:
-    """Queue learning extraction for the hook's session and start a detached worker (PreCompact, SessionEnd)."""
+def extract_later(conn: sqlite3.Connection, *, reason: str, session_id: str, project: Project, project_id: int,
+                  transcript_path: str | None, cwd: str) -> None:
+    """Queue learning extraction for a session and start a detached worker (PreCompact, SessionEnd)."""
     from memory import jobs
 
-    jobs.enqueue_extraction(ctx, reason=reason)
+    jobs.enqueue_extraction(conn, reason=reason, session_id=session_id, project=project, project_id=project_id,
+                            transcript_path=transcript_path, cwd=cwd)
     start_detached()
 
 

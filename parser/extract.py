@@ -263,7 +263,7 @@ def _grammar(language: str) -> Language:
         from tree_sitter_language_pack import get_language
     except ImportError as error:  # pragma: no cover - depends on the installation
         raise ParserUnavailable(str(error)) from error
-    return get_language(language)
+    return get_language(language)  # type: ignore[arg-type]  # our names are a subset of the pack's Literal
 
 
 def _binding_module(language: str) -> ModuleType | None:
@@ -282,7 +282,10 @@ def _binding_module(language: str) -> ModuleType | None:
             path = os.path.join(folders[0], "bindings", language + suffix)
             if os.path.exists(path):
                 loader = importlib.machinery.ExtensionFileLoader(name, path)
-                module = importlib.util.module_from_spec(importlib.util.spec_from_loader(name, loader))
+                spec = importlib.util.spec_from_loader(name, loader)
+                if spec is None:
+                    return None
+                module = importlib.util.module_from_spec(spec)
                 loader.exec_module(module)
                 return module if hasattr(module, "language") else None
     except (ImportError, OSError):
@@ -454,7 +457,8 @@ def _decorator_rows(node: Node) -> list[int]:
 
 def _outermost(node: Node) -> tuple[Node, list[int]]:
     """The wrapper statement that carries the definition's doc comment, and the wrappers' decorator rows."""
-    outer, rows = node, []
+    outer = node
+    rows: list[int] = []
     parent = node.parent
     while parent is not None and parent.type in WRAPPER_TYPES:
         leading = [c for c in parent.children if c.start_byte < outer.start_byte]

@@ -74,7 +74,7 @@ def test_migration_backs_up_first_and_is_atomic(tmp_path: Path, monkeypatch: pyt
     conn.close()
     fake_dir = tmp_path / "migrations"
     fake_dir.mkdir()
-    for version, path in migrations.available():
+    for _version, path in migrations.available():
         shutil.copy(path, fake_dir / os.path.basename(path))
     next_version = migrations.latest_version() + 1
     (fake_dir / f"{next_version:04d}_broken.sql").write_text(

@@ -151,7 +151,7 @@ EXTRACTORS: dict[str, Callable[[list, str], list]] = {"rules": rules_extractor}
 
 def run(extractor: Callable[[list, str], list], only: str | None = None) -> dict:
     """Label every session's learnings; return per-session rows and the real / all totals."""
-    from memory.continuity.transcript import iter_records
+    from memory.transcript import iter_records
 
     rows, real, everything = {}, Tally(), Tally()
     for session in sessions():

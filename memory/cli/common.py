@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from memory import paths, store
 from memory.project import Project, find_project
+from memory.text import shorten as text_shorten
 
 
 class CliError(Exception):
@@ -185,8 +186,8 @@ def _plain_table(title: str | None, columns: Sequence[str], rows: list[list[str]
 
 
 def shorten(text: str, width: int = 100) -> str:
-    """``text`` cut to ``width`` characters, with an ellipsis when cut."""
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """``text`` cut to ``width`` characters for a table cell (``memory.text.shorten``)."""
+    return text_shorten(text, width)
 
 
 def human_size(num_bytes: int) -> str:

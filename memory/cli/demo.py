@@ -321,8 +321,10 @@ class Replay:
         return result
 
     def cli(self, *args: str) -> subprocess.CompletedProcess:
-        """``python -m memory ARGS`` in the project copy, on the replay's memory folder."""
-        return subprocess.run([sys.executable, "-m", "memory", *args], capture_output=True, text=True,
+        """``memory ARGS`` in the project copy, on the replay's memory folder (through the plugin's own script,
+        so the project's files never shadow the plugin's)."""
+        script = os.path.join(paths.PLUGIN_ROOT, "hooks", "run.py")
+        return subprocess.run([sys.executable, script, "cli", *args], capture_output=True, text=True,
                               env=self.env, cwd=self.ws.project, timeout=WORKER_TIMEOUT_S)
 
     # --- reading the store -----------------------------------------------------------------------------

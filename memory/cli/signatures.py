@@ -38,7 +38,7 @@ def register(subparsers) -> None:
 
 def show_one(args: argparse.Namespace) -> int:
     """Print the context for PATH (or why the Read passes through); 1 when the Read passes through."""
-    from memory.signatures import PassThrough, plan_read
+    from memory.signatures.preread import PassThrough, plan_read
     from memory.store.core import upsert_project
 
     path = os.path.abspath(args.path)

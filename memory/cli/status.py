@@ -80,7 +80,7 @@ def collect(conn: sqlite3.Connection | None, project: Any, config: Any, session_
 def _store_counts(conn: sqlite3.Connection, project: Any, config: Any, session_id: str | None) -> dict[str, Any]:
     from memory.continuity.inspection import current_session_summary
     from memory.learning.summary import learning_summary
-    from memory.signatures import savings_summary
+    from memory.signatures.accounting import savings_summary
 
     session = current_session_summary(conn, project, session_id)
     learning = learning_summary(conn, config)

@@ -14,7 +14,8 @@ anything where every command is a look-around), sudo password prompts, cleanups 
 ``mkdir`` of what already exists), a ``timeout`` ending the command it was meant to end, and a call the user
 interrupted or rejected. A rejection's reason ("use pnpm") is an instruction for the next session, returned
 apart and never cut mid-word. The user's own latest request counts as a blocker when it reports a failure
-("it still fails", a pasted error) -- until the user asks something else.
+("it still fails", a pasted error) -- until the user asks something else, or a command on what was reported
+(a word of the report in it, not git) runs clean afterwards.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import re
 from collections import namedtuple
 
 Step = namedtuple("Step", "kind text ok detail")
-Step.__doc__ = ("One thing that happened: kind ``command`` (text=command, ok, detail=error text), ``edit`` "
+Step.__doc__ = ("One thing that happened: kind ``command`` (text=command, ok, detail=its error or output), ``edit`` "
                 "(text=path), ``request`` (text=the user's words), ``rejection`` (detail=the tool result text).")
 
 MAX_OPEN = 5
@@ -71,6 +72,9 @@ _STILL_FAILS = re.compile(
     r"|\bsame (error|problem|issue)\b"
     r"|\b(is|are) (also |still )?(failing|broken|crashing|erroring)\b"
     r"|\bfail(s|ed|ing)? (again|too|as well)\b"
+    r"|\b(?:neither|none of (?:them|these|those)|nothing) (?:shows?|works?|appears?|happens?|loads?)\b"
+    r"|\b(?:doesn'?t|don'?t|isn'?t|aren'?t|is not|are not) (?:show(?:ing)?|appear(?:ing)?|display(?:ing)?|"
+    r"load(?:ing)?|start(?:ing)?|build(?:ing)?|compil(?:e|ing)|pass(?:ing)?)\b"
     r"|(还是|仍然|依然|又)[^。！？\n]{0,30}(失败|报错|错误|不行|不对|崩溃)|(失败了|报错了|出错了|不行了)"
     r"|(まだ|また)[^。！？\n]{0,30}(失敗|エラー|動かない|動きません|落ちる)|(失敗します|エラーになります|動きません)"
     r"|(여전히|아직도|또)[^.?!\n]{0,30}(실패|에러|오류|안 ?돼|안 ?됩니다)"
@@ -82,6 +86,10 @@ _STILL_FAILS = re.compile(
 _PASTED_FAILURE = re.compile(
     r"Traceback \(most recent call last\)|^\s*(?:\S+\s+)?(?:npm ERR!|npm error)\b|^\s*(?:Error|ERROR|FATAL):\s"
     r"|\bexit(?:ed with)? code:? [1-9]\d*\b|^FAILED\b|^E\s{2,}\w+Error\b|\berror\[E\d+\]|^error: ", re.M)
+_OUTPUT_FAILS = re.compile(r"(?m)^(?:error(?:\[E\d+\])?:|FAILED\b|FAIL\b|npm ERR!|fatal:)|Traceback \(most recent call last\)"
+                           r"|\bERROR at\b|\b[1-9]\d* (?:failed|errors?)\b|command not found|test result: FAILED")
+_REPORT_STOPWORDS = frozenset("also still again fails failing failed error errors broken with this that they them "
+                              "when from have does doesn't work works working same what there here your".split())
 _GIT_WORK = re.compile(r"(?:^|&&|;|\|\|)\s*git\s+(?:-C\s+\S+\s+)?(?:commit|push)\b")
 
 
@@ -90,13 +98,14 @@ def open_blockers(steps: list[Step]) -> tuple[list[str], list[str]]:
     open_: dict[str, tuple[str, str]] = {}  # key -> (blocker line, text naming what it concerns)
     edited_since: set[str] = set()
     instructions: list[str] = []
-    request = None
+    request = report = None
     for step in steps:
         _settle_edits(open_, edited_since, step)
         if step.kind == "request":
             if request is not None and _norm(step.text) != _norm(request):
                 open_.clear()  # the user moved on to another request
             request = step.text
+            report = step.text if reports_failure(step.text) else None
         elif step.kind == "rejection":
             reason = rejection_reason(step.detail or "")
             if reason and reason not in instructions:
@@ -105,10 +114,22 @@ def open_blockers(steps: list[Step]) -> tuple[list[str], list[str]]:
             edited_since.add(step.text.rsplit("/", 1)[-1])
         elif step.kind == "command":
             _apply_command(open_, step)
+            if report and _passes_what_was_reported(step, report):
+                report = None
     blockers = [line for line, _ in open_.values()][-MAX_OPEN:]
-    if request and reports_failure(request):
-        blockers.append(f"User reported: {_report_gist(request)}")
+    if report:
+        blockers.append(f"User reported: {_report_gist(report)}")
     return blockers, instructions
+
+
+def _passes_what_was_reported(step: Step, report: str) -> bool:
+    """A command that ran clean (its output shows no failure) on what the user said fails: a word of the
+    report ("integration tests are failing") in the command (``tox -e integration``). Not git: a commit
+    message names what it fixes without proving it."""
+    if not step.ok or _OUTPUT_FAILS.search(step.detail or "") or re.match(r"\s*(?:git|gh)\b", step.text or ""):
+        return False
+    said = {w for w in re.findall(r"[a-z][a-z0-9_.-]{3,}", report.casefold()) if w not in _REPORT_STOPWORDS}
+    return bool(said & set(re.findall(r"[a-z][a-z0-9_.-]{3,}", (step.text or "").casefold())))
 
 
 def _apply_command(open_: dict[str, tuple[str, str]], step: Step) -> None:

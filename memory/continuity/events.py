@@ -1,6 +1,6 @@
-"""What one tool call means for continuity: a PostToolUse payload turned into an event row.
+"""What one tool call means for continuity: a finished tool call turned into an event row.
 
-Pure functions, no I/O: ``event_from_payload`` reads only the payload. Paths are kept relative to the project
+Pure functions, no I/O: ``event_from_call`` reads only the tool call it is given. Paths are kept relative to the project
 root when they lie inside it; a path outside the project is kept as written (normalized, never resolved or
 opened) and flagged ``outside``. Bash commands and error excerpts are capped and passed through secret
 redaction before they are stored.
@@ -12,6 +12,10 @@ import os
 import re
 from collections import namedtuple
 
+from memory.hooks.wire import BASH, EDIT_TOOLS, READ, TASK_TOOLS, TODO_WRITE
+from memory.shell import commit_in_output
+from memory.text import shorten
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -19,34 +23,30 @@ if TYPE_CHECKING:
 Event = namedtuple("Event", "tool kind path summary outcome data")
 Event.__doc__ = "One tracked action: tool name, kind (read|modify|bash|todo|task|other), path, summary, outcome, data."
 
-MODIFY_TOOLS = frozenset({"Edit", "MultiEdit", "Write", "NotebookEdit"})
-TASK_TOOLS = frozenset({"TaskCreate", "TaskUpdate"})
-TRACKED_TOOLS = MODIFY_TOOLS | TASK_TOOLS | {"Read", "Bash", "TodoWrite"}
+TRACKED_TOOLS = EDIT_TOOLS | TASK_TOOLS | {READ, BASH, TODO_WRITE}
 COMMAND_CAP = 300
 ERROR_CAP = 400
 TEXT_CAP = 200
 
-# "[main 1a2b3c4] message" / "[feature/x (root-commit) 1a2b3c4] message": what `git commit` prints first.
-COMMIT_LINE = r"^\[[^\]\s]+(?: \([^)]*\))? ([0-9a-f]{7,40})\] (.*)$"
-GIT_COMMIT = r"\bgit\b(?:\s+-[cC]\s+\S+)*\s+commit\b"
 # Only text that could hold a credential pays for importing the redaction module (~2 ms; its rules compile
 # lazily): a short plain command (``ls -la``, ``npm test``) is stored as is. Keep it a superset of what
 # ``redact`` acts on: assignments and URLs (``=:@``), long runs (every token format), secret words.
 MAYBE_SECRET = r"[=:@]|[A-Za-z0-9_+/.\-]{20,}|(?i:token|secret|passw|bearer|auth|key)"
 
 
-def event_from_payload(payload: dict[str, Any], project_root: str, failed: bool = False) -> Event:
-    """The event for a PostToolUse (or, with ``failed``, PostToolUseFailure) payload."""
-    tool = str(payload.get("tool_name") or "unknown")
-    tool_input = payload.get("tool_input") if isinstance(payload.get("tool_input"), dict) else {}
-    response = payload.get("tool_response")
-    error = _failure_text(payload, response) if failed or _looks_failed(response) else None
+def event_from_call(tool: str, tool_input: dict[str, Any], response: Any, project_root: str, *,
+                    error: str | None = None, failed: bool = False) -> Event:
+    """The event for one finished tool call: its name, input and response (``error`` and ``failed`` when Claude
+    Code reported it as failed)."""
+    tool = tool or "unknown"
+    tool_input = tool_input if isinstance(tool_input, dict) else {}
+    error = _failure_text(error, response) if failed or _looks_failed(response) else None
     outcome = "error" if error is not None else "ok"
-    if tool == "Read" or tool in MODIFY_TOOLS:
+    if tool == READ or tool in EDIT_TOOLS:
         return _file_event(tool, tool_input, response, project_root, outcome, error)
-    if tool == "Bash":
+    if tool == BASH:
         return _bash_event(tool_input, response, outcome, error)
-    if tool == "TodoWrite":
+    if tool == TODO_WRITE:
         return _todo_event(tool_input, response, outcome)
     if tool in TASK_TOOLS:
         return _task_event(tool, tool_input, response, outcome)
@@ -66,20 +66,12 @@ def relative_path(path: str, project_root: str) -> tuple[str, bool]:
     return path, True
 
 
-def commit_in_output(command: str, output: str) -> tuple[str, str] | None:
-    """(hash, message) when ``command`` ran ``git commit`` and ``output`` shows the commit it made."""
-    if not re.search(GIT_COMMIT, command):
-        return None
-    match = re.search(COMMIT_LINE, output, re.M)
-    return (match.group(1), match.group(2).strip()[:TEXT_CAP]) if match else None
-
-
 def scrub(text: str) -> str:
     """``text`` with credentials redacted (the redaction module is loaded only when it could matter)."""
     if not text or not re.search(MAYBE_SECRET, text):
         return text
     try:
-        from memory.learning.redact import redact
+        from memory.redact import redact
     except ImportError:  # never store what could not be checked
         return "[withheld: redaction unavailable]"
     return redact(text)
@@ -106,10 +98,10 @@ def _file_event(tool: str, tool_input: dict, response: Any, root: str, outcome: 
 
 def _bash_event(tool_input: dict, response: Any, outcome: str, error: str | None) -> Event:
     command = tool_input.get("command") if isinstance(tool_input.get("command"), str) else ""
-    shown = scrub(_cap(command.strip(), COMMAND_CAP))
+    shown = scrub(shorten(command.strip(), COMMAND_CAP))
     data: dict[str, Any] = {"command": shown}
     if isinstance(tool_input.get("description"), str):
-        data["description"] = _cap(tool_input["description"], TEXT_CAP)
+        data["description"] = shorten(tool_input["description"], TEXT_CAP)
     if error:
         data["error"] = _excerpt(error)
     elif isinstance(response, dict):
@@ -117,7 +109,7 @@ def _bash_event(tool_input: dict, response: Any, outcome: str, error: str | None
         if commit:
             data["commit"], data["commit_message"] = commit[0], scrub(commit[1])
     first = shown.splitlines()[0] if shown else ""
-    summary = f"Ran `{_cap(first, 120)}`" + (" (failed)" if outcome == "error" else "")
+    summary = f"Ran `{shorten(first, 120)}`" + (" (failed)" if outcome == "error" else "")
     return Event("Bash", "bash", None, summary, outcome, data)
 
 
@@ -126,7 +118,7 @@ def _todo_event(tool_input: dict, response: Any, outcome: str) -> Event:
     if not isinstance(todos, list) and isinstance(response, dict):
         todos = response.get("newTodos")
     items = [
-        {"content": _cap(str(t.get("content") or ""), TEXT_CAP), "status": str(t.get("status") or "pending")}
+        {"content": shorten(str(t.get("content") or ""), TEXT_CAP), "status": str(t.get("status") or "pending")}
         for t in (todos if isinstance(todos, list) else []) if isinstance(t, dict)
     ]
     active = next((t["content"] for t in items if t["status"] == "in_progress"), None)
@@ -153,11 +145,11 @@ def _task_event(tool: str, tool_input: dict, response: Any, outcome: str) -> Eve
         status = "pending"
     data: dict[str, Any] = {"id": None if task_id is None else str(task_id)}
     if subject:
-        data["subject"] = _cap(str(subject), TEXT_CAP)
+        data["subject"] = shorten(str(subject), TEXT_CAP)
     if status:
         data["status"] = str(status)
     if isinstance(tool_input.get("description"), str):
-        data["description"] = _cap(tool_input["description"], TEXT_CAP)
+        data["description"] = shorten(tool_input["description"], TEXT_CAP)
     label = data.get("subject") or f"task {data['id']}"
     summary = f"Created task: {label}" if tool == "TaskCreate" else f"Task {label} -> {data.get('status', 'updated')}"
     return Event(tool, "task", None, summary, outcome, data)
@@ -171,9 +163,9 @@ def _looks_failed(response: Any) -> bool:
     return False
 
 
-def _failure_text(payload: dict, response: Any) -> str:
-    if isinstance(payload.get("error"), str):
-        return payload["error"]
+def _failure_text(error: str | None, response: Any) -> str:
+    if isinstance(error, str):
+        return error
     if isinstance(response, str):
         return response
     if isinstance(response, dict):
@@ -189,10 +181,7 @@ def _excerpt(error: str | None) -> str | None:
     """The end of an error (where the cause usually is), capped and redacted."""
     if not error:
         return None
-    text = error.strip()
-    if len(text) > ERROR_CAP:
-        text = "…" + text[-ERROR_CAP:]
-    return scrub(text)
+    return scrub(shorten(error.strip(), ERROR_CAP, keep_end=True))
 
 
 def _response_path(response: Any) -> str | None:
@@ -203,6 +192,3 @@ def _response_path(response: Any) -> str | None:
             return response["file"]["filePath"]
     return None
 
-
-def _cap(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -34,7 +34,8 @@ from memory.continuity import queries, shell_changes
 from memory.continuity import requests as session_requests
 from memory.continuity import results as session_results
 from memory.continuity import state as session_state
-from memory.continuity.events import MODIFY_TOOLS as EDIT_TOOLS, relative_path, scrub
+from memory.continuity.events import relative_path, scrub
+from memory.hooks.wire import EDIT_TOOLS
 from memory.continuity.inspection import handoff_state
 from memory.continuity.render import one_line
 
@@ -43,11 +44,11 @@ if TYPE_CHECKING:
     import sqlite3
     from typing import Any
 
-    from memory.hooks.runtime import HookContext
+    from memory.config import Config
 
 LOOKBACK_BYTES = 4 * 1024 * 1024
 # What the part since the last compaction alone decides, even when it is empty.
-LOOKBACK_SKIPS = ("request", "latest_request", "blockers", "turn_open", "stopped_on_blocker")
+LOOKBACK_SKIPS = ("request", "latest_request", "blockers", "turn_open", "stopped_on_blocker", "steps")
 MAX_DECISIONS = 16
 MAX_INSTRUCTIONS = 6
 DECISION_CHARS = 200
@@ -66,7 +67,7 @@ ANSWER = re.compile(r'"([^"]{3,300})"="([^"]{1,300})"')
 # The user correcting course or laying down a rule, in a request.
 USER_INSTRUCTION = re.compile(
     r"^(?:no|nope|nah)[,.!]\s+\S|^(?:actually|wait|stop)\b[,.!]?\s+\S"
-    r"|^(?:(?:please|pls)\s+)?(?:always|never|don'?t|do not|avoid|make sure|from now on|remember)\b"
+    r"|^(?:(?:please|pls)\s+)?(?:always|never(?! mind)|don'?t|do not|avoid|make sure|from now on|remember)\b"
     r"|\b(?:instead of|rather than|not the)\b|,\s*not (?:the |a )?\S+"
     r"|\bI (?:don'?t|do not) want\b|\bI'?d (?:actually )?(?:rather|prefer|like|love)\b|\bI prefer\b"
     r"|\blet'?s (?:use|go with|do|stick with|switch to|keep)\b|\bwe (?:want|need|don'?t want|should)\b"
@@ -80,17 +81,17 @@ USER_INSTRUCTION = re.compile(
     re.I)
 
 
-def on_pre_compact(ctx: HookContext) -> int:
+def on_pre_compact(conn: sqlite3.Connection, config: Config, *, session_id: str, project_id: int, project_root: str,
+                   trigger: str | None, transcript_path: str | None, instructions: str | None) -> int:
     """PreCompact: build the handoff from events and transcript, store it; return its id."""
-    payload = ctx.payload
-    trigger = payload.get("trigger") if payload.get("trigger") in ("manual", "auto") else "auto"
-    handoff = build(ctx.db, ctx.session_id, ctx.project.root, transcript_path=payload.get("transcript_path"),
-                    instructions=payload.get("custom_instructions"),
-                    max_transcript_bytes=_max_transcript_bytes(ctx))
-    return store(ctx.db, ctx.session_id, ctx.project_id, trigger, handoff)
+    trigger = trigger if trigger in ("manual", "auto") else "auto"
+    handoff = build(conn, session_id, project_root, transcript_path=transcript_path, instructions=instructions,
+                    max_transcript_bytes=_max_transcript_bytes(config))
+    return store(conn, session_id, project_id, trigger, handoff)
 
 
-def on_session_end(ctx: HookContext) -> int | None:
+def on_session_end(conn: sqlite3.Connection, *, session_id: str, project_id: int, project_root: str,
+                   reason: str | None, transcript_path: str | None) -> int | None:
     """SessionEnd: mark the session ended; leave a handoff when it did something not yet handed off.
 
     The handoff written here is what ``/clear`` and the next ``startup`` restore -- when its work is not
@@ -98,29 +99,26 @@ def on_session_end(ctx: HookContext) -> int | None:
     session). It is written only when the session has events after its newest handoff, and it reads the
     transcript only when that is small (4 MB), so SessionEnd stays well inside Claude Code's ~1.5 s.
     """
-    payload = ctx.payload
-    conn = ctx.db
-    queries.end_session(conn, ctx.session_id, ctx.project_id, payload.get("reason"), payload.get("transcript_path"))
-    last_event = queries.last_event_id(conn, ctx.session_id)
-    previous = queries.latest_session_handoff(conn, ctx.session_id)
+    queries.end_session(conn, session_id, project_id, reason, transcript_path)
+    last_event = queries.last_event_id(conn, session_id)
+    previous = queries.latest_session_handoff(conn, session_id)
     if last_event == 0 or last_event <= _covered_event_id(previous):
         return None
-    handoff = build(conn, ctx.session_id, ctx.project.root, transcript_path=payload.get("transcript_path"),
+    handoff = build(conn, session_id, project_root, transcript_path=transcript_path,
                     max_transcript_bytes=SESSION_END_TRANSCRIPT_BYTES, skip_larger=True)
-    return store(conn, ctx.session_id, ctx.project_id, "session_end", handoff)
+    return store(conn, session_id, project_id, "session_end", handoff)
 
 
-def on_post_compact(ctx: HookContext) -> int | None:
+def on_post_compact(conn: sqlite3.Connection, *, session_id: str, summary: str | None) -> int | None:
     """PostCompact: keep the compaction summary with this session's newest handoff; return that handoff's id.
 
     The summary is redacted and capped at ``SUMMARY_CAP`` characters. The next handoff of the session (the
     one SessionEnd or the next PreCompact writes) takes the current work and next step, decisions and results
     from it (``summary_facts``). Without a handoff to attach to, nothing is stored.
     """
-    summary = ctx.payload.get("compact_summary")
     if not isinstance(summary, str) or not summary.strip():
         return None
-    return queries.attach_to_latest_handoff(ctx.db, ctx.session_id, "compact_summary",
+    return queries.attach_to_latest_handoff(conn, session_id, "compact_summary",
                                             scrub(summary.strip()[:SUMMARY_CAP]))
 
 
@@ -197,6 +195,10 @@ def merge(handoff: dict[str, Any], facts: dict[str, Any], prior: dict[str, Any],
                                           facts.get("user_instructions", []))[-MAX_INSTRUCTIONS:]
     if "blockers" in facts:  # the transcript knows what came after each failure; the events alone do not
         handoff["blockers"] = facts["blockers"]
+        if prior and prior.get("current_request") == facts.get("latest_request"):
+            # the same request as at the last handoff: a report of it found resolved then stays resolved
+            handoff["blockers"] = [b for b in handoff["blockers"] if not b.startswith("User reported: ")
+                                   or b in prior.get("blockers", [])]
     if facts.get("recap"):
         handoff["recap"] = facts["recap"]
     if facts.get("last_action") and not handoff.get("last_action"):
@@ -260,7 +262,7 @@ def transcript_facts(path: str | None, project_root: str, max_bytes: int, skip_l
         return {}
     if size == 0 or (skip_larger and size > max_bytes):
         return {}
-    from memory.continuity import transcript
+    from memory import transcript
 
     facts = _facts_from(transcript, _records(transcript, path, size, max_bytes, True), project_root)
     if "request" not in facts or not facts["files_modified"]:  # since the last compaction: nothing asked or changed
@@ -268,6 +270,9 @@ def transcript_facts(path: str | None, project_root: str, max_bytes: int, skip_l
                               project_root)
         if "request" not in facts and "latest_request" in earlier:
             facts["request"], facts["latest_request"] = earlier["request"], earlier["latest_request"]
+            # no request since the compaction: a failure the user reported in the current one still stands
+            request = session_blockers.Step("request", facts["latest_request"], True, None)
+            facts["blockers"] = session_blockers.open_blockers([request, *facts.get("steps", [])])[0]
         for key, value in earlier.items():
             if value and not facts.get(key) and key not in LOOKBACK_SKIPS:
                 facts[key] = value
@@ -304,6 +309,7 @@ def _facts_from(transcript: Any, records: list, project_root: str) -> dict[str, 
     facts["todos"] = [{"id": i + 1, **t} for i, t in enumerate(transcript.latest_todos(main))]
     steps, decided, instructions, reported = _walk(transcript, main)
     facts["blockers"], rejections = session_blockers.open_blockers(steps)
+    facts["steps"] = steps
     facts["user_instructions"] = [scrub(line) for line in _union(rejections, instructions)][-MAX_INSTRUCTIONS:]
     facts["decisions"] = [scrub(one_line(text, DECISION_CHARS)) for text in _strongest(decided)]
     final = _final_report(transcript, main)
@@ -361,7 +367,7 @@ def _exchange_facts(call: Any, result: Any, position: int, steps: list, decided:
     if call.name == "Bash" and isinstance(call.input.get("command"), str):
         command = call.input["command"]
         output = "\n".join(str(result.result.get(k) or "") for k in ("stdout", "stderr")) or text
-        steps.append(session_blockers.Step("command", command, not result.is_error, text if result.is_error else None))
+        steps.append(session_blockers.Step("command", command, not result.is_error, text if result.is_error else output))
         reported.extend(session_results.from_command(command, output, not result.is_error))
     elif call.name in EDIT_TOOLS:
         path = call.input.get("file_path") or call.input.get("notebook_path")
@@ -457,8 +463,8 @@ def _covered_event_id(row: Any) -> int:
     return int(handoff_state(row).get("last_event_id") or 0)
 
 
-def _max_transcript_bytes(ctx: HookContext) -> int:
-    return int(float(ctx.config.get("continuity", "transcript_max_mb")) * 1024 * 1024)
+def _max_transcript_bytes(config: Config) -> int:
+    return int(float(config.get("continuity", "transcript_max_mb")) * 1024 * 1024)
 
 
 def _tail_copy(path: str, max_bytes: int) -> str:

@@ -46,7 +46,7 @@ def format_handoff(handoff: dict[str, Any], max_tokens: int = 1200, origin: str 
 
 def _render(handoff: dict[str, Any], lists: dict[str, list], shown: dict[str, int], origin: str | None) -> str:
     task = handoff.get("task") or "(task unknown)"
-    current = handoff.get("current_request") or task
+    current = handoff.get("current_request") or handoff.get("latest_request") or task  # latest_request: older handoffs
     lines = [f"## Continuing: {one_line(current)}"]
     if origin:
         lines.append(f"_{origin}_")

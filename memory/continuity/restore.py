@@ -24,26 +24,27 @@ if TYPE_CHECKING:
     import sqlite3
     from typing import Any
 
-    from memory.hooks.runtime import HookContext
+    from memory.config import Config
 
 SAME_SESSION_SOURCES = ("compact", "resume")
 
 
-def session_start_context(ctx: HookContext) -> str | None:
-    """The "Continuing: …" block for this SessionStart, or None when there is nothing to continue."""
-    conn = ctx.db
-    source = ctx.payload.get("source") or "startup"
-    config = ctx.config
+def session_start_context(conn: sqlite3.Connection, config: Config, *, session_id: str, project_id: int,
+                          project_root: str, source: str | None) -> str | None:
+    """The "Continuing: …" block for this SessionStart (``source``: startup, resume, clear, compact), or None when
+    there is nothing to continue."""
+    source = source or "startup"
     row = None
     if source in SAME_SESSION_SOURCES:
-        row = queries.latest_session_handoff(conn, ctx.session_id)
+        row = queries.latest_session_handoff(conn, session_id)
     if row is None and source != "compact":
-        recover_crashed_sessions(ctx)
-        row = _offerable_project_handoff(conn, ctx.project_id, ctx.session_id,
+        recover_crashed_sessions(conn, config, session_id=session_id, project_id=project_id,
+                                 project_root=project_root)
+        row = _offerable_project_handoff(conn, project_id, session_id,
                                          float(config.get("continuity", "restore_max_age_hours")))
     if row is None:
         return None
-    text = render(row, ctx.session_id, int(config.get("continuity", "handoff_tokens")))
+    text = render(row, session_id, int(config.get("continuity", "handoff_tokens")))
     queries.mark_resumed(conn, row["id"])
     return text
 
@@ -80,16 +81,17 @@ def pending_handoff(conn: sqlite3.Connection, project_id: int, session_id: str |
     return None, f"the newest handoff (#{newest['id']}) is older than {max_age_hours:g} h"
 
 
-def recover_crashed_sessions(ctx: HookContext) -> list[int]:
-    """Build ``crash`` handoffs for this project's sessions that died; return their ids."""
+def recover_crashed_sessions(conn: sqlite3.Connection, config: Config, *, session_id: str, project_id: int,
+                             project_root: str) -> list[int]:
+    """Build ``crash`` handoffs for this project's sessions (other than ``session_id``) that died; return their
+    ids."""
     from memory.continuity import handoff
 
-    config = ctx.config
     made = []
-    for session in queries.abandoned_sessions(ctx.db, ctx.project_id, ctx.session_id,
+    for session in queries.abandoned_sessions(conn, project_id, session_id,
                                               float(config.get("continuity", "crash_idle_minutes")),
                                               float(config.get("continuity", "restore_max_age_hours"))):
-        made.append(handoff.recover_crash(ctx.db, session, ctx.project.root))
+        made.append(handoff.recover_crash(conn, session, project_root))
     return made
 
 

@@ -13,46 +13,53 @@ from __future__ import annotations
 import os
 
 from memory.continuity import queries
-from memory.continuity.events import TRACKED_TOOLS, event_from_payload, with_task_subject
+from memory.continuity.events import TRACKED_TOOLS, event_from_call, with_task_subject
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import sqlite3
+    from typing import Any
+
+    from memory.config import Config
     from memory.continuity.events import Event
-    from memory.hooks.runtime import HookContext
 
 
-def record(ctx: HookContext) -> None:
-    """Track the tool call in ``ctx`` (PostToolUse, or PostToolUseFailure for a failed call)."""
-    payload = ctx.payload
-    if payload.get("tool_name") not in TRACKED_TOOLS:
-        return  # hooks.json only sends tracked tools; anything else is not an action we follow
-    event = event_from_payload(payload, ctx.project.root, failed=ctx.event == "PostToolUseFailure")
+def tracks(tool: str) -> bool:
+    """Whether continuity follows calls of ``tool`` (hooks.json sends only these; anything else is ignored)."""
+    return tool in TRACKED_TOOLS
+
+
+def record(conn: sqlite3.Connection, config: Config, *, session_id: str, project_id: int, project_root: str,
+           tool: str, tool_input: dict[str, Any], response: Any, error: str | None = None, failed: bool = False,
+           tool_use_id: str | None = None, cwd: str | None = None, transcript_path: str | None = None) -> None:
+    """Track one finished tool call (``failed`` when Claude Code reported it as failed)."""
+    if not tracks(tool):
+        return
+    event = event_from_call(tool, tool_input, response, project_root, error=error, failed=failed)
     if event.kind == "task" and not event.data.get("subject") and event.data.get("id") is not None:
-        subject = queries.task_subjects(ctx.db, ctx.session_id).get(event.data["id"])
+        subject = queries.task_subjects(conn, session_id).get(event.data["id"])
         if subject:
             event = with_task_subject(event, subject)
-    tool_use_id = payload.get("tool_use_id") if isinstance(payload.get("tool_use_id"), str) else None
-    count = queries.insert_event(ctx.db, ctx.session_id, ctx.project_id, event, tool_use_id,
-                                 payload.get("cwd"), payload.get("transcript_path"))
+    count = queries.insert_event(conn, session_id, project_id, event, tool_use_id, cwd, transcript_path)
     if count is None:
         return  # already recorded
-    every = max(1, int(ctx.config.get("continuity", "save_every")))
+    every = max(1, int(config.get("continuity", "save_every")))
     if count % every == 0:
-        save_snapshot(ctx, count)
-    if _touches_plans(event) and ctx.config.get("continuity", "plan_progress"):
-        plans_dir = os.path.join(ctx.project.root, "planning")
+        save_snapshot(conn, session_id, project_id, count)
+    if _touches_plans(event) and config.get("continuity", "plan_progress"):
+        plans_dir = os.path.join(project_root, "planning")
         if os.path.isdir(plans_dir):
             from memory.continuity import plans
 
-            plans.apply_event(ctx.session_id, plans_dir, event)
+            plans.apply_event(session_id, plans_dir, event)
 
 
-def save_snapshot(ctx: HookContext, action_count: int) -> dict:
+def save_snapshot(conn: sqlite3.Connection, session_id: str, project_id: int | None, action_count: int) -> dict:
     """Fold the session's events into its state and save it (DB row and readable file); return the state."""
     from memory.continuity import state
 
-    current = state.fold_events(ctx.session_id, queries.session_events(ctx.db, ctx.session_id))
-    state.save(ctx.db, current, ctx.project_id, action_count)
+    current = state.fold_events(session_id, queries.session_events(conn, session_id))
+    state.save(conn, current, project_id, action_count)
     return current
 
 

@@ -35,7 +35,7 @@ def export_handoffs(conn: sqlite3.Connection, project_id: int | None,
 
 def redacted(value: Any) -> Any:
     """``value`` with every string in it (at any depth) redacted thoroughly."""
-    from memory.learning.redact import redact_thorough
+    from memory.redact import redact_thorough
 
     if isinstance(value, str):
         return redact_thorough(value)

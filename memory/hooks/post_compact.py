@@ -6,6 +6,7 @@ ones never call it, and the handoff works without it (see ``continuity.handoff.o
 
 from __future__ import annotations
 
+from memory.hooks import wire
 from memory.hooks.runtime import HookContext
 
 TYPE_CHECKING = False
@@ -18,5 +19,6 @@ def handle(ctx: HookContext) -> dict[str, Any] | None:
     if ctx.config.feature_enabled("continuity"):
         from memory.continuity import handoff
 
-        handoff.on_post_compact(ctx)
+        handoff.on_post_compact(ctx.db, session_id=ctx.session_id,
+                                summary=wire.text_field(ctx.payload, "compact_summary"))
     return None

@@ -7,43 +7,57 @@ Claude Code 2.1.197 reports a failed tool call (a Bash command exiting non-zero)
 
 from __future__ import annotations
 
+from memory.hooks import wire
 from memory.hooks.runtime import HookContext
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-FILE_TOOLS = ("Read", "Edit", "MultiEdit", "Write", "NotebookEdit")
-
 
 def handle(ctx: HookContext) -> dict[str, Any] | None:
     """Record the tool call; answers nothing (tracking never speaks to the model)."""
+    payload = ctx.payload
+    tool, tool_input = payload["tool_name"], payload["tool_input"]
+    failed = ctx.event == "PostToolUseFailure"
+    tool_use_id = wire.text_field(payload, "tool_use_id")
     if ctx.config.feature_enabled("continuity"):
         from memory.continuity import tracking
 
-        tracking.record(ctx)
+        if tracking.tracks(tool):
+            tracking.record(ctx.db, ctx.config, session_id=ctx.session_id, project_id=ctx.project_id,
+                            project_root=ctx.project.root, tool=tool, tool_input=tool_input,
+                            response=payload.get("tool_response"), error=wire.text_field(payload, "error"),
+                            failed=failed, tool_use_id=tool_use_id, cwd=payload.get("cwd"),
+                            transcript_path=payload.get("transcript_path"))
     if ctx.config.feature_enabled("signatures"):
-        from memory import signatures
+        path = wire.file_path(tool_input)
+        if path and tool in wire.EDIT_TOOLS:
+            from memory.signatures import accounting
 
-        signatures.record_tool_use(ctx)
+            accounting.record_edit(ctx.db, ctx.session_id, accounting.absolute(path, ctx.cwd))
+        elif path and tool == wire.READ and not failed:  # a failed Read delivered nothing
+            from memory.signatures import accounting
+
+            accounting.record_read(ctx.db, ctx.session_id, accounting.absolute(path, ctx.cwd), tool_input,
+                                   payload.get("tool_response"), tool_use_id)
     if ctx.config.feature_enabled("learning"):
-        check_anchors(ctx)
+        _check_anchors(ctx, tool, tool_input)
     return None
 
 
-def check_anchors(ctx: HookContext) -> None:
+def _check_anchors(ctx: HookContext, tool: str, tool_input: dict[str, Any]) -> None:
     """Compare the anchors of learnings tied to the file this call read, changed or deleted with what they
     pointed at (``memory.learning.staleness``)."""
     import os
 
-    tool, tool_input = ctx.payload["tool_name"], ctx.payload["tool_input"]
-    if tool in FILE_TOOLS:
-        path = tool_input.get("file_path") or tool_input.get("notebook_path")
-        paths = [os.path.normpath(os.path.join(ctx.cwd, path))] if isinstance(path, str) and path else []
-    elif tool == "Bash" and isinstance(tool_input.get("command"), str):
+    if tool == wire.READ or tool in wire.EDIT_TOOLS:
+        path = wire.file_path(tool_input)
+        paths = [os.path.normpath(os.path.join(ctx.cwd, path))] if path else []
+    elif tool == wire.BASH and wire.command(tool_input):
         from memory.learning.staleness import deleted_paths
 
-        paths = [p for p in deleted_paths(tool_input["command"], ctx.cwd) if not os.path.exists(p)]
+        paths = [p for p in deleted_paths(wire.command(tool_input) or "", ctx.cwd) if not os.path.exists(p)]
     else:
         return
     if not paths:

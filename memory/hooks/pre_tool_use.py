@@ -1,63 +1,68 @@
-"""PreToolUse: narrow a Read of a large code file to its signatures; before an edit or a command, add the
-learnings anchored to it."""
+"""PreToolUse: narrow a Read of a large code file to its head and give its signatures; before an edit or a
+shell command, add the learnings anchored to what it changes or runs."""
 
 from __future__ import annotations
 
+from memory.hooks import wire
 from memory.hooks.runtime import HookContext
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-EDIT_TOOLS = ("Edit", "MultiEdit", "Write")
-
 
 def handle(ctx: HookContext) -> dict[str, Any] | None:
-    """Read: allow + updatedInput + signatures for a large code file. Edit/MultiEdit/Write/Bash: the anchored
-    learnings as context (the call runs as it would have: no permission decision). None: nothing to say."""
+    """Read: allow + updatedInput + signatures for a large code file. Edit/MultiEdit/Write/NotebookEdit/Bash:
+    the anchored learnings as context, with no permission decision (the call runs as it would have).
+    None: nothing to say."""
     tool = ctx.payload["tool_name"]
-    if tool == "Read":
-        if not ctx.config.feature_enabled("signatures"):
-            return None
-        from memory import signatures
-
-        return signatures.pre_read(ctx)
-    if tool not in (*EDIT_TOOLS, "Bash") or not ctx.config.feature_enabled("recall") \
-            or not ctx.config.get("recall", "at_action"):
+    if tool == wire.READ:
+        return _narrow_read(ctx)
+    if tool not in wire.EDIT_TOOLS and tool != wire.BASH:
         return None
-    text = _action_context(ctx, tool, ctx.payload["tool_input"])
-    if not text:
+    if not ctx.config.feature_enabled("recall") or not ctx.config.get("recall", "at_action"):
         return None
-    from memory.hooks.output import additional_context
+    return wire.additional_context("PreToolUse", _action_context(ctx, tool, ctx.payload["tool_input"]) or "")
 
-    return additional_context("PreToolUse", text)
+
+def _narrow_read(ctx: HookContext) -> dict[str, Any] | None:
+    """Answer allow + updatedInput + signatures for a large code file; None lets the read pass untouched."""
+    if not ctx.config.feature_enabled("signatures"):
+        return None
+    tool_input = ctx.payload["tool_input"]
+    if wire.asks_for_range(tool_input):
+        return None  # a Read that asked for a range is never rewritten (Claude Code's "file unchanged" rule)
+    file_path = tool_input.get("file_path")
+    if not isinstance(file_path, str) or not file_path:
+        return None
+    from memory.signatures import accounting, preread
+
+    try:
+        plan = preread.plan_read(ctx.db, ctx.config, ctx.project.root, accounting.absolute(file_path, ctx.cwd),
+                                 session_id=ctx.session_id, project_id=lambda: ctx.project_id,
+                                 tool_use_id=wire.text_field(ctx.payload, "tool_use_id"))
+    except preread.PassThrough:
+        return None
+    return wire.allow_read(tool_input, file_path, plan.head, plan.context)
 
 
 def _action_context(ctx: HookContext, tool: str, tool_input: dict[str, Any]) -> str | None:
+    """The learnings anchored to this edit or command, as context text (``memory.learning.at_action``)."""
     from memory.learning import at_action
 
     include_global = bool(ctx.config.get("recall", "global_preferences"))
-    if tool == "Bash":
-        command = tool_input.get("command")
-        if not isinstance(command, str) or not command.strip():
+    if tool == wire.BASH:
+        command = wire.command(tool_input)
+        if command is None:
             return None
         return at_action.for_command(ctx.db, project_id=ctx.project_id, session_id=ctx.session_id,
                                      command=command, include_global=include_global)
-    path = tool_input.get("file_path")
-    if not isinstance(path, str) or not path:
+    path = wire.file_path(tool_input)
+    if path is None:
         return None
     import os
 
     return at_action.for_edit(ctx.db, project_id=ctx.project_id, root=ctx.project.root,
                               session_id=ctx.session_id, tool=tool,
                               path=os.path.normpath(os.path.join(ctx.cwd, path)),
-                              texts=edited_texts(tool_input), include_global=include_global)
-
-
-def edited_texts(tool_input: dict[str, Any]) -> list[str]:
-    """The text an edit changes: old and new strings of Edit and of each MultiEdit edit, Write's content."""
-    texts = [tool_input.get(k) for k in ("old_string", "new_string", "content")]
-    for edit in tool_input.get("edits") or []:
-        if isinstance(edit, dict):
-            texts += [edit.get("old_string"), edit.get("new_string")]
-    return [t for t in texts if isinstance(t, str)]
+                              texts=wire.edited_texts(tool_input), include_global=include_global)

@@ -12,14 +12,14 @@ import contextlib
 import importlib
 import json
 import os
-import signal
 import sqlite3
 import sys
 import time
-from collections.abc import Iterator
 
 from memory import log, paths
 from memory.config import Config, load_config
+from memory.deadline import OutOfTime as HookTimeout, time_budget
+from memory.hooks.wire import COMMON_OPTIONAL, COMMON_REQUIRED, EVENT_FIELDS
 from memory.project import Project, find_project
 
 TYPE_CHECKING = False
@@ -40,27 +40,9 @@ EVENTS: dict[str, tuple[str, float]] = {
 
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024
 
-# Fields each event needs, with their types. Optional fields are checked only when present.
-COMMON_REQUIRED = {"session_id": str}
-COMMON_OPTIONAL = {"cwd": str, "transcript_path": str, "hook_event_name": str, "permission_mode": str}
-EVENT_FIELDS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
-    "SessionStart": ({}, {"source": str}),
-    "UserPromptSubmit": ({"prompt": str}, {}),
-    "PreToolUse": ({"tool_name": str, "tool_input": dict}, {"tool_use_id": str}),
-    "PostToolUse": ({"tool_name": str, "tool_input": dict}, {"tool_use_id": str}),
-    "PostToolUseFailure": ({"tool_name": str, "tool_input": dict}, {"tool_use_id": str, "error": str}),
-    "PreCompact": ({}, {"trigger": str, "custom_instructions": (str, type(None))}),
-    "PostCompact": ({}, {"trigger": str, "compact_summary": (str, type(None))}),
-    "SessionEnd": ({}, {"reason": str}),
-}
-
 
 class BadPayload(ValueError):
     """The hook's stdin is not a payload we can act on."""
-
-
-class HookTimeout(Exception):
-    """Our own time budget for the event ran out."""
 
 
 class HookContext:
@@ -192,25 +174,6 @@ def _check_fields(payload: dict[str, Any], fields: dict[str, Any], *, required: 
             continue
         if not isinstance(payload[name], kind) or (kind is int and isinstance(payload[name], bool)):
             raise BadPayload(f"field {name!r} has type {type(payload[name]).__name__}")
-
-
-@contextlib.contextmanager
-def time_budget(seconds: float) -> Iterator[None]:
-    """Raise HookTimeout in the main thread if the block runs longer than ``seconds``."""
-    if not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def expire(signum: int, frame: Any) -> None:
-        raise HookTimeout()
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _write_answer(stdout: TextIO, answer: dict[str, Any], event: str) -> None:

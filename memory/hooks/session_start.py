@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from memory import bootstrap
-from memory.hooks.output import additional_context
+from memory.hooks import wire
 from memory.hooks.runtime import HookContext
 from memory.store.core import prune_hook_runs, touch_session
 
@@ -15,22 +15,26 @@ if TYPE_CHECKING:
 def handle(ctx: HookContext) -> dict[str, Any] | None:
     """Inject "Continuing: …" and relevant learnings; start the bootstrap or the worker when needed."""
     bootstrap.start_if_needed()
-    touch_session(ctx.db, ctx.session_id, ctx.project_id, cwd=ctx.payload.get("cwd"),
-                  transcript_path=ctx.payload.get("transcript_path"), source=ctx.payload.get("source"))
+    payload = ctx.payload
+    touch_session(ctx.db, ctx.session_id, ctx.project_id, cwd=payload.get("cwd"),
+                  transcript_path=payload.get("transcript_path"), source=payload.get("source"))
     prune_hook_runs(ctx.db, ctx.config.get("general", "hook_runs_keep_days"))
     parts = []
     if ctx.config.feature_enabled("continuity"):
         from memory.continuity import restore
 
-        parts.append(restore.session_start_context(ctx))
+        parts.append(restore.session_start_context(ctx.db, ctx.config, session_id=ctx.session_id,
+                                                   project_id=ctx.project_id, project_root=ctx.project.root,
+                                                   source=payload.get("source")))
     if ctx.config.feature_enabled("recall"):
         from memory import recall
 
-        parts.append(recall.session_start_context(ctx))
+        parts.append(recall.session_start_context(ctx.db, ctx.config, project_id=ctx.project_id,
+                                                  session_id=ctx.session_id, project_root=ctx.project.root))
     if ctx.config.feature_enabled("learning"):
         from memory import worker
         from memory.learning import staleness
 
         staleness.baseline_new(ctx.db, ctx.project_id, ctx.project.root)
         worker.start_if_pending(ctx.db)
-    return additional_context("SessionStart", "\n\n".join(part for part in parts if part))
+    return wire.additional_context("SessionStart", "\n\n".join(part for part in parts if part))

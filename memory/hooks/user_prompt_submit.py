@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from memory.hooks.output import additional_context
+from memory.hooks import wire
 from memory.hooks.runtime import HookContext
 
 TYPE_CHECKING = False
@@ -16,4 +16,6 @@ def handle(ctx: HookContext) -> dict[str, Any] | None:
         return None
     from memory import recall
 
-    return additional_context("UserPromptSubmit", recall.prompt_context(ctx) or "")
+    text = recall.prompt_context(ctx.db, ctx.config, project_id=ctx.project_id, session_id=ctx.session_id,
+                                 prompt=ctx.payload.get("prompt") or "")
+    return wire.additional_context("UserPromptSubmit", text or "")

@@ -6,7 +6,6 @@ A learning's anchors come from ``anchors_json`` (``[{"kind": "file"|"symbol"|"co
 store and imports nothing beyond the standard library (it runs inside hooks).
 
 - ``of_row(row)``: a learning row's anchors, deduplicated.
-- ``command_keys(command)``: what a shell command runs, as ``(program, subcommand)`` pairs (``npm install``).
 - ``command_match(anchor_value, keys)``: the part of a command that runs an anchored command, if any.
 - ``identifiers(text)``: the identifiers in edited text, for symbol anchors.
 - ``signature_line(source, symbol)``: the line that defines ``symbol`` in a file, for anchors that notice change.
@@ -17,6 +16,8 @@ from __future__ import annotations
 import json
 import os
 import re
+
+from memory import shell
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -33,23 +34,6 @@ GENERIC_SYMBOLS = frozenset({
 })
 MAX_IDENTIFIERS = 4000
 
-# Words that run another program: `sudo npm install` runs npm; `npx jest` runs jest.
-_WRAPPERS = frozenset({"sudo", "env", "time", "nohup", "exec", "command", "nice", "stdbuf", "timeout", "npx",
-                       "bunx", "xargs", "watch"})
-_RUNNERS = {("uv", "run"), ("poetry", "run"), ("pipenv", "run"), ("bundle", "exec"), ("pnpm", "exec"),
-            ("pnpm", "dlx"), ("yarn", "dlx"), ("hatch", "run"), ("pdm", "run"), ("rye", "run")}
-# Runner options that take the next word as their value (`uv run --group integration pytest` runs pytest).
-_RUNNER_OPTIONS = frozenset({"--group", "--with", "--from", "--python", "-p", "--env-file", "--extra", "--package",
-                             "--project", "--directory", "-e", "--env"})
-# Options that take the next word as their value, per program (so `git -C dir status` is `git status`).
-_OPTION_WITH_VALUE = {"git": {"-C", "-c"}, "docker": {"-H", "--context"}, "kubectl": {"-n", "--namespace"},
-                      "make": {"-C", "-f", "-j"}, "cargo": {"-p", "--package", "--manifest-path"},
-                      "npm": {"--prefix"}, "pnpm": {"-C", "--dir", "--filter"}, "yarn": {"--cwd"},
-                      "ctr": {"-n", "--namespace", "-a", "--address"}, "ssh": {"-o", "-i", "-p", "-l"}}
-_PYTHONS = re.compile(r"^python(?:\d+(?:\.\d+)?)?$")
-_ENV_ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
-_SEPARATORS = frozenset({"&&", "||", ";", "|", "&", "\n", "(", ")", ";;", "|&"})
-_SHELL_SYNTAX = re.compile(r"[\"'\\;&|()<>#\n`$]")
 _IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 _DEFINITION = (r"(?:def|class|function|func|fn|struct|enum|trait|interface|type|impl|module|record|object"
                r"|const|let|var|val|macro|defn|defmacro|sub|proc)")
@@ -132,110 +116,14 @@ def identifiers(*texts: str) -> set[str]:
     return found
 
 
-# ---- commands --------------------------------------------------------------------------------------------
-
-def _words(command: str) -> list[str]:
-    """Shell words and control operators of ``command``; a command shlex cannot split is split on spaces."""
-    if not _SHELL_SYNTAX.search(command):
-        return command.split()  # the common case, and every anchor: plain words (shlex costs ~0.2 ms a call)
-    import shlex
-
-    lexer = shlex.shlex(command.replace("\\\n", " "), posix=True, punctuation_chars=";&|()<>")
-    lexer.whitespace = " \t\r"
-    lexer.whitespace_split = True
-    lexer.commenters = "#"
-    try:
-        return list(lexer)
-    except ValueError:  # an unclosed quote: take the words as they come
-        return command.replace("\n", " ; ").split()
-
-
-def simple_commands(command: str) -> list[list[str]]:
-    """The simple commands of a command line (split on ``&&``, ``||``, ``;``, ``|``, newlines)."""
-    commands, current = [], []
-    words = iter(_words(command))
-    for word in words:
-        if word and set(word) <= set("<>&|") and ("<" in word or ">" in word):
-            next(words, None)  # a redirection and its target: `2>&1`, `> out.log`, `< in.txt`
-            continue
-        if word in _SEPARATORS or (word and set(word) <= set(";&|()\n")):
-            if current:
-                commands.append(current)
-            current = []
-        else:
-            current.append(word)
-    if current:
-        commands.append(current)
-    return commands
-
-
-def command_key(words: list[str]) -> tuple[str, str | None] | None:
-    """``(program, subcommand)`` of one simple command, past env assignments and wrappers; None if empty."""
-    words = list(words)
-    while words:
-        first = os.path.basename(words[0])
-        if _ENV_ASSIGN.match(words[0]) or first in _WRAPPERS:
-            words.pop(0)
-            while words and first in ("sudo", "env", "timeout", "nice", "xargs") and \
-                    (words[0].startswith("-") or _ENV_ASSIGN.match(words[0]) or
-                     (first == "timeout" and words[0][:1].isdigit())):
-                words.pop(0)
-            continue
-        if len(words) > 1 and (first, words[1]) in _RUNNERS:
-            words = _skip_options(words[2:], _RUNNER_OPTIONS)
-            continue
-        if _PYTHONS.match(first) and len(words) > 2 and words[1] == "-m":
-            words = words[2:]
-            continue
-        break
-    if not words:
-        return None
-    program = os.path.basename(words[0])
-    takes_value = _OPTION_WITH_VALUE.get(program, set())
-    rest = iter(words[1:])
-    for word in rest:
-        if word in takes_value:
-            next(rest, None)
-            continue
-        if word.startswith(("-", "+")):
-            continue
-        # a subcommand is one short word: not inline code (`python -c "..."`), a path or a quoted sentence
-        return program, (word if len(word) <= 40 and not any(c.isspace() for c in word) else None)
-    return program, None
-
-
-def _skip_options(words: list[str], with_value: frozenset[str]) -> list[str]:
-    """``words`` past their leading options (and the values of those in ``with_value``)."""
-    while words and words[0].startswith("-"):
-        option = words.pop(0)
-        if option in with_value and "=" not in option and words:
-            words.pop(0)
-    return words
-
-
-def command_keys(command: str) -> list[tuple[str, str | None]]:
-    """Every ``(program, subcommand)`` a command line runs, in order, without repeats."""
-    keys = []
-    for words in simple_commands(command or ""):
-        key = command_key(words)
-        if key and key not in keys:
-            keys.append(key)
-    return keys
-
-
 def command_match(anchor_value: str, keys: Iterable[tuple[str, str | None]]) -> tuple[str, str | None] | None:
     """The key among ``keys`` that runs the anchored command (``npm`` or ``npm install`` or ``cargo test
     --release``): same program, and the same subcommand when the anchor names one; None when none does."""
-    anchored = command_keys(anchor_value)
+    anchored = shell.invocations(anchor_value)
     if not anchored:
         return None
     program, subcommand = anchored[0]
     return next(((p, s) for p, s in keys if p == program and (subcommand is None or s == subcommand)), None)
-
-
-def describe_command(key: tuple[str, str | None]) -> str:
-    """``npm install`` for ``("npm", "install")``."""
-    return key[0] if key[1] is None else f"{key[0]} {key[1]}"
 
 
 # ---- what an anchor points at ----------------------------------------------------------------------------

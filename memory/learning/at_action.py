@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from memory import shell
 from memory.learning import anchors
 from memory.store import SQL_NOW
 
@@ -66,7 +67,7 @@ def for_edit(conn: sqlite3.Connection, *, project_id: int | None, root: str | No
 def for_command(conn: sqlite3.Connection, *, project_id: int | None, session_id: str, command: str,
                 include_global: bool = True) -> str | None:
     """Before the shell command ``command`` runs: the context to add, or None (``include_global``: as above)."""
-    keys = anchors.command_keys(command)
+    keys = shell.invocations(command)
     if not keys:
         return None
     programs = list(dict.fromkeys(program for program, _ in keys))
@@ -87,12 +88,12 @@ def for_command(conn: sqlite3.Connection, *, project_id: int | None, session_id:
         for anchor in anchors.of_row(row):
             hit = anchors.command_match(anchor["value"], keys) if anchor["kind"] == "command" else None
             if hit:
-                anchored = anchors.command_keys(anchor["value"])[0]
+                anchored = shell.invocations(anchor["value"])[0]
                 kind = "command+sub" if anchored[1] else "command"
-                matched.append((row, kind, f"command `{anchors.describe_command(anchored)}`"))
+                matched.append((row, kind, f"command `{shell.describe_invocation(anchored)}`"))
                 ran.append(hit)
                 break
-    where = f"before `{anchors.describe_command(ran[0])}`" if ran else ""
+    where = f"before `{shell.describe_invocation(ran[0])}`" if ran else ""
     return _inject(conn, matched, session_id, "PreToolUse:Bash", where)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 
+from memory.text import shorten
 from memory.tokens import estimate_tokens, truncate_to_tokens
 
 TYPE_CHECKING = False
@@ -48,7 +49,7 @@ def available(config: Config, environ: dict[str, str] | None = None) -> bool:
 
 def condense(records: Iterable[Any], max_tokens: int) -> str:
     """The session as short redacted lines, cut to ``max_tokens`` (the start and the end are kept)."""
-    from memory.learning.redact import redact_thorough
+    from memory.redact import redact_thorough
 
     lines = [line for line in (_line(r) for r in records) if line]
     text = redact_thorough("\n".join(lines))
@@ -78,8 +79,7 @@ def _line(record: Any) -> str:
 
 
 def _cap(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= LINE_CHARS else text[: LINE_CHARS - 3] + "..."
+    return shorten(text, LINE_CHARS, one_line=True)
 
 
 def _tool() -> dict[str, Any]:

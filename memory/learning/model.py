@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from memory.text import shorten
+
 CATEGORIES = ("pattern", "architecture", "fix", "tip", "preference", "dead-end")
 EXTRACTORS = ("rules", "haiku")
 MAX_TEXT = 300
@@ -47,8 +49,5 @@ class Learning:
 
 
 def clip(text: str, limit: int = MAX_TEXT) -> str:
-    """``text`` cut to at most ``limit`` characters, at a word boundary, with an ellipsis when cut."""
-    if len(text) <= limit:
-        return text
-    cut = text.rfind(" ", 0, limit - 1)
-    return text[: cut if cut > limit // 2 else limit - 1].rstrip(" ,;:") + "…"
+    """``text`` cut to at most ``limit`` characters at a word boundary (``memory.text.shorten``)."""
+    return shorten(text, limit, at_word=True)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 def run_extraction(conn: sqlite3.Connection, job_id: int, payload: dict[str, Any]) -> dict[str, int]:
     """Extract, store and index the learnings of the session in ``payload``; return outcome counts."""
     from memory.config import load_config
-    from memory.continuity.transcript import iter_records
+    from memory.transcript import iter_records
     from memory.learning.extractors import extract_session
 
     project = payload.get("project") or {}
@@ -42,7 +42,7 @@ def redacted(learning: Any) -> Any:
     import dataclasses
     import json
 
-    from memory.learning.redact import redact_thorough
+    from memory.redact import redact_thorough
 
     evidence = json.loads(redact_thorough(json.dumps(learning.evidence or {})))
     return dataclasses.replace(

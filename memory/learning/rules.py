@@ -21,49 +21,17 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from memory.continuity.transcript import (
+from memory import prose, shell
+from memory.learning.model import Learning, clip
+from memory.redact import redact
+from memory.transcript import (
     AnyRecord, AssistantText, ToolExchange, UserPrompt, is_edit, pair_tool_calls, tool_file_path,
 )
-from memory.learning.model import Learning, clip
-from memory.learning.redact import redact
 
 PER_CATEGORY = {"fix": 12, "tip": 8, "preference": 10, "architecture": 10, "pattern": 10, "dead-end": 8}
 
-# --- commands ------------------------------------------------------------------------------------------
+# --- tool exchanges ---------------------------------------------------------------------------------------
 
-_ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-_SETUP_RE = re.compile(r"^\s*(?:cd\s+\S+|export\s+\S+|source\s+\S+|\.\s+\S+|set\s+-\S+|\w+=\S*)\s*(?:&&|;)\s*")
-_ENV_PREFIX_RE = re.compile(r"^\s*(?:\w+=\S+\s+)+")
-_WRAPPER_RE = re.compile(r"^\s*(?:timeout\s+\S+|time|nice|env)\s+")
-_TAIL_RE = re.compile(r"\s*(?:2>&1|>\s*/dev/null|\|\|\s*true|\|\s*(?:tail|head|grep|tee|less|cat)\b.*|;\s*echo\b.*)$")
-_PY_MODULE_RE = re.compile(r"^python3?\s+-m\s+")
-_TRIVIAL_PROGRAMS = frozenset(
-    "ls cat which find grep rg echo pwd head tail ps kill killall pkill sleep mkdir rm cp mv chmod chown touch "
-    "test [ stat file wc tree du df env printenv type whereis command true false date open xdg-open curl wget "
-    "sudo ln readlink realpath basename dirname diff git gh getcap setcap journalctl systemctl lsof pgrep "
-    "nvidia-smi import screenshot".split())
-_BUILD_TEST_RE = re.compile(
-    r"^(?:pytest|tox|nox|make|just|cargo (?:build|test|check|clippy|run|fmt|bench)|go (?:test|build|vet|run)"
-    r"|npm (?:test|t|ci|install|run \S+)|pnpm \S+|yarn(?: \S+)?|bun (?:test|run \S+|install)"
-    r"|npx (?:tsc|jest|vitest|eslint|prettier|playwright|next build)|tsc|uv (?:run|sync|build)|poetry (?:run|install)"
-    r"|ruff|mypy|pyright|black|gradle\S*|\./gradlew|mvn|dotnet (?:build|test)|swift (?:build|test)|cmake|ninja"
-    r"|bazel (?:build|test)|deno (?:test|task)|rspec|bundle exec|mix (?:test|compile)|stack (?:build|test))\b")
-_TEST_WORDS_RE = re.compile(r"\b(?:test|tests|pytest|jest|vitest|rspec|tox|nox|playwright)\b")
-_CHECK_WORDS_RE = re.compile(r"\b(?:tsc|mypy|pyright|ruff|eslint|clippy|check|lint|vet|fmt|prettier|black)\b")
-_BUILD_WORDS_RE = re.compile(r"\b(?:build|compile|make|ninja|cmake)\b")
-_FAILURE_RE = re.compile(
-    r"^(?:error(?:\[E\d+\])?:|FAILED\b|FAIL\b|npm ERR!|Traceback \(most recent call last\)|fatal:)"
-    r"|\b[1-9]\d* (?:failed|errors?)\b|command not found|test result: FAILED", re.M)
-_GIST_RES = [re.compile(p, re.M) for p in (
-    r"^.*?\b(error(?:\[E\d+\]| TS\d+)?: .+)$",
-    r"^\s*E\s+(\w*(?:Error|Exception)\b.*)$",
-    r"\b([A-Z]\w*(?:Error|Exception)\b: [^\]\n]+)",
-    r"^\s*((?:npm ERR!|fatal:|FAILED|FAIL) .+)$",
-    r"(.*(?:command not found|No such file or directory|Permission denied|cannot find|not found|undefined"
-    r"|unresolved|failed).*)$",
-)]
-_NOISE_LINES_RE = re.compile(r"^(?:Error: )?(?:Exit code \d+|npm warn .*|warning: .*)$", re.M | re.I)
-_INSTALL_RE = re.compile(r"^(?:\S+ )?(?:add|remove|install|i|uninstall)\s+[^-\s]")
 _HARNESS_ERRORS = ("has not been read yet", "doesn't want to proceed", "stay in plan mode", "Request interrupted",
                    "Unknown skill", "a terminal is required to read the password", "EACCES", "EISDIR",
                    "File has been modified since read")
@@ -75,40 +43,6 @@ def command_of(ex: ToolExchange) -> str | None:
     return cmd.strip() if isinstance(cmd, str) and cmd.strip() else None
 
 
-def command_key(command: str) -> str:
-    """The command without setup prefixes, env, wrappers, redirections and output filters."""
-    cmd = command.strip().splitlines()[0] if command.strip() else ""
-    while True:
-        stripped = _SETUP_RE.sub("", cmd, count=1)
-        if stripped == cmd:
-            break
-        cmd = stripped
-    cmd = _ENV_PREFIX_RE.sub("", cmd)
-    cmd = _WRAPPER_RE.sub("", cmd)
-    while True:
-        stripped = _TAIL_RE.sub("", cmd)
-        if stripped == cmd:
-            break
-        cmd = stripped
-    return " ".join(cmd.split())
-
-
-def _similar(a: str, b: str) -> bool:
-    """Same program and subcommand (``cargo build --release`` ~ ``cargo build --release --quiet``)."""
-    return a == b or a.split()[:2] == b.split()[:2]
-
-
-def _program(key: str) -> str:
-    key = _PY_MODULE_RE.sub("", key)
-    return os.path.basename(key.split()[0]) if key.split() else ""
-
-
-def _is_build_or_test(key: str) -> bool:
-    key = _PY_MODULE_RE.sub("", key)
-    program, _, rest = key.partition(" ")
-    return bool(_BUILD_TEST_RE.match(f"{os.path.basename(program)} {rest}".strip()))
-
-
 def _output(ex: ToolExchange) -> str:
     if not ex.result:
         return ""
@@ -117,103 +51,21 @@ def _output(ex: ToolExchange) -> str:
         v = ex.result.result.get(k)
         if isinstance(v, str) and v and v not in ex.result.text:
             parts.append(v)
-    return _ANSI_RE.sub("", "\n".join(parts))
+    return shell.strip_ansi("\n".join(parts))
 
 
 def _bash_failed(ex: ToolExchange) -> bool:
     if ex.failed:
         return True
-    return bool(ex.result) and bool(_FAILURE_RE.search(_output(ex)))
+    return bool(ex.result) and bool(shell.output_shows_failure(_output(ex)))
 
 
-def error_gist(output: str) -> str:
-    """The most telling error line of a command's output, at most 140 characters."""
-    text = _NOISE_LINES_RE.sub("", _ANSI_RE.sub("", output))
-    for pattern in _GIST_RES:
-        m = pattern.search(text)
-        if m:
-            return clip(" ".join(m.group(1).split()), 140)
-    for line in text.splitlines():
-        line = line.strip()
-        if line and not re.match(r"^(?:Exit code \d+|Error:?$|npm warn|warning:)", line, re.I):
-            return clip(" ".join(line.split()), 140)
-    return "an error"
+# --- files and symbols named in a text ------------------------------------------------------------------------------------------
 
-
-# --- text ----------------------------------------------------------------------------------------------
-
-_CODE_BLOCK_RE = re.compile(r"```.*?(?:```|\Z)", re.S)
-_SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`\"'(\[])")
-_BULLET_RE = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
-_MARKUP_RE = re.compile(r"\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)")
-_EMOJI_RE = re.compile(r"[\u2600-\u27bf\U0001F300-\U0001FAFF\u2705\u274c\u2714\u2713]")
 _SYMBOL_RE = re.compile(r"`([A-Za-z_][\w]*(?:(?:::|\.)[A-Za-z_]\w*)*(?:\(\))?)`")
 _PATH_RE = re.compile(
     r"(?<![\w/.\-])((?:[\w.\-]+/)*[\w\-]+\.(?:py|pyi|ts|tsx|js|jsx|mjs|cjs|rs|go|toml|json|md|yaml|yml|css|scss"
     r"|html|sh|java|kt|rb|c|h|cc|cpp|hpp|cs|swift|sql|lock|cfg|ini|vue|svelte|php))\b")
-
-
-def sentences(text: str) -> list[str]:
-    """The prose sentences of ``text``: code blocks, tables, headings and tags removed, markup stripped."""
-    out: list[str] = []
-    for raw_line in _CODE_BLOCK_RE.sub("\n", text).splitlines():
-        line = raw_line.strip()
-        if not line or line.startswith(("#", "|", ">", "<", "{", "[")) or line.count("|") >= 2:
-            continue
-        line = _EMOJI_RE.sub("", _MARKUP_RE.sub("", _BULLET_RE.sub("", line))).strip()
-        for sentence in _SENTENCE_SPLIT_RE.split(line):
-            sentence = sentence.strip().rstrip(":").strip()
-            if sentence:
-                out.append(sentence)
-    return out
-
-
-def _prose(sentence: str) -> bool:
-    """A plausible one-sentence learning: 4+ words, mostly letters, no markup or tool noise."""
-    if not 4 <= len(sentence.split()) <= 60 or len(sentence) > 300:
-        return False
-    if "<" in sentence and ">" in sentence or "system-reminder" in sentence or sentence.endswith("?"):
-        return False
-    letters = sum(c.isalpha() or c.isspace() for c in sentence)
-    return letters / len(sentence) >= 0.7
-
-
-_WE_WILL = r"I'll|I will|we'll|we will|let's|let us|I'm going to|we're going to|I've decided to|we've decided to"
-_DECISION_RE = re.compile(
-    r"\b(?:" + _WE_WILL + r")"
-    r"\s+(?:use|go with|switch to|stick with|keep using|adopt|rely on|store|keep|put|structure|organi[sz]e|split"
-    r"|move|implement \S+(?: \S+)? (?:with|using|via)|build \S+(?: \S+)? (?:with|using|on))\b"
-    r"|\b(?:decided|decide|chose|choosing|opted|opting)\s+(?:to|for|on|with)\b"
-    r"|\bgoing with\b|\b(?:the|our) (?:approach|decision|choice) (?:is|will be)\b", re.I)
-_NOT_DECISION_RE = re.compile(r"\b(?:help you|let me (?:check|see|look|read|run|verify|try|know)|I'll (?:check|"
-                              r"look|read|run|verify|wait|let you know))\b", re.I)
-_FACT_RE = re.compile(
-    r"^(?:The |This |Our )?[\w.`/\-]+(?: [\w.`/\-]+)? (?:uses|is built with|relies on|is configured (?:with|via)"
-    r"|stores (?:its|the)|reads (?:its|the)) \S.* (?:for|to|in|from|via|as) \S"
-    r"|\b(?:tests?|the build|the app|the server|it) (?:needs?|requires?|must have) .+ (?:first|before)\b", re.I)
-_DEAD_END_RE = re.compile(
-    r"\b(?:(?:that|this|it|which) (?:didn'?t|did not|doesn'?t|does not|won'?t|will not) (?:work|help|fix)"
-    r"|(?:didn'?t|doesn'?t|does not|did not) work|not working|still (?:fails|failing|broken)"
-    r"|(?:try|trying|take|use) (?:a |an )?(?:different|another|alternative|simpler|new) (?:approach|way|method"
-    r"|version|strategy)|revert(?:ed|ing)?\b|roll(?:ed|ing)? back|abandon(?:ed|ing)?|give up on|dead end"
-    r"|won'?t work|also requires|can'?t (?:be done|work))", re.I)
-_INSTEAD_RE = re.compile(r"\b(?:try|use|using|switch|let me|let's|I'll|we'll)\b.*\binstead\b(?!\s+of\s+\d)", re.I)
-_PREF_LEAD_RE = re.compile(r"^(?:(?:no|nope|nah|actually|wait|please|ok|okay|also|and|but|hmm)\b[,!.]?\s*)+", re.I)
-_PREF_RE = re.compile(
-    r"^(?:always|never|don'?t|do not|stop|avoid|prefer|make sure|from now on|please (?:use|always|never|don'?t)"
-    r"|we (?:always|never|use|prefer|don'?t)|i (?:prefer|want you to|'d rather|would rather|like to use)"
-    r"|let'?s (?:always|never|stick with|keep using))\b"
-    r"|^use \S.*\b(?:instead|rather than|not|over)\b", re.I)
-_CORRECTION_RE = re.compile(r"^(?:no|nope|nah|actually|wait)\b[,!.]?\s+(?P<rest>(?:use|do|put|call|run|keep|make"
-                            r"|write|name|it should|we should|you should|that should)\b.*)", re.I)
-_FIRST_PERSON_RE = re.compile(
-    r"^(?:so |now |then |ok,? |okay,? )?(?:" + _WE_WILL + r"|I decided to|we decided to)\s+", re.I)
-
-
-def find_decisions(text: str) -> list[str]:
-    """Sentences of ``text`` in which the writer states a decision ("I'll use …", "we decided to …")."""
-    return [s for s in sentences(text)
-            if _DECISION_RE.search(s) and not _NOT_DECISION_RE.search(s) and _prose(s)]
 
 
 # --- extraction ----------------------------------------------------------------------------------------
@@ -277,10 +129,10 @@ def _fixes_and_tips(exchanges: list[ToolExchange], ctx: _Context) -> None:
         command = command_of(ex)
         if not command or not ex.result:
             continue
-        key = command_key(command)
-        if not key or _program(key) in _TRIVIAL_PROGRAMS:
+        key = shell.core_command(command)
+        if not key or shell.program(key) in shell.TRIVIAL_PROGRAMS:
             continue
-        chain = next((c for c in open_chains if _similar(c.key, key)), None)
+        chain = next((c for c in open_chains if shell.same_program_and_subcommand(c.key, key)), None)
         if _bash_failed(ex):
             if any(h in _output(ex) for h in _HARNESS_ERRORS):
                 continue
@@ -292,7 +144,7 @@ def _fixes_and_tips(exchanges: list[ToolExchange], ctx: _Context) -> None:
         if chain:
             open_chains.remove(chain)
             _add_fix(chain, ex, ctx)
-        if _is_build_or_test(key) and not _INSTALL_RE.match(key.split(" ", 1)[-1]):
+        if shell.is_build_or_test(key) and not shell.is_package_change(key):
             tips.setdefault(key, []).append(ex)
     for successes in _group_tips(tips).values():
         _add_tip(successes, ctx)
@@ -300,10 +152,10 @@ def _fixes_and_tips(exchanges: list[ToolExchange], ctx: _Context) -> None:
 
 def _add_fix(chain: _Chain, success: ToolExchange, ctx: _Context) -> None:
     first, last = chain.failures[0], chain.failures[-1]
-    failed_cmd = command_key(command_of(first) or "")
+    failed_cmd = shell.core_command(command_of(first) or "")
     ok_cmd = command_of(success) or ""
     # The edits answer the last error; a changed invocation answers the first.
-    gist = error_gist(_output(last if chain.edits else first))
+    gist = shell.error_gist(_output(last if chain.edits else first))
     lines = [first.call.line, *(f.result.line for f in chain.failures if f.result), *chain.edits.values(),
              success.call.line]
     attempts = f" ({len(chain.failures)} failed attempts)" if len(chain.failures) > 1 else ""
@@ -311,7 +163,7 @@ def _add_fix(chain: _Chain, success: ToolExchange, ctx: _Context) -> None:
     if files:
         names = ", ".join(_short(ctx.rel(f)) for f in files[:4]) + (" and more" if len(files) > 4 else "")
         text = f"`{clip(failed_cmd, 80)}` failed with {gist}{attempts}; fixed by editing {names}."
-        ctx.add("fix", text, lines, 0.8 if _is_build_or_test(failed_cmd) else 0.65, files, _symbols(gist))
+        ctx.add("fix", text, lines, 0.8 if shell.is_build_or_test(failed_cmd) else 0.65, files, _symbols(gist))
     elif _first_line(ok_cmd) != _first_line(command_of(first) or "") and _about_the_command(gist, failed_cmd):
         text = f"`{clip(failed_cmd, 80)}` failed with {gist}; it worked as `{clip(_first_line(ok_cmd), 120)}`."
         ctx.add("fix", text, lines, 0.6, (), _symbols(gist))
@@ -320,14 +172,14 @@ def _add_fix(chain: _Chain, success: ToolExchange, ctx: _Context) -> None:
 def _about_the_command(gist: str, key: str) -> bool:
     """False when the error is about a helper in a pipe (`tail: command not found`), not the command."""
     missing = re.search(r"command not found: (\S+)|(\S+): command not found", gist)
-    return not missing or (missing.group(1) or missing.group(2)) == _program(key)
+    return not missing or (missing.group(1) or missing.group(2)) == shell.program(key)
 
 
 def _group_tips(tips: dict[str, list[ToolExchange]]) -> dict[str, list[ToolExchange]]:
     """One tip per tool and subcommand (`pytest -q` and `pytest tests/x.py -q` are one), shortest first."""
     groups: dict[str, list[ToolExchange]] = {}
     for key in sorted(tips, key=len):
-        words = _PY_MODULE_RE.sub("", key).split()
+        words = shell.without_python_m(key).split()
         group = [os.path.basename(words[0])]
         for word in words[1:3]:
             if not re.fullmatch(r"[a-z][\w:\-]*", word):
@@ -340,16 +192,10 @@ def _group_tips(tips: dict[str, list[ToolExchange]]) -> dict[str, list[ToolExcha
 
 
 def _add_tip(successes: list[ToolExchange], ctx: _Context) -> None:
-    key = command_key(command_of(successes[0]) or "")
-    plain = _PY_MODULE_RE.sub("python -m ", key)
-    if _TEST_WORDS_RE.search(plain):
-        verb = "Run tests with"
-    elif _CHECK_WORDS_RE.search(plain):
-        verb = "Check the code with"
-    elif _BUILD_WORDS_RE.search(plain):
-        verb = "Build with"
-    else:
-        verb = "Run"
+    key = shell.core_command(command_of(successes[0]) or "")
+    plain = shell.without_python_m(key, "python -m ")
+    verb = {"test": "Run tests with", "check": "Check the code with", "build": "Build with"}.get(
+        shell.purpose(plain) or "", "Run")
     raw = command_of(successes[-1]) or ""
     setup = re.findall(r"(?:export PATH=\S+|source \S+)", raw)
     note = f" (after `{setup[0]}`)" if setup else ""
@@ -378,7 +224,7 @@ def _reverts(exchanges: list[ToolExchange], ctx: _Context) -> None:
             m = re.search(r"\bgit (?:checkout -- |restore |reset --hard|revert |stash\b)(\S*)", command)
             if m:
                 target = m.group(1) or "the working tree"
-                text = f"Discarded the changes to {target} with `{clip(command_key(command), 80)}`."
+                text = f"Discarded the changes to {target} with `{clip(shell.core_command(command), 80)}`."
                 ctx.add("dead-end", text, [ex.call.line], 0.5, [m.group(1)] if m.group(1) else [])
 
 
@@ -386,12 +232,12 @@ def _preferences(records: list[AnyRecord], ctx: _Context) -> None:
     for rec in records:
         if not isinstance(rec, UserPrompt) or rec.sidechain or rec.kind != "prompt":
             continue
-        for sentence in sentences(rec.text):
-            correction = _CORRECTION_RE.match(sentence)
-            body = _PREF_LEAD_RE.sub("", sentence).strip()
-            if _PREF_RE.match(body) and _prose(body):
+        for sentence in prose.sentences(rec.text):
+            correction = prose.CORRECTION.match(sentence)
+            body = prose.INSTRUCTION_LEAD.sub("", sentence).strip()
+            if prose.INSTRUCTION.match(body) and prose.is_prose(body):
                 ctx.add("preference", _capitalize(body), [rec.line], 0.75)
-            elif correction and _prose(correction.group("rest")):
+            elif correction and prose.is_prose(correction.group("rest")):
                 ctx.add("preference", _capitalize(correction.group("rest")), [rec.line], 0.6)
 
 
@@ -403,14 +249,14 @@ def _assistant_statements(records: list[AnyRecord], exchanges: list[ToolExchange
             continue
         recent = _recent_failure(failures, rec.line)
         abandoned: list[str] = []
-        for sentence in sentences(rec.text):
-            if not _prose(sentence):
+        for sentence in prose.sentences(rec.text):
+            if not prose.is_prose(sentence):
                 continue
-            if _DEAD_END_RE.search(sentence) or (recent and _INSTEAD_RE.search(sentence)):
+            if prose.DEAD_END.search(sentence) or (recent and prose.INSTEAD.search(sentence)):
                 abandoned.append(sentence.rstrip(".") + ".")
-            elif _DECISION_RE.search(sentence) and not _NOT_DECISION_RE.search(sentence):
+            elif prose.is_decision(sentence):
                 ctx.add("architecture", _as_instruction(sentence), [rec.line], 0.6)
-            elif _FACT_RE.search(sentence):
+            elif prose.FACT.search(sentence):
                 ctx.add("pattern", _capitalize(sentence), [rec.line], 0.55)
         if abandoned:
             ctx.add("dead-end", _with_failure(clip(" ".join(abandoned), 200), recent), _lines(rec.line, recent), 0.55)
@@ -432,8 +278,8 @@ def _recent_failure(failures: list[tuple[int, ToolExchange]], line: int) -> Tool
 def _with_failure(sentence: str, failure: ToolExchange | None) -> str:
     text = _capitalize(sentence).rstrip(".") + "."
     if failure and len(sentence) < 200:
-        what = command_key(command_of(failure) or "") or failure.call.name
-        text = f"{text[:-1]} (after `{clip(what, 60)}` failed: {clip(error_gist(_output(failure)), 90)})."
+        what = shell.core_command(command_of(failure) or "") or failure.call.name
+        text = f"{text[:-1]} (after `{clip(what, 60)}` failed: {clip(shell.error_gist(_output(failure)), 90)})."
     return text
 
 
@@ -443,7 +289,7 @@ def _lines(line: int, failure: ToolExchange | None) -> list[int]:
 
 def _as_instruction(sentence: str) -> str:
     """Turn a first-person decision into an instruction (I will use X -> Use X)."""
-    rest = _FIRST_PERSON_RE.sub("", sentence, count=1)
+    rest = prose.FIRST_PERSON_DECISION.sub("", sentence, count=1)
     rest = re.sub(r"^go with\b", "use", rest, flags=re.I)
     return _capitalize(rest).rstrip(".") + "."
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import sqlite3
 
+from memory import hashing, shell
 from memory.learning import anchors
 from memory.store import anchor_marks
 
@@ -81,12 +82,10 @@ def check(conn: sqlite3.Connection, row: Any, path: str, names: list[str], sourc
           root: str | None, *, confirm: bool = False) -> list[str]:
     """Compare one learning's anchors on ``path`` with their marks and record the outcome; return the reasons
     of anchors that turned stale now. ``confirm`` takes the current state as the new baseline."""
-    from memory.signatures.outline import content_hash  # the signature cache's content hash, stdlib only
-
     shown = anchors.relative_to(path, root) if root else None
     shown = shown or path
     text = source.decode("utf-8", "replace") if source is not None else None
-    file_hash = content_hash(source) if source is not None else None
+    file_hash = hashing.content_hash(source) if source is not None else None
     turned = []
     for anchor in anchors.of_row(row):
         kind, value = anchor["kind"], anchor["value"]
@@ -122,8 +121,8 @@ def check(conn: sqlite3.Connection, row: Any, path: str, names: list[str], sourc
 def deleted_paths(command: str, cwd: str) -> list[str]:
     """Absolute paths a shell command may have deleted or moved away (``rm``, ``mv``, ``git rm``...)."""
     found = []
-    for words in anchors.simple_commands(command or ""):
-        key = anchors.command_key(words)
+    for words in shell.simple_commands(command or ""):
+        key = shell.invocation(words)
         if key is None or (key[0], key[1] if key[0] == "git" else None) not in DELETING_COMMANDS:
             continue
         start = next((i for i, w in enumerate(words) if os.path.basename(w) == key[0]), 0) + 1

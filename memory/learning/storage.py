@@ -156,7 +156,7 @@ def prunable(conn: sqlite3.Connection, after_days: int, below_confidence: float)
 
 def export_rows(conn: sqlite3.Connection, project_ids: list[int | None] | None = None) -> list[dict[str, Any]]:
     """Every live learning as a plain dict for JSON Lines (``type`` "learning"; text redacted again; no vectors)."""
-    from memory.learning.redact import redact_thorough
+    from memory.redact import redact_thorough
 
     rows = list_learnings(conn, project_ids, limit=-1)
     return [{

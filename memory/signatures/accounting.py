@@ -19,10 +19,6 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from memory.hooks.runtime import HookContext
-
-EDIT_TOOLS = frozenset({"Edit", "Write", "MultiEdit", "NotebookEdit"})
-
 
 def claim_read(
     conn: sqlite3.Connection,
@@ -65,28 +61,15 @@ def was_edited(conn: sqlite3.Connection, session_id: str, paths: list[str]) -> b
     return row is not None
 
 
-def record_tool_use(ctx: HookContext) -> None:
-    """PostToolUse: remember edits, and charge later Reads of a narrowed file to that narrowed Read."""
-    payload = ctx.payload
-    tool = payload["tool_name"]
-    tool_input = payload["tool_input"]
-    if tool in EDIT_TOOLS:
-        path = tool_input.get("file_path") or tool_input.get("notebook_path")
-        if isinstance(path, str) and path:
-            record_edit(ctx.db, ctx.session_id, absolute(path, ctx.cwd))
-    elif tool == "Read" and ctx.event == "PostToolUse":  # a failed Read (PostToolUseFailure) delivered nothing
-        path = tool_input.get("file_path")
-        if isinstance(path, str) and path:
-            record_read(ctx.db, ctx.session_id, absolute(path, ctx.cwd), payload)
-
-
 def record_edit(conn: sqlite3.Connection, session_id: str, path: str) -> None:
-    """Remember that ``session_id`` edited ``path``."""
+    """Remember that ``session_id`` edited ``path`` (absolute)."""
     conn.execute("INSERT OR IGNORE INTO signature_edits(session_id, path) VALUES (?, ?)", (session_id, path))
 
 
-def record_read(conn: sqlite3.Connection, session_id: str, path: str, payload: dict[str, Any]) -> None:
-    """Account for a completed Read of ``path``: the narrowed Read itself, or a follow-up that costs tokens."""
+def record_read(conn: sqlite3.Connection, session_id: str, path: str, tool_input: dict[str, Any],
+                response: Any, tool_use_id: str | None) -> None:
+    """Account for a completed Read of ``path`` (absolute): the narrowed Read itself, or a follow-up that costs
+    tokens."""
     row = conn.execute(
         "SELECT id, tool_use_id, head_limit, own_read_seen FROM signature_reads WHERE session_id = ? AND path = ? "
         "ORDER BY id DESC LIMIT 1",
@@ -94,10 +77,10 @@ def record_read(conn: sqlite3.Connection, session_id: str, path: str, payload: d
     ).fetchone()
     if row is None:
         return
-    if _is_narrowed_read(row, payload):
+    if _is_narrowed_read(row, tool_input, tool_use_id):
         conn.execute("UPDATE signature_reads SET own_read_seen = 1 WHERE id = ?", (row["id"],))
         return
-    tokens = response_tokens(payload.get("tool_response"))
+    tokens = response_tokens(response)
     conn.execute(
         "UPDATE signature_reads SET followup_reads = followup_reads + 1, followup_tokens = followup_tokens + ? "
         "WHERE id = ?",
@@ -105,12 +88,10 @@ def record_read(conn: sqlite3.Connection, session_id: str, path: str, payload: d
     )
 
 
-def _is_narrowed_read(row: sqlite3.Row, payload: dict[str, Any]) -> bool:
-    """Whether this PostToolUse is for the Read we narrowed (by tool_use_id; by its range when ids are missing)."""
-    tool_use_id = payload.get("tool_use_id")
+def _is_narrowed_read(row: sqlite3.Row, tool_input: dict[str, Any], tool_use_id: str | None) -> bool:
+    """Whether this Read is the one we narrowed (by tool_use_id; by its range when ids are missing)."""
     if row["tool_use_id"] and tool_use_id:
         return row["tool_use_id"] == tool_use_id
-    tool_input = payload["tool_input"]
     return not row["own_read_seen"] and tool_input.get("offset") == 1 and tool_input.get("limit") == row["head_limit"]
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from memory.text import shorten
+
 MAX_LEARNINGS = 3
 MAX_LEARNING_CHARS = 300
 PREFIX = "Previous learning: "
@@ -45,11 +47,8 @@ def lines(learnings: list[sqlite3.Row]) -> list[str]:
     """One "Previous learning: …" line each, on a single line, cut visibly ("…") past 300 characters."""
     out = []
     for row in learnings:
-        text = " ".join(str(row["text"]).split())
         prefix = STALE_PREFIX if row["stale"] else PREFIX
-        if len(prefix) + len(text) > MAX_LEARNING_CHARS:
-            text = text[: MAX_LEARNING_CHARS - len(prefix) - 1].rstrip() + "…"
-        out.append(prefix + text)
+        out.append(prefix + shorten(str(row["text"]), MAX_LEARNING_CHARS - len(prefix), one_line=True))
     return out
 
 

@@ -1,6 +1,6 @@
 """The pre-read decision: narrow a whole-file Read of a large code file to its head plus its signatures.
 
-``pre_read(ctx)`` is the PreToolUse Read hook's answer; ``plan_read`` is the decision itself, shared with
+``plan_read`` is the decision, called by the PreToolUse hook handler (which renders Claude Code's answer) and by
 ``python -m memory signature PATH`` so that the command prints exactly what Claude would be shown. Anything
 unexpected -- an unsupported, small, excluded, binary, generated, vanished or unreadable file, a parser
 failure, no tree-sitter -- means ``PassThrough``: the Read runs untouched (seed 004's risk table).
@@ -16,6 +16,7 @@ import sqlite3
 import stat
 from collections import namedtuple
 
+from memory import hashing
 from memory.signatures import accounting, cache, eligibility, learnings, view
 from memory.tokens import estimate_tokens
 
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
     from typing import Any, Callable
 
     from memory.config import Config
-    from memory.hooks.runtime import HookContext
 
 MAX_HEAD_LINES = 50
 HEAD_READ_BYTES = 65536
@@ -38,31 +38,6 @@ ReadPlan.__doc__ = "A narrowed Read: Read lines 1-``head`` of ``path`` and add `
 
 class PassThrough(Exception):
     """The Read runs untouched; ``str(exc)`` says why."""
-
-
-def pre_read(ctx: HookContext) -> dict[str, Any] | None:
-    """PreToolUse Read: allow with ``offset: 1, limit: head`` and the signatures as context; None passes through."""
-    tool_input = ctx.payload["tool_input"]
-    if "offset" in tool_input or "limit" in tool_input:
-        return None  # a Read that asked for a range is never rewritten (Claude Code's "file unchanged" rule)
-    file_path = tool_input.get("file_path")
-    if not isinstance(file_path, str) or not file_path:
-        return None
-    try:
-        plan = plan_read(
-            ctx.db,
-            ctx.config,
-            ctx.project.root,
-            accounting.absolute(file_path, ctx.cwd),
-            session_id=ctx.session_id,
-            project_id=lambda: ctx.project_id,
-            tool_use_id=ctx.payload.get("tool_use_id"),
-        )
-    except PassThrough:
-        return None
-    from memory.hooks.output import allow_read
-
-    return allow_read({**tool_input, "file_path": file_path, "offset": 1, "limit": plan.head}, plan.context)
 
 
 def plan_read(
@@ -178,13 +153,11 @@ def _outline_of(
     budget: int,
 ) -> cache.Outline:
     """The outline of ``source``: from the cache by content hash, else parsed now; stored for ``path``."""
-    from memory.signatures import outline as outlines
-
     total = eligibility.count_lines(source)
     if total < int(settings["min_lines"]):
         raise PassThrough(f"{total} lines, under signatures.min_lines")
     _check(eligibility.content_reason(source, total))
-    content_hash = outlines.content_hash(source)
+    content_hash = hashing.content_hash(source)
     found = cache.lookup_content(conn, content_hash, version, budget)
     if found is None:
         found = _parse(source, language, content_hash, budget, float(settings["outline_detail_ratio"]), path)
@@ -203,13 +176,13 @@ def _outline_of(
 
 def _parse(source: bytes, language: str, content_hash: str, budget: int, ratio: float, path: str) -> cache.Outline:
     from memory import log
-    from memory.hooks.runtime import HookTimeout
+    from memory.deadline import OutOfTime
     from memory.signatures import outline as outlines
     from parser import ParserUnavailable  # no tree-sitter import: that happens in build
 
     try:
         return outlines.build(source, language, content_hash, budget, ratio)
-    except HookTimeout:
+    except OutOfTime:  # the hook's time budget: not a parser failure
         raise
     except (ImportError, ParserUnavailable) as exc:
         log.warning("signatures", f"tree-sitter is not available, Reads pass untouched: {exc}")

@@ -14,6 +14,7 @@ rendered within what is left after room for the header, the note of what was dro
 from __future__ import annotations
 
 from memory.signatures.learnings import MAX_LEARNING_CHARS, MAX_LEARNINGS
+from memory.text import shorten
 
 MORE = "Read with offset/limit for any range; Read again for the whole file"
 PATH_MAX_CHARS = 200
@@ -41,8 +42,7 @@ def header(
     path: str, language: str, total_lines: int, head: int, definitions: int, saved_tokens: int, partial: bool
 ) -> str:
     """The one-line header: path, size, what is shown, the estimated saving, and how to get more."""
-    if len(path) > PATH_MAX_CHARS:
-        path = "…" + path[-(PATH_MAX_CHARS - 1):]
+    path = shorten(path, PATH_MAX_CHARS, keep_end=True)
     partial_note = " Partial outline: the file has syntax errors." if partial else ""
     return (
         f"[compound-memory] {path} ({language}, {total_lines:,} lines): this Read shows lines 1-{head}; below, "

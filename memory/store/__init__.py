@@ -16,14 +16,11 @@ import time
 from collections.abc import Iterator
 
 from memory import paths
+from memory.store.clock import SQL_NOW, SQL_NOW_OFFSET, now_iso
 from memory.store.migrations import latest_version, migrate
 
 __all__ = ["connect", "transaction", "now_iso", "SQL_NOW", "SQL_NOW_OFFSET", "is_corruption", "move_aside",
            "latest_version"]
-
-# The store's time format in SQL (the twin of ``now_iso``); the OFFSET form takes a modifier such as '-1 day'.
-SQL_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
-SQL_NOW_OFFSET = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)"
 
 CORRUPTION_MARKERS = ("file is not a database", "database disk image is malformed", "file is encrypted")
 
@@ -78,12 +75,6 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
-
-
-def now_iso() -> str:
-    """The current UTC time in the store's text format."""
-    now = time.time()
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now % 1 * 1000):03d}Z"
 
 
 def is_corruption(exc: BaseException) -> bool:

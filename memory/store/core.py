@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from memory.project import Project
-from memory.store import SQL_NOW, SQL_NOW_OFFSET
+from memory.store.clock import SQL_NOW, SQL_NOW_OFFSET
 
 
 def project_id(conn: sqlite3.Connection, project: Project) -> int | None:

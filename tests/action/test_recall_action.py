@@ -6,7 +6,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from memory import store
+from memory import shell, store
 from memory.learning import anchors
 from memory.learning.dedup import text_hash
 from memory.project import find_project
@@ -182,14 +182,14 @@ def test_bad_tool_inputs_pass_silently(memory_home, project_dir):
         assert pre(project_dir, tool, tool_input) is None
 
 
-def test_command_keys():
-    assert anchors.command_keys("FOO=1 sudo -E cargo test --release") == [("cargo", "test")]
-    assert anchors.command_keys("git -C repo status; python -m pytest -q") == [("git", "status"), ("pytest", None)]
-    assert anchors.command_keys("uv run alembic upgrade head | tee log") == [("alembic", "upgrade"), ("tee", "log")]
+def test_invocations():
+    assert shell.invocations("FOO=1 sudo -E cargo test --release") == [("cargo", "test")]
+    assert shell.invocations("git -C repo status; python -m pytest -q") == [("git", "status"), ("pytest", None)]
+    assert shell.invocations("uv run alembic upgrade head | tee log") == [("alembic", "upgrade"), ("tee", "log")]
     assert anchors.command_match("npm", [("cd", "web"), ("npm", "install")]) == ("npm", "install")
     assert anchors.command_match("npm install", [("pnpm", "install")]) is None
     assert anchors.command_match("cargo test --release", [("cargo", "test")]) == ("cargo", "test")
-    assert anchors.command_match("tox -e unit", anchors.command_keys("tox -e lint")) is None
+    assert anchors.command_match("tox -e unit", shell.invocations("tox -e lint")) is None
 
 
 def test_why_show_confirm_and_forget_explain_and_undo_an_injection(memory_home, project_dir):

@@ -122,15 +122,6 @@ def _wait_for_worker(home: Path, timeout: float = 120) -> None:
     raise AssertionError("the worker did not finish its jobs")
 
 
-    with open(lock, "rb") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            return True
-        fcntl.flock(handle, fcntl.LOCK_UN)
-    return False
-
-
 @pytest.fixture(scope="session")
 def store_template(tmp_path_factory: pytest.TempPathFactory) -> Store:
     """The populated store, built once."""

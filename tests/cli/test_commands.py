@@ -63,7 +63,8 @@ def test_status_block(store: Store):
     text = ok(store.cli("status")).stdout
     lines = text.splitlines()
     assert lines[0] == "=== Memory System Status ==="
-    assert lines[1].startswith(f"Database: {store.home / 'memory.db'} (") and lines[1].endswith("KB)")
+    # the store of these two sessions is about 1 MB: either unit may show
+    assert lines[1].startswith(f"Database: {store.home / 'memory.db'} (") and lines[1].endswith(("KB)", "MB)"))
     assert "Handoffs: 1 saved" in lines
     assert any(line.startswith("Signatures: 1 cached (avg ") and line.endswith("% savings)") for line in lines)
     with store.db() as conn:
@@ -92,7 +93,7 @@ def test_status_json_and_the_session_of_claude_code(store: Store):
     assert data["errors_24h"] == {"count": 0, "latest": None}
     assert data["learnings"] >= 5 and data["learning"]["forgotten"] == 0 and data["handoffs"] == 1
     text = ok(store.cli("status", env={"CLAUDE_CODE_SESSION_ID": FIRST_SESSION})).stdout
-    assert f"Last Session (ended " in text and f"): {FIRST_SESSION}" in text
+    assert "Last Session (ended " in text and f"): {FIRST_SESSION}" in text
 
 
 def test_status_reports_a_failed_job_hook_errors_and_config_problems(store: Store):

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 
 from tests.helpers import REPO, hook_env, run_hook
-from benchmarks.harness import REAL_TRANSCRIPTS
 
 PAYLOADS = REPO / "tests" / "fixtures" / "hook_payloads"
 E2E_TRANSCRIPT = REPO / "tests" / "fixtures" / "transcripts_e2e" / "tools-and-compaction.jsonl"

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.continuity.conftest import E2E_TRANSCRIPT, REAL_TRANSCRIPTS, Replay, db, errors
+from benchmarks.harness import REAL_TRANSCRIPTS
+from tests.continuity.conftest import E2E_TRANSCRIPT, Replay, db, errors
 
 
 def handoffs(memory_home: Path) -> list[dict]:

@@ -95,8 +95,19 @@ def test_the_user_reporting_a_failure_is_a_blocker_until_they_ask_something_else
     pasted = "❯ ./run.sh\n158.6 npm error Exit handler never called!\nError: failed to solve: exit code: 1"
     assert open_blockers([Step("request", pasted, True, None)])[0][0].startswith("User reported: 158.6 npm error")
     assert open_blockers([Step("request", "还是失败了，同样的错误", True, None)])[0]
+    assert open_blockers([Step("request", "double check your screenshots: two bars, neither shows readings", True,
+                               None)])[0]
     assert open_blockers([Step("request", "Error Handling: good addition of structured error events", True,
                                None)])[0] == []
+
+
+def test_a_reported_failure_ends_when_a_command_on_it_runs_clean() -> None:
+    report = Step("request", "The integration tests are also failing.", True, None)
+    failing = cmd("tox -e integration 2>&1 | head -100", True, "ERROR at setup of test_deploy\nTraceback (most recent")
+    assert open_blockers([report, failing])[0] == ["User reported: The integration tests are also failing."]
+    assert open_blockers([report, failing, cmd("tox -e integration", True, "11 passed")])[0] == []
+    # a commit naming the problem proves nothing
+    assert open_blockers([report, cmd("git commit -m 'fix integration tests'", True, "[main 1a2b3c4] fix")])[0]
 
 
 def test_cut_keeps_whole_words() -> None:
@@ -126,6 +137,7 @@ def test_user_instructions_in_several_languages(text: str) -> None:
 
     assert user_instruction(text) == f"User: {text}"
     assert user_instruction("Please add a /health endpoint with a test") is None
+    assert user_instruction("never mind, i pushed") is None
 
 
 # --- requests, decisions, results -----------------------------------------------------------------------

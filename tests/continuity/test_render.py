@@ -52,3 +52,10 @@ def test_command_key_and_status() -> None:
     assert derive_status([{"status": "completed"}], [], turn_open=True) == "in_progress"  # still working
     assert derive_status([], [], turn_open=False) == "completed"
     assert derive_status([], []) == "in_progress"  # events only, nothing to go by
+
+
+def test_a_handoff_stored_by_an_earlier_version_still_leads_with_its_latest_request() -> None:
+    old = _handoff(latest_request="Now add the refresh token", goal="Earlier goal")
+    lines = format_handoff(old, 1200).splitlines()
+    assert lines[0] == "## Continuing: Now add the refresh token"
+    assert "Task: Implement user authentication with JWT" in lines

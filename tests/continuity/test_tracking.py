@@ -60,7 +60,7 @@ def test_snapshot_every_five_actions_in_db_and_file(replay: Replay, memory_home:
     assert saved["status"] == "blocked" and "make test" in saved["blockers"][0]
     assert saved["last_action"] == "Ran `make test` (failed)"
     assert oct(state_file.stat().st_mode & 0o777) == "0o600"
-    for i in range(5):
+    for _ in range(5):
         replay.bash("make test", stdout="ok")  # the same command succeeding clears the blocker
     with db(memory_home) as conn:
         row = conn.execute("SELECT action_count, state_json FROM session_state").fetchone()

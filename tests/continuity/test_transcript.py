@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks.harness import REAL_TRANSCRIPTS
-from memory.continuity import transcript as T
-from memory.continuity.transcript import (
+from memory import transcript as T
+from memory.transcript import (
     AssistantText, CompactBoundary, CompactSummary, Summary, ToolCall, ToolResult, UserPrompt, files_touched,
     iter_records, last_action, latest_todos, pair_tool_calls, user_requests,
 )

@@ -12,7 +12,7 @@ from tests.learning.fakes import FakeAnthropic
 
 
 def _records():
-    from memory.continuity.transcript import AssistantText, ToolCall, ToolResult, UserPrompt
+    from memory.transcript import AssistantText, ToolCall, ToolResult, UserPrompt
 
     return [
         UserPrompt(line=1, text="the tests fail, fix it. my key is sk-ant-api03-" + "A" * 80),
@@ -96,7 +96,7 @@ def test_an_api_error_fails_the_job_for_a_retry_and_charges_nothing(anthropic_en
 
 
 def test_condense_keeps_the_start_and_the_end_within_the_cap():
-    from memory.continuity.transcript import AssistantText, UserPrompt
+    from memory.transcript import AssistantText, UserPrompt
 
     records = [UserPrompt(line=1, text="FIRST task statement")] + [
         AssistantText(line=i, text=f"step {i} " + "detail " * 40) for i in range(2, 400)

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from memory.learning.redact import contains_secret, redact, redact_thorough, shannon_entropy
+from memory.redact import contains_secret, redact, redact_thorough, shannon_entropy
 from tests.fixtures.secrets_corpus import NON_SECRETS, SECRET_CASES
 
 
@@ -69,7 +69,7 @@ def test_thorough_adds_detect_secrets_findings():
 
 
 def test_the_hook_path_does_not_import_detect_secrets():
-    code = ("import sys; from memory.learning import redact, rules; from memory.continuity import transcript; "
+    code = ("import sys; from memory import redact, transcript; from memory.learning import rules; "
             "redact.redact('token=abc123def456'); "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
             "('detect_secrets', 'numpy', 'lancedb', 'pyarrow', 'anthropic', 'ollama', 'rich')))")

@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from memory.continuity.transcript import iter_records
+from memory.transcript import iter_records
 from memory.learning.model import CATEGORIES
-from memory.learning.redact import redact
-from memory.learning.rules import command_key, error_gist, extract, find_decisions, sentences
+from memory.redact import redact
+from memory.learning.rules import extract
+from memory.prose import find_decisions, sentences
+from memory.shell import core_command, error_gist
 from tests.learning.labels import FIXTURES, Score, load_labels, score
 from benchmarks.harness import REAL_TRANSCRIPTS
 
@@ -101,7 +103,7 @@ def test_real_cargo_fix_is_found():
      "python -m pytest tests/x.py -q"),
 ])
 def test_command_key(raw, key):
-    assert command_key(raw) == key
+    assert core_command(raw) == key
 
 
 @pytest.mark.parametrize("output,gist", [
