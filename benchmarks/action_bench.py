@@ -219,7 +219,7 @@ def real_projects() -> dict[str, list[Path]]:
 
 def session_cwd(path: Path) -> str:
     """The working directory the session ran in (the most common cwd of its tool calls)."""
-    from memory.continuity.transcript import ToolCall, iter_records
+    from memory.transcript import ToolCall, iter_records
 
     counts: dict[str, int] = {}
     for record in iter_records(path):
@@ -231,7 +231,7 @@ def session_cwd(path: Path) -> str:
 def replay(source: str, dump: bool = False) -> dict:
     """Replay every real project's sessions against learnings from ``source``: "extracted" or "labelled"."""
     from memory import store
-    from memory.continuity.transcript import ToolCall, iter_records
+    from memory.transcript import ToolCall, iter_records
     from memory.learning.rules import extract
     from memory.learning.storage import add_or_reinforce
     from memory.project import find_project
@@ -286,7 +286,7 @@ def label_key(learning_text: str) -> str:
 
 
 def _label(tally: Tally, labels: dict, stem: str, call, text: str, repeated: bool, dump: bool) -> None:
-    from memory.continuity.transcript import describe_call
+    from memory.transcript import describe_call
 
     tally.shown += 1
     tally.repeats += repeated
