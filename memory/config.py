@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 
 from memory import paths
+from memory.hooks.wire import MAX_CONTEXT_CHARS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs milliseconds on the hook hot path; annotations only
@@ -38,11 +39,12 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "signatures": {
         "enabled": True,
         "min_lines": 100,
-        "head_lines": 10,
+        "head_lines": 1,
         "max_file_bytes": 2_000_000,
-        "max_context_chars": 9000,
-        "outline_detail_ratio": 0.08,
+        "max_context_chars": MAX_CONTEXT_CHARS,
+        "outline_detail_ratio": 0.06,
         "include_tests": True,
+        "include_vendored": True,
         "exclude": [],
         "cache_max_entries": 5000,
     },
@@ -61,7 +63,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "session_start_tokens": 800,
         "prompt_tokens": 400,
         "global_preferences": True,
-        "min_similarity": 0.25,
+        "min_similarity": 0.0,  # > 0 overrides the embedder's calibrated gate (memory.recall.GATES)
         "max_items": 5,
         "at_action": True,
     },

@@ -180,17 +180,17 @@ def check_plugin_validation() -> Check:
 
 
 def check_ollama(config: Config) -> Check:
-    """Whether the local Ollama answers (without it the built-in, lexical embedder is used)."""
+    """Whether the local Ollama answers (without it the local MiniLM embedder is used)."""
     host = config.get("embeddings", "ollama_host").rstrip("/")
-    if config.get("embeddings", "provider") == "builtin":
-        return Check("ollama", "ok", "not used (embeddings.provider = builtin)")
+    if config.get("embeddings", "provider") in ("builtin", "minilm"):
+        return Check("ollama", "ok", f"not used (embeddings.provider = {config.get('embeddings', 'provider')})")
     try:
         with urllib.request.urlopen(f"{host}/api/version", timeout=1.0) as response:
             version = json.loads(response.read() or b"{}").get("version", "?")
         return Check("ollama", "ok", f"reachable at {host} (version {version})")
     except (OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
-        return Check("ollama", "warn", f"not reachable at {host} ({reason}); built-in lexical embedder used")
+        return Check("ollama", "warn", f"not reachable at {host} ({reason}); the local MiniLM embedder is used")
 
 
 def check_api_key() -> Check:

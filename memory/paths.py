@@ -83,14 +83,12 @@ def log_path() -> str:
 
 
 def venv_dir() -> str:
-    """Where the bootstrap creates the plugin's virtual environment: ``$CLAUDE_PLUGIN_DATA/venv``, else
-    ``$MEMORY_HOME/venv``, else ``~/.claude/compound-memory/venv``.
+    """Where the bootstrap creates the plugin's virtual environment: ``venv`` in the data folder.
 
-    ``hooks/run`` looks in the same three places (in shell); keep the two in step.
+    ``hooks/run`` (shell) looks for it in the same places in the same order as ``data_home``;
+    tests/test_paths.py checks that the two agree.
     """
-    base = (os.environ.get("CLAUDE_PLUGIN_DATA") or os.environ.get("MEMORY_HOME")
-            or os.path.join(os.path.expanduser("~"), ".claude", "compound-memory"))
-    return os.path.join(os.path.expanduser(base), "venv")
+    return os.path.join(data_home(), "venv")
 
 
 def write_private_file(path: str, data: str | bytes) -> None:

@@ -1,19 +1,25 @@
 """Recall: the learnings relevant to a prompt or a new session, ranked and rendered within a token budget.
 
-Ranking, for a query text:
-1. BM25 over ``learnings_fts`` (the query's content words, OR-ed; porter stemming on both sides).
-2. Vector similarity: the query embedded in-process by the built-in embedder (or by Ollama over HTTP within a
-   short timeout when the stored vectors are Ollama's), compared with simsimd against the scope's pack file
-   (``memory.vectors.pack``: the vectors of SQLite in one matrix).
-3. Reciprocal rank fusion of the two lists (k = 60), then weighed by confidence, category, recency of the
-   last sighting, how often the learning was recalled before, and halved when it "may be stale" (its anchor
-   changed: ``memory.learning.staleness``; such a line says so).
-To be injected, a candidate must also pass a relevance gate: cosine >= ``recall.min_similarity``, or half
-that when it is among BM25's top 3; and its score must be at least half the best one's. So an unrelated
-prompt injects nothing. A learning is injected at most once per session (``recalls`` table,
-which also records the event, query and score, for ``memory show ID``).
+Ranking, for a query text (vector first, with a keyword bonus):
+1. Candidates: BM25 over ``learnings_fts`` (the query's content words, OR-ed; porter stemming on both sides) and
+   the nearest vectors of the scopes' pack file (``memory.vectors.pack``), the query embedded in-process by the
+   stored vectors' model (MiniLM, ``memory.vectors.minilm``; Ollama over HTTP within a short timeout when the
+   stored vectors are Ollama's; the lexical hashing embedder while the dependencies install).
+2. Score = cosine similarity + ``KEYWORD_WEIGHT`` x (the candidate's BM25 score / the best BM25 score) +
+   ``RECENCY_WEIGHT`` x exp(-age in days / ``RECENCY_DAYS``). Meaning decides; shared rare words and freshness
+   only break near ties (so the newer of two learnings on one subject comes first). Without a query vector
+   (the model cannot run here) the cosine is the lexical embedder's, computed on the BM25 candidates.
+3. Relevance gate: a candidate is injected only when its score reaches the model's calibrated gate
+   (``GATES``; ``recall.min_similarity`` > 0 overrides it) and lies within ``MARGIN`` of the best one. So an
+   unrelated prompt injects nothing. The gate was chosen on benchmarks/recall_eval2 (see its README for the
+   precision/recall curve).
+Only live learnings are candidates: not forgotten, not superseded (``superseded_by`` set), and in the scopes
+asked for (the project, and the global store: ``project_id IS NULL``). One whose anchor changed (the code it
+names was redefined or deleted: ``memory.learning.staleness``) loses ``STALE_PENALTY`` and says it may be stale. A learning is injected at most once
+per session (``recalls`` table, which also records the event, query and score, for ``memory show ID``).
 
-This module runs inside hooks: stdlib only at import time; simsimd is imported when vectors are compared.
+This module runs inside hooks: stdlib only at import time; numpy (MiniLM) and simsimd are imported when a
+query is embedded and vectors are compared.
 """
 
 from __future__ import annotations
@@ -23,9 +29,9 @@ import os
 import re
 import sqlite3
 
-from memory.store import SQL_NOW, anchor_marks
+from memory.store import anchor_marks
 from memory.tokens import estimate_tokens
-from memory.vectors import builtin, pack
+from memory.vectors import builtin, minilm, pack
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -33,12 +39,21 @@ if TYPE_CHECKING:
 
     from memory.config import Config
 
-RRF_K = 60
 CANDIDATES = 30
 MAX_QUERY_TERMS = 16
-# A learning whose anchor changed (memory.learning.staleness) weighs half: shown only when nothing sounder fits.
-STALE_WEIGHT = 0.5
-CATEGORY_WEIGHT = {"fix": 1.1, "preference": 1.1, "dead-end": 1.05, "architecture": 1.0, "pattern": 1.0, "tip": 1.0}
+KEYWORD_WEIGHT = 0.05
+RECENCY_WEIGHT = 0.15
+RECENCY_DAYS = 180.0
+MARGIN = 0.1
+# Two candidates this similar to each other speak of one subject; the older one, when it is at least
+# STALE_AFTER_DAYS older, is probably out of date (a supersede the learnings extractor did not link): the newer
+# one takes its place and the older one drops below it.
+SAME_SUBJECT = 0.5
+STALE_AFTER_DAYS = 30.0
+STALE_PENALTY = 0.1
+# The gate per embedding model: the score a candidate needs to be injected (benchmarks/recall_eval2).
+GATES = {minilm.MODEL: 0.50, builtin.MODEL: 0.30}
+UNCALIBRATED_GATE = 0.5  # models never measured here (an Ollama model): only close matches
 HEADER = "Relevant learnings from earlier sessions (compound-memory; `memory show ID` explains each):"
 _TERM_RE = re.compile(r"[A-Za-z0-9_]{3,}")
 
@@ -52,10 +67,16 @@ def prompt_context(conn: sqlite3.Connection, config: Config, *, project_id: int,
 
 def session_start_context(conn: sqlite3.Connection, config: Config, *, project_id: int, session_id: str,
                           project_root: str) -> str | None:
-    """SessionStart: learnings relevant to the last task, the branch and the recently changed files."""
+    """SessionStart: learnings relevant to the last task, the branch and the recently changed files. The query's
+    vector is the one the worker prepared (``memory.vectors.next_query``); without it, keywords only."""
+    from memory.vectors import next_query
+
     query = session_query(conn, project_id, project_root)
+    scopes = [project_id, None] if config.get("recall", "global_preferences") else [project_id]
+    prepared = next_query.load(project_id, stored_model(scopes), query)
     return recall_for(conn, config, project_id=project_id, session_id=session_id, event="SessionStart",
-                      query=query, token_budget=int(config.get("recall", "session_start_tokens")))
+                      query=query, token_budget=int(config.get("recall", "session_start_tokens")),
+                      query_vector=prepared, embed=False)
 
 
 def session_query(conn: sqlite3.Connection, project_id: int, root: str) -> str:
@@ -93,15 +114,17 @@ def git_branch(root: str) -> str | None:
 
 
 def recall_for(conn: sqlite3.Connection, config: Any, *, project_id: int | None, session_id: str, event: str,
-               query: str, token_budget: int) -> str | None:
-    """Rank, pick within ``token_budget``, record and render; None when nothing relevant is new."""
+               query: str, token_budget: int, query_vector: list[float] | None = None,
+               embed: bool = True) -> str | None:
+    """Rank, pick within ``token_budget``, record and render; None when nothing relevant is new.
+    ``query_vector``: the query already embedded; ``embed`` False: never embed here (keywords without one)."""
     if not query.strip() or token_budget <= 0:
         return None
     scopes: list[int | None] = [project_id]
     if config.get("recall", "global_preferences"):
         scopes.append(None)
-    ranked = relevant(rank(conn, config, query, scopes, exclude_session=session_id),
-                      float(config.get("recall", "min_similarity")))
+    ranked = rank(conn, config, query, scopes, exclude_session=session_id, query_vector=query_vector, embed=embed)
+    ranked = relevant(ranked, gate(config, ranked[0]["model"] if ranked else None))
     chosen = pick(ranked, token_budget, int(config.get("recall", "max_items")))
     if not chosen:
         return None
@@ -110,79 +133,117 @@ def recall_for(conn: sqlite3.Connection, config: Any, *, project_id: int | None,
 
 
 def rank(conn: sqlite3.Connection, config: Any, query: str, scopes: list[int | None], *,
-         exclude_session: str | None = None, mode: str = "fused") -> list[dict[str, Any]]:
-    """Candidates as dicts (row fields + ``score``, ``similarity``), best first. ``mode``: fused, bm25, vector."""
-    lexical = bm25_ids(conn, query, scopes) if mode in ("fused", "bm25") else []
-    model, query_vector, similar = vector_hits(conn, config, query, scopes) if mode in ("fused", "vector") \
-        else (None, None, [])
-    fused: dict[int, float] = {}
-    for ranking in (lexical, [i for i, _ in similar]):
-        for position, learning_id in enumerate(ranking):
-            fused[learning_id] = fused.get(learning_id, 0.0) + 1.0 / (RRF_K + position + 1)
-    rows = candidate_rows(conn, list(fused), exclude_session)
-    stale = anchor_marks.stale_reasons(conn, [row["id"] for row in rows])
+         exclude_session: str | None = None, mode: str = "hybrid",
+         query_vector: list[float] | None = None, embed: bool = True) -> list[dict[str, Any]]:
+    """Candidates as dicts (row fields + ``score``, ``similarity``, ``keyword``, ``model``), best first.
+
+    ``mode``: hybrid (vectors + keyword bonus), bm25 (keyword order only), vector (cosine only).
+    ``query_vector``: the query already embedded in the stored model's space (SessionStart's precomputed one);
+    ``embed`` False: do not embed the query here (without ``query_vector``, the lexical embedder scores).
+    """
+    lexical = bm25_hits(conn, query, scopes) if mode in ("hybrid", "bm25") else []
+    if mode in ("hybrid", "vector"):
+        model, query_vector, similar = vector_hits(conn, config, query, scopes, query_vector, embed)
+    else:
+        model, query_vector, similar = stored_model(scopes), None, []
+    if query_vector is None:
+        model = builtin.MODEL  # similarity below is the lexical embedder's
+    best_bm25 = max((score for _, score in lexical), default=0.0) or 1.0
+    keyword = {learning_id: score / best_bm25 for learning_id, score in lexical}
     similarity = dict(similar)
-    lexical_rank = {learning_id: position for position, learning_id in enumerate(lexical)}
+    lexical_rank = {learning_id: position for position, (learning_id, _) in enumerate(lexical)}
+    rows = candidate_rows(conn, list(dict.fromkeys([*keyword, *similarity])), exclude_session)
+    changed = anchor_marks.stale_reasons(conn, [row["id"] for row in rows])
+    lexical_query = builtin.embed(query) if query_vector is None else None
     results = []
     for row in rows:
         sim = similarity.get(row["id"])
         if sim is None and query_vector is not None and row["vector"] and row["embedding_model"] == model:
             sim = _cosine_blob(query_vector, row["vector"])
+        elif lexical_query is not None:
+            from memory.vectors.codec import cosine
+
+            sim = cosine(lexical_query, builtin.embed(row["text"]))
+        if sim is None:
+            continue  # not embedded by this model yet (the worker re-embeds in the background)
         item = {k: row[k] for k in row.keys() if k != "vector"}
-        item["similarity"] = sim
-        item["bm25_rank"] = lexical_rank.get(row["id"])
-        item["stale"] = stale.get(row["id"])
-        item["score"] = fused[row["id"]] * weight(item)
+        item.update(similarity=sim, keyword=keyword.get(row["id"], 0.0), bm25_rank=lexical_rank.get(row["id"]),
+                    model=model, stale=False, anchor_changed=changed.get(row["id"]))
+        item["score"] = score(item) if mode != "bm25" else keyword.get(row["id"], 0.0)
+        if item["anchor_changed"] and mode != "bm25":
+            item["score"] -= STALE_PENALTY
+        if row["vector"] and row["embedding_model"] == model:
+            item["_vector"] = row["vector"]
         results.append(item)
     results.sort(key=lambda r: r["score"], reverse=True)
+    if mode == "hybrid":
+        demote_stale(results)
+    for item in results:
+        item.pop("_vector", None)
     return results
 
 
-def relevant(ranked: list[dict[str, Any]], min_similarity: float) -> list[dict[str, Any]]:
-    """The ranked candidates that pass the relevance gate (see the module docstring)."""
-    kept = []
-    for item in ranked:
-        sim, lexical = item["similarity"], item["bm25_rank"]
-        floor = min_similarity / 2 if lexical is not None and lexical < 3 else min_similarity
-        if sim is not None and sim < floor:
-            continue
-        if sim is None and lexical is None:
-            continue
-        if kept and item["score"] < 0.5 * kept[0]["score"]:
-            break
-        kept.append(item)
-    return kept
+def demote_stale(results: list[dict[str, Any]], top: int = 10) -> None:
+    """Among the best ``top`` candidates, put a newer learning on the same subject as an older one in the older
+    one's place, and the older one below it (in place)."""
+    from memory.vectors.codec import cosine, from_blob
+
+    head = [item for item in results[:top] if "_vector" in item]
+    vectors = {item["id"]: from_blob(item["_vector"]) for item in head}
+    for old in head:
+        for new in head:
+            if (float(old["age_days"] or 0) - float(new["age_days"] or 0) >= STALE_AFTER_DAYS
+                    and cosine(vectors[old["id"]], vectors[new["id"]]) >= SAME_SUBJECT):
+                new["score"] = max(new["score"], old["score"])
+                old["score"] -= STALE_PENALTY
+                old["stale"] = True
+                break
+    results.sort(key=lambda r: r["score"], reverse=True)
 
 
-def weight(item: dict[str, Any]) -> float:
-    """Confidence, category, recency (half weight lost over ~4 months unseen) and past recalls."""
-    confidence = 0.5 + 0.5 * float(item["confidence"])
-    category = CATEGORY_WEIGHT.get(item["category"], 1.0)
-    recency = 0.7 + 0.3 * math.exp(-max(float(item["age_days"] or 0.0), 0.0) / 60.0)
-    recalled = 1.0 + 0.05 * math.log1p(int(item["recall_count"]))
-    stale = STALE_WEIGHT if item.get("stale") else 1.0
-    return confidence * category * recency * recalled * stale
+def score(item: dict[str, Any]) -> float:
+    """Cosine similarity, plus a bonus for shared rare words and one for freshness (see the module docstring)."""
+    fresh = math.exp(-max(float(item["age_days"] or 0.0), 0.0) / RECENCY_DAYS)
+    return float(item["similarity"]) + KEYWORD_WEIGHT * float(item["keyword"]) + RECENCY_WEIGHT * fresh
+
+
+def gate(config: Any, model: str | None) -> float:
+    """The score a candidate needs to be injected: ``recall.min_similarity`` when set (> 0), else the
+    model's calibrated gate."""
+    configured = float(config.get("recall", "min_similarity"))
+    if configured > 0:
+        return configured
+    return GATES.get(model or "", UNCALIBRATED_GATE)
+
+
+def relevant(ranked: list[dict[str, Any]], threshold: float, margin: float = MARGIN) -> list[dict[str, Any]]:
+    """The ranked candidates that pass the relevance gate: score >= ``threshold`` and within ``margin`` of the best."""
+    if not ranked or ranked[0]["score"] < threshold:
+        return []
+    floor = max(threshold, ranked[0]["score"] - margin)
+    return [item for item in ranked if item["score"] >= floor]
 
 
 def fts_query(text: str) -> str:
     """An FTS5 MATCH expression: the text's distinct content words, quoted, OR-ed."""
     seen: list[str] = []
     for term in _TERM_RE.findall(text.lower()):
-        if term not in builtin._STOP and term not in seen:
+        if term not in builtin.STOP_WORDS and term not in seen:
             seen.append(term)
         if len(seen) >= MAX_QUERY_TERMS:
             break
     return " OR ".join(f'"{t}"' for t in seen)
 
 
-def bm25_ids(conn: sqlite3.Connection, query: str, scopes: list[int | None], limit: int = CANDIDATES) -> list[int]:
-    """Ids of the best BM25 matches in the scopes, best first."""
+def bm25_hits(conn: sqlite3.Connection, query: str, scopes: list[int | None],
+              limit: int = CANDIDATES) -> list[tuple[int, float]]:
+    """(id, BM25 score, higher is better) of the best keyword matches among the scopes' live learnings."""
     match = fts_query(query)
     if not match:
         return []
     # FTS5 alone (no join) is several times faster on a large store; the scope is checked on the few
     # candidates afterwards, so take more than needed.
-    rows = conn.execute("SELECT rowid FROM learnings_fts WHERE learnings_fts MATCH ? ORDER BY rank LIMIT ?",
+    rows = conn.execute("SELECT rowid, -rank FROM learnings_fts WHERE learnings_fts MATCH ? ORDER BY rank LIMIT ?",
                         (match, limit * 3)).fetchall()
     if not rows:
         return []
@@ -190,15 +251,18 @@ def bm25_ids(conn: sqlite3.Connection, query: str, scopes: list[int | None], lim
     marks = ",".join("?" * len(ids))
     in_scope = {r[0] for r in conn.execute(
         f"SELECT id FROM learnings WHERE id IN ({marks}) AND ifnull(project_id, 0) IN "
-        f"({','.join('?' * len(scopes))}) AND forgotten_at IS NULL", (*ids, *(s or 0 for s in scopes)))}
-    return [i for i in ids if i in in_scope][:limit]
+        f"({','.join('?' * len(scopes))}) AND forgotten_at IS NULL AND superseded_by IS NULL",
+        (*ids, *(s or 0 for s in scopes)))}
+    return [(i, float(score)) for i, score in rows if i in in_scope][:limit]
 
 
 def vector_hits(conn: sqlite3.Connection, config: Any, query: str, scopes: list[int | None],
+                query_vector: list[float] | None = None, embed: bool = True,
                 limit: int = CANDIDATES) -> tuple[str | None, list[float] | None, list[tuple[int, float]]]:
     """(model, query vector, [(id, similarity)]) from the scopes' vectors; no vector when it cannot be made."""
     model = stored_model(scopes)
-    query_vector = embed_query(config, model, query)
+    if query_vector is None and (embed or model == builtin.MODEL):
+        query_vector = embed_query(config, model, query)
     if query_vector is None or not any(query_vector):
         return model, None, []
     return model, query_vector, pack.nearest(conn, scopes, model, query_vector, limit)
@@ -225,6 +289,8 @@ def embed_query(config: Any, model: str, query: str) -> list[float] | None:
     """The query's vector in ``model``'s space, or None (Ollama down or slow: BM25 alone then)."""
     if model == builtin.MODEL:
         return builtin.embed(query)
+    if model == minilm.MODEL:
+        return minilm.embed(query) if minilm.model_dir() is not None else None
     from memory.vectors.ollama import MODEL_PREFIX, embed_query_http
 
     if not model.startswith(MODEL_PREFIX):
@@ -242,7 +308,7 @@ def candidate_rows(conn: sqlite3.Connection, ids: list[int], exclude_session: st
     return conn.execute(
         "SELECT id, project_id, category, text, files_json, confidence, recall_count, seen_count, "
         "embedding_model, vector, julianday('now') - julianday(last_seen_at) AS age_days FROM learnings "
-        f"WHERE id IN ({marks}) AND forgotten_at IS NULL AND NOT EXISTS "
+        f"WHERE id IN ({marks}) AND forgotten_at IS NULL AND superseded_by IS NULL AND NOT EXISTS "
         "(SELECT 1 FROM recalls r WHERE r.session_id = ? AND r.learning_id = learnings.id)",
         (*ids, exclude_session or "")).fetchall()
 
@@ -271,8 +337,8 @@ def pick(ranked: list[dict[str, Any]], token_budget: int, max_items: int) -> lis
 def render_line(item: dict[str, Any]) -> str:
     """One recalled learning in seed 004's words: "Previous learning [category #id]: text"."""
     scope = ", global" if item.get("project_id") is None else ""
-    stale = f" (may be stale: {item['stale']})" if item.get("stale") else ""
-    return f"- Previous learning [{item['category']} #{item['id']}{scope}]: {item['text']}{stale}"
+    changed = f" (may be stale: {item['anchor_changed']})" if item.get("anchor_changed") else ""
+    return f"- Previous learning [{item['category']} #{item['id']}{scope}]: {item['text']}{changed}"
 
 
 def render(items: list[dict[str, Any]]) -> str:
@@ -284,14 +350,8 @@ def record_recalls(conn: sqlite3.Connection, items: list[dict[str, Any]], sessio
                    query: str) -> None:
     """Remember what was injected (never again this session) and count the recall."""
     from memory.redact import redact
-    from memory.store import transaction
+    from memory.store import recalls, transaction
 
-    query = redact(query[:500])
     with transaction(conn):
-        for item in items:
-            cur = conn.execute(
-                "INSERT OR IGNORE INTO recalls(learning_id, session_id, event, query, score) VALUES (?, ?, ?, ?, ?)",
-                (item["id"], session_id, event, query, round(item["score"], 6)))
-            if cur.rowcount:
-                conn.execute(f"UPDATE learnings SET recall_count = recall_count + 1, last_recalled_at = {SQL_NOW} "
-                             "WHERE id = ?", (item["id"],))
+        recalls.record(conn, session_id, event, redact(query[:500]),
+                       [(item["id"], round(item["score"], 6)) for item in items])

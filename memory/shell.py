@@ -1,14 +1,12 @@
 """Shell commands and their output, as Claude Code's Bash tool runs them: what a command is, how it went.
 
-Two ways to name a command, for two questions:
+``core_command`` names a command: the command itself, without setup prefixes, environment, wrappers,
+redirections and output filters (``cd app && FOO=1 timeout 60 pytest -q 2>&1 | tail`` -> ``pytest -q``): what a
+learning quotes. (What a later run must match to clear a failure is continuity's ``blockers.equivalence_key``.)
 
-* ``core_command``: the command itself, without setup prefixes, environment, wrappers, redirections and output
-  filters (``cd app && FOO=1 timeout 60 pytest -q 2>&1 | tail`` -> ``pytest -q``): what a learning quotes.
-* ``command_family``: the first two words of the last ``&&``/``;`` segment, assignments dropped
-  (``cd app && FOO=1 npm test -- -x`` -> ``npm test``): what a later run must match to clear a failure.
-* ``invocations``: every program a command line runs with its subcommand, past env, wrappers and runners
-  (``cd web && sudo -E npm ci; uv run --group it pytest -q`` -> ``cd web``, ``npm ci``, ``pytest``): what a
-  learning anchored to a command matches.
+``invocations`` lists every program a command line runs with its subcommand, past env, wrappers and runners
+(``cd web && sudo -E npm ci; uv run --group it pytest -q`` -> ``cd web``, ``npm ci``, ``pytest``): what a
+learning anchored to a command matches.
 
 Stdlib only and nothing compiled at import: the patterns are strings that ``re`` compiles (and caches) on
 first use, so the hook path that imports this module for one question pays for no other.
@@ -27,8 +25,6 @@ _ENV_PREFIX = r"^\s*(?:\w+=\S+\s+)+"
 _WRAPPER = r"^\s*(?:timeout\s+\S+|time|nice|env)\s+"
 _TAIL = r"\s*(?:2>&1|>\s*/dev/null|\|\|\s*true|\|\s*(?:tail|head|grep|tee|less|cat)\b.*|;\s*echo\b.*)$"
 PY_MODULE = r"^python3?\s+-m\s+"
-_SEGMENT_SPLIT = r"&&|\|\||;|\n"
-_ENV_ASSIGN = r"^[A-Za-z_][A-Za-z0-9_]*=\S*$"
 TRIVIAL_PROGRAMS = frozenset(
     "ls cat which find grep rg echo pwd head tail ps kill killall pkill sleep mkdir rm cp mv chmod chown touch "
     "test [ stat file wc tree du df env printenv type whereis command true false date open xdg-open curl wget "
@@ -77,6 +73,7 @@ _OPTION_WITH_VALUE = {"git": {"-C", "-c"}, "docker": {"-H", "--context"}, "kubec
                       "npm": {"--prefix"}, "pnpm": {"-C", "--dir", "--filter"}, "yarn": {"--cwd"},
                       "ctr": {"-n", "--namespace", "-a", "--address"}, "ssh": {"-o", "-i", "-p", "-l"}}
 _PYTHONS = r"^python(?:\d+(?:\.\d+)?)?$"
+_ENV_ASSIGN = r"^[A-Za-z_][A-Za-z0-9_]*="
 _SEPARATORS = frozenset({"&&", "||", ";", "|", "&", "\n", "(", ")", ";;", "|&"})
 _SHELL_SYNTAX = r"[\"'\\;&|()<>#\n`$]"
 
@@ -102,13 +99,6 @@ def core_command(command: str) -> str:
             break
         cmd = stripped
     return " ".join(cmd.split())
-
-
-def command_family(command: str) -> str:
-    """The first two words of the command's last ``&&``/``;`` segment, environment assignments dropped."""
-    segments = [s.strip() for s in re.split(_SEGMENT_SPLIT, command) if s.strip()]
-    words = [w for w in (segments[-1].split() if segments else []) if not re.match(_ENV_ASSIGN, w)]
-    return " ".join(words[:2])
 
 
 def same_program_and_subcommand(a: str, b: str) -> bool:

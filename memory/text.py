@@ -28,4 +28,4 @@ def shorten(text: str, limit: int, *, one_line: bool = False, at_word: bool = Fa
         space = text.rfind(" ", 0, limit - 1)
         if space > limit // 2:
             cut = space
-    return text[:cut].rstrip(" ,;:") + ELLIPSIS
+    return text[:cut].rstrip(" ,;:-") + ELLIPSIS

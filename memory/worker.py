@@ -142,6 +142,7 @@ def run_job(conn: sqlite3.Connection, job: sqlite3.Row) -> None:
         from memory.learning.pipeline import run_extraction
 
         run_extraction(conn, job["id"], payload)
+        prepare_next_session(conn, payload)
     elif job["kind"] == jobs.REEMBED:
         from memory.vectors.choose import reembed_all
 
@@ -153,6 +154,32 @@ def run_job(conn: sqlite3.Connection, job: sqlite3.Row) -> None:
         jobs.complete(conn, job["id"])
     else:
         raise ValueError(f"unknown job kind {job['kind']!r}")
+
+
+def prepare_next_session(conn: sqlite3.Connection, payload: dict[str, Any]) -> bool:
+    """Embed the query the project's next SessionStart will build (``memory.vectors.next_query``); True when
+    saved. Never fails the job: without it SessionStart ranks by keywords."""
+    from memory import log
+
+    project = payload.get("project") or {}
+    project_id, root = project.get("id"), project.get("root")
+    if project_id is None or not root or not os.path.isdir(root):
+        return False
+    try:
+        from memory.config import load_config
+        from memory.recall import session_query
+        from memory.vectors import next_query
+        from memory.vectors.choose import worker_embedder
+
+        query = session_query(conn, project_id, root)
+        if not query.strip():
+            return False
+        embedder = worker_embedder(load_config(root))
+        next_query.save(project_id, embedder.model, query, embedder.embed_many([query])[0])
+        return True
+    except Exception as exc:
+        log.warning("worker", f"next session query not prepared: {type(exc).__name__}: {exc}")
+        return False
 
 
 def _payload(job: sqlite3.Row) -> dict[str, Any]:

@@ -7,19 +7,22 @@ No I/O, no SQLite. The API others code against::
     language = language_for_path("src/app.ts")     # "typescript", or None: pass the read through
     sig = extract(source_bytes, language)          # Signatures; never raises for bad input
     text = render(sig, source_bytes)               # numbered real lines, "⋮" between non-adjacent ones
-    text, dropped = render_within(sig, source_bytes, max_chars=8000)
+    text, dropped = render_within(sig, source_bytes, max_chars=8000)   # richest form that fits
 
 - ``language_for_path(path) -> str | None``: by extension; see ``parser.languages.EXTENSIONS`` (``.h`` is C).
 - ``extract(source: bytes, language: str) -> Signatures``: ``Signatures(language, total_lines, partial,
-  definitions)``; a file with syntax errors gives what the error-tolerant parse recovered, ``partial=True``.
+  definitions, lost)``; a file with syntax errors gives what the error-tolerant parse recovered,
+  ``partial=True``; ``lost`` the line ranges, outside function bodies, it could not read at all.
   Raises ``ValueError`` for an unsupported language name, ``ParserUnavailable`` if tree-sitter is missing.
 - ``Definition(kind, name, line, end_line, depth, parent, signature_lines, decorator_lines, doc_line)``:
   ``line`` is the ``def``/``class`` line itself (never a decorator line); ``lines`` is everything shown.
   Kinds: class, interface, struct, union, enum, trait, impl, module, object, extension, function, method,
   constructor, type, macro, constant, field, import, export, package.
 - ``render(sig, source) -> str``: each shown line as ``f"{n:>{width}}│ {text}"``, the real source line.
-- ``render_within(sig, source, max_chars) -> (text, dropped)``: drops detail in ``parser.render.DROP_ORDER``
-  until the text fits and names what it dropped; never cuts silently.
+- ``render_within(sig, source, max_chars, detail_chars=None) -> (text, dropped)``: the richest of the forms in
+  ``parser.render.FORMS`` that fits (signatures and detail first, then members as ``name:line``, then every
+  definition as ``name:line``) and the details it left out. Every form shows every definition's name and
+  line: the form degrades, never the set. ``compact_entries(text)`` reads the ``name:line`` pairs back.
 - ``PARSER_VERSION``: changes whenever the output for the same input changes (signature caches key on it).
 
 What is shown for each definition: its decorators/attributes/annotations (first line of each), every line of
@@ -38,7 +41,7 @@ query is compiled once per process.
 
 from __future__ import annotations
 
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 
 # Loaded on first use (PEP 562): the pre-read hook needs only ``language_for_path`` and ``PARSER_VERSION`` on a
 # cache hit, and importing extract/model/render (dataclasses, pathlib, typing) costs ~60 ms there.
@@ -51,7 +54,10 @@ _LAZY = {
     "Definition": "model",
     "Signatures": "model",
     "DROP_ORDER": "render",
+    "FORMS": "render",
+    "compact_entries": "render",
     "render": "render",
+    "render_form": "render",
     "render_within": "render",
 }
 

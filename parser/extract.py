@@ -108,10 +108,27 @@ def extract(source: bytes, language: str) -> Signatures:
     if root.has_error and language in CONDITIONAL_COMPILATION:
         root = _reparse_without_directives(parser, source, root)
     candidates = _candidates(query, root, source, language)
+    lost: list[tuple[int, int]] = []
     if root.has_error:
-        candidates = _with_recovered(candidates, parser, query, root, source, language)
+        candidates = _with_recovered(candidates, parser, query, root, source, language, lost)
     definitions = _definitions(candidates, source, language)
-    return Signatures(language, _count_lines(source), root.has_error, definitions)
+    return Signatures(language, _count_lines(source), root.has_error, definitions, _outside_functions(lost, definitions))
+
+
+def _outside_functions(rows: list[tuple[int, int]], definitions: list[Definition]) -> tuple[tuple[int, int], ...]:
+    """The 1-based line ranges of ``rows`` (0-based) that no function's lines contain: where a definition may
+    be missing. A syntax error inside a function body (often a grammar quirk, as in a JSX string) hides no
+    definition the outline would show, so it is not reported."""
+    spans = [(d.line, d.end_line) for d in definitions if d.kind in FUNCTION_KINDS]
+    ranges: list[tuple[int, int]] = []
+    for top, bottom in sorted(rows):
+        first, last = top + 1, bottom + 1
+        if not any(start <= first and last <= end for start, end in spans):
+            if ranges and first <= ranges[-1][1] + 1:
+                ranges[-1] = (ranges[-1][0], max(last, ranges[-1][1]))
+            else:
+                ranges.append((first, last))
+    return tuple(ranges)
 
 
 def _reparse_without_directives(parser: Parser, source: bytes, root: Node) -> Node:
@@ -126,19 +143,21 @@ def _reparse_without_directives(parser: Parser, source: bytes, root: Node) -> No
 
 
 def _with_recovered(
-    candidates: list[_Candidate], parser: Parser, query: Query, root: Node, source: bytes, language: str
+    candidates: list[_Candidate], parser: Parser, query: Query, root: Node, source: bytes, language: str,
+    lost: list[tuple[int, int]],
 ) -> list[_Candidate]:
     """Candidates with those inside syntax-error regions replaced by what re-parsing the region's pieces
     finds. A grammar gap (a construct it does not know) can turn a whole class or file into one ERROR node;
     each top-level piece of that region (split at its least-indented lines), parsed alone with the rest of
-    the file blanked out, usually parses. A piece that still fails is split again, up to two levels deeper."""
+    the file blanked out, usually parses. A piece that still fails is split again, up to two levels deeper;
+    the rows of those that fail at the last level are added to ``lost``."""
     regions = _error_regions(root)
     if not regions:
         return candidates
     starts = _line_starts(source)
     recovered: list[_Candidate] = []
     for first, last in regions:
-        _recover(parser, query, source, language, starts, first, last, 3, recovered)
+        _recover(parser, query, source, language, starts, first, last, 3, recovered, lost)
     spans = [(starts[a], starts[b + 1]) for a, b in regions]
     kept = [c for c in candidates if not any(lo <= c.node.start_byte < hi for lo, hi in spans)]
     merged = {(c.node.start_byte, c.node.end_byte, c.node.type): c for c in recovered + kept}
@@ -165,8 +184,9 @@ def _line_starts(source: bytes) -> list[int]:
     return starts
 
 
-def _recover(parser, query, source, language, starts, first, last, levels, out) -> None:
-    """Parse each piece of rows first..last alone (the rest blanked) and collect its candidates."""
+def _recover(parser, query, source, language, starts, first, last, levels, out, lost) -> None:
+    """Parse each piece of rows first..last alone (the rest blanked) and collect its candidates; the rows of
+    a piece that still has errors at the last level go to ``lost``."""
     for top, bottom in _pieces(source, starts, first, last):
         root = _parse_rows(parser, source, starts, top, bottom)
         inner = _pieces(source, starts, top + 1, bottom) if root.has_error and levels > 1 and bottom > top else []
@@ -174,9 +194,11 @@ def _recover(parser, query, source, language, starts, first, last, levels, out) 
             header_end = max(top, inner[0][0] - 1) if len(inner) > 1 else top
             header = _parse_rows(parser, source, starts, top, header_end)
             out.extend(_candidates(query, header, source, language))
-            _recover(parser, query, source, language, starts, header_end + 1, bottom, levels - 1, out)
+            _recover(parser, query, source, language, starts, header_end + 1, bottom, levels - 1, out, lost)
         else:
             out.extend(_candidates(query, root, source, language))
+            if root.has_error:
+                lost.extend(_error_regions(root))
 
 
 def _pieces(source: bytes, starts: list[int], first: int, last: int) -> list[tuple[int, int]]:
@@ -305,6 +327,8 @@ def _candidates(query: Query, root: Node, source: bytes, language: str) -> list[
             kind = capture.removeprefix("definition.")
             name_nodes = captures.get("name") or []
             name = " ".join(_text(source, n).split("\n")[0].strip() for n in name_nodes)
+            if not name and kind == "object" and language == "kotlin":
+                name = "Companion"  # a companion object without a name is called Companion
             name_row = name_nodes[0].start_point.row if name_nodes else None
             for node in nodes:
                 if language in ("c", "cpp") and not name_nodes and kind in ("declaration", "type", "function"):

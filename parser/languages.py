@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 
 # language name (as tree-sitter-language-pack spells it) -> file extensions.
-# ".h" is C: a C++ header named .h parses mostly fine as C, and a C header parsed as C++ would be wrong more
-# often (C code may use C++ keywords such as `new` or `class` as identifiers).
+# ".h" is C by its name: a C header parsed as C++ would be wrong more often (C code may use C++ keywords such
+# as `new` or `class` as identifiers); ``refine`` moves a .h file whose content is plainly C++ to "cpp".
 EXTENSIONS: dict[str, tuple[str, ...]] = {
     "python": (".py", ".pyi"),
     "typescript": (".ts", ".mts", ".cts"),
@@ -33,3 +33,20 @@ def language_for_path(path: str) -> str | None:
     """The parser language of ``path`` by its extension (case-insensitive), or None if not supported."""
     _, ext = os.path.splitext(path)
     return _BY_EXTENSION.get(ext.lower())
+
+
+_CPP_MARKERS = (
+    rb"(?m)^[ \t]*(?:namespace[ \t]+\w+[ \t]*\{|template[ \t]*<|class[ \t]+\w+[^;\n]*\{|"
+    rb"(?:public|private|protected)[ \t]*:)"
+)
+
+
+def refine(language: str, source: bytes) -> str:
+    """``language`` corrected by content: C (a ``.h`` file) that opens a namespace, declares a template or a
+    class with a body, or has access specifiers is C++, where a C parse would lose its classes' members."""
+    if language == "c":
+        import re
+
+        if re.search(_CPP_MARKERS, source):
+            return "cpp"
+    return language

@@ -50,17 +50,19 @@ class Signatures:
     """The outline of one file: its definitions in source order.
 
     ``partial`` is True when the file has syntax errors: the definitions are what the error-tolerant parse
-    recovered.
+    recovered. ``lost`` lists the (first, last) line ranges the parser could not read even piece by piece,
+    outside any function body: the only places where a definition may be missing from ``definitions``.
     """
 
-    __slots__ = ("language", "total_lines", "partial", "definitions")
+    __slots__ = ("language", "total_lines", "partial", "definitions", "lost")
 
     def __init__(self, language: str, total_lines: int, partial: bool = False,
-                 definitions: list[Definition] | None = None) -> None:
+                 definitions: list[Definition] | None = None, lost: tuple[tuple[int, int], ...] = ()) -> None:
         self.language = language
         self.total_lines = total_lines
         self.partial = partial
         self.definitions = definitions if definitions is not None else []
+        self.lost = lost
 
     def __repr__(self) -> str:
         return (f"Signatures(language={self.language!r}, total_lines={self.total_lines}, "

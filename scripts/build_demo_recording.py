@@ -1,6 +1,6 @@
 """Writes the recorded session that ``python -m memory demo`` replays (run it to regenerate; the output is committed).
 
-Output, in ``memory/demo/recording/``:
+Output, in ``demo/recording/``:
 
 - ``session-1.jsonl``, ``session-2.jsonl``: the transcripts, line by line in Claude Code 2.x's JSONL shape
   (built with the transcript fixtures' ``Session`` writer, so they read like ``tests/fixtures/transcripts``).
@@ -12,7 +12,7 @@ Output, in ``memory/demo/recording/``:
 
 Paths are written as ``{{PROJECT}}`` (the sample project's copy) and ``{{TRANSCRIPTS}}`` (where the replay
 writes the transcripts); the demo substitutes them. Edits are real: each Edit's ``old_string`` occurs in the
-sample project (``memory/demo/project``) as it stands after the edits before it, and the replay applies them.
+sample project (``demo/project``) as it stands after the edits before it, and the replay applies them.
 
     python scripts/build_demo_recording.py
 """
@@ -28,14 +28,14 @@ sys.path.insert(0, str(REPO))
 
 from tests.fixtures.transcripts.build_fixtures import Session  # noqa: E402
 
-DEMO = REPO / "memory" / "demo"
+DEMO = REPO / "demo"
 OUT = DEMO / "recording"
 PROJECT = "{{PROJECT}}"
 TRANSCRIPTS = "{{TRANSCRIPTS}}"
 VERSION = "2.1.197"
 SESSION_1 = "5f0c2a9e-3b1d-4c6e-9a27-1d8e4b7c6a01"
 SESSION_2 = "8b41d7c3-90e2-4f5a-b6c8-2e7a9d1f0b02"
-HEAD = 10  # the narrowed Read's lines (signatures.head_lines)
+HEAD = 1  # the narrowed Read's lines (signatures.head_lines)
 
 PROMPT_1 = ("Add a bulk discount to the pricing engine: 10% off any order line of 50 units or more, and show it "
             "in the cart. Always use Decimal for money amounts, never float.")

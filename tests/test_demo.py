@@ -11,7 +11,7 @@ import pytest
 
 from tests.helpers import REPO, hook_env, run_cli
 
-SAMPLE = REPO / "memory" / "demo" / "project"
+SAMPLE = REPO / "demo" / "project"
 OUTLINE_LINE = re.compile(r"^\s*(\d+)│ (.*)$", re.M)
 
 
@@ -40,12 +40,24 @@ def hook_step(report: dict[str, Any], event: str, title_part: str = "", session:
 
 
 def check_outline_lines(context: str, source: Path) -> int:
-    """Every ``N│ text`` line of an outline must be line N of ``source``; return how many were checked."""
+    """Every ``N│ text`` line of an outline must be line N of ``source``, and every ``name:N`` entry of its
+    compact lines must name something on line N; return how many were checked."""
+    from parser import compact_entries
+
     lines = source.read_text(encoding="utf-8").splitlines()
     found = OUTLINE_LINE.findall(context)
     for number, text in found:
         assert lines[int(number) - 1].rstrip() == text.rstrip(), (number, text)
-    return len(found)
+    entries = compact_entries(context)
+    for name, number in entries:
+        assert name.split("+")[-1] in lines[number - 1], (name, number)
+    return len(found) + len(entries)
+
+
+def shows(context: str, source: Path, text: str, name: str) -> bool:
+    """Whether ``context`` shows the line holding ``text`` as a source line or as a ``name:line`` entry."""
+    number = source.read_text(encoding="utf-8").splitlines().index(text) + 1
+    return f"{number}│ {text}" in context or f"{name}:{number}" in context
 
 
 def test_every_hook_ran_as_a_real_process_and_exited_0(demo: tuple[dict[str, Any], Path]) -> None:
@@ -63,22 +75,20 @@ def test_every_hook_ran_as_a_real_process_and_exited_0(demo: tuple[dict[str, Any
 def test_large_python_read_is_narrowed_with_signatures_at_their_real_lines(demo: tuple[dict[str, Any], Path]) -> None:
     report, _ = demo
     step = hook_step(report, "PreToolUse", "inventory/pricing.py")
-    assert step["updated_input"]["offset"] == 1 and step["updated_input"]["limit"] == 10
+    assert step["updated_input"]["offset"] == 1 and step["updated_input"]["limit"] == 1
     assert step["updated_input"]["file_path"].endswith("/inventory/pricing.py")
     context = step["additional_context"]
     assert check_outline_lines(context, SAMPLE / "inventory" / "pricing.py") >= 50
-    source = (SAMPLE / "inventory" / "pricing.py").read_text(encoding="utf-8").splitlines()
-    calculator = source.index("class PriceCalculator:") + 1
-    assert f"{calculator}│ class PriceCalculator:" in context
+    assert shows(context, SAMPLE / "inventory" / "pricing.py", "class PriceCalculator:", "PriceCalculator")
     assert step["tokens"]["saved"] > 0 and step["tokens"]["delivered"] < step["tokens"]["whole_read"]
 
 
 def test_large_typescript_read_is_narrowed_too(demo: tuple[dict[str, Any], Path]) -> None:
     report, _ = demo
     step = hook_step(report, "PreToolUse", "web/cart.ts")
-    assert step["updated_input"]["limit"] == 10
+    assert step["updated_input"]["limit"] == 1
     assert check_outline_lines(step["additional_context"], SAMPLE / "web" / "cart.ts") >= 30
-    assert "export class Cart {" in step["additional_context"]
+    assert shows(step["additional_context"], SAMPLE / "web" / "cart.ts", "export class Cart {", "Cart")
     tokens = report["summary"]["tokens"]
     assert {f["path"] for f in tokens["files"]} == {"inventory/pricing.py", "web/cart.ts"}
     assert tokens["saved"] == sum(f["whole_read"] - f["delivered"] - f["followup"] for f in tokens["files"]) > 0
@@ -133,7 +143,7 @@ def test_human_output_walks_through_each_section(tmp_path: Path) -> None:
                     "== The worker learns from the session", "== Session 2: the next day", "== Summary",
                     "== python -m memory status", "=== Memory System Status ==="):
         assert heading in out
-    assert "updatedInput {\"offset\": 1, \"limit\": 10}" in out
+    assert "updatedInput {\"offset\": 1, \"limit\": 1}" in out
     assert "## Continuing: Add a bulk discount" in out and "Previous learning [" in out
     assert "Demo finished: every step did its part." in out
     assert not (tmp_path / "user-memory").exists()

@@ -31,7 +31,7 @@ def register(subparsers) -> None:
                     description="Rank learnings for QUERY by meaning (vectors) and words (FTS5, BM25), exactly as "
                                 "recall does, and show why: the fused score, the cosine similarity, the rank "
                                 "among word matches, and whether recall would inject it for this text. Only "
-                                "matches are listed (by words, or by meaning above recall.min_similarity); "
+                                "matches are listed (by words, or by meaning near recall's gate); "
                                 "nothing is recorded as recalled. Exit code 1 when nothing matches.",
                     examples=["search 'pytest ImportError'", "search alembic --limit 3 --json"])
     p.add_argument("query", nargs="+", help="what to look for")
@@ -117,16 +117,16 @@ def cmd_learnings(args: argparse.Namespace) -> int:
 
 
 def _rank(conn: sqlite3.Connection, query: str, scopes: list[int | None]) -> list[dict[str, Any]]:
-    """Learnings that match ``query`` (by its words, or by meaning above recall.min_similarity), best first;
-    each with ``would_recall``: whether it passes recall's stricter gate."""
+    """Learnings that match ``query`` (by its words, or by a similarity reaching recall's gate), best
+    first; each with ``would_recall``: whether it passes recall's gate."""
     from memory import recall
 
     config = load_config(current_project().root)
-    floor = float(config.get("recall", "min_similarity"))
     ranked = recall.rank(conn, config, query, scopes)
-    gated = {item["id"] for item in recall.relevant(ranked, floor)}
+    threshold = recall.gate(config, ranked[0]["model"] if ranked else None)
+    gated = {item["id"] for item in recall.relevant(ranked, threshold)}
     return [{**item, "would_recall": item["id"] in gated} for item in ranked
-            if item["bm25_rank"] is not None or (item["similarity"] or 0) >= floor]
+            if item["bm25_rank"] is not None or item["similarity"] >= threshold]
 
 
 def cmd_search(args: argparse.Namespace) -> int:

@@ -61,7 +61,8 @@ def show_one(args: argparse.Namespace) -> int:
             "original_tokens": plan.original_tokens, "delivered_tokens": plan.delivered_tokens,
         })
         return 0
-    print(f"(the Read is narrowed to lines 1-{plan.head}; this context follows it)", file=sys.stderr)
+    shown = "line 1" if plan.head == 1 else f"lines 1-{plan.head}"
+    print(f"(the Read is narrowed to {shown}; this context follows it)", file=sys.stderr)
     print(plan.context)
     return 0
 

@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 from collections import namedtuple
 
+from memory.text import shorten
+
 Step = namedtuple("Step", "kind text ok detail")
 Step.__doc__ = ("One thing that happened: kind ``command`` (text=command, ok, detail=its error or output), ``edit`` "
                 "(text=path), ``request`` (text=the user's words), ``rejection`` (detail=the tool result text).")
@@ -289,15 +291,8 @@ def error_gist(error: str) -> str:
 
 
 def cut(text: str, limit: int) -> str:
-    """``text`` on one line, at most ``limit`` characters, cut at a word boundary with an ellipsis."""
-    line = " ".join(str(text).split())
-    if len(line) <= limit:
-        return line
-    head = line[: limit - 1]
-    space = head.rfind(" ")
-    if space > limit // 2:
-        head = head[:space]
-    return head.rstrip(" ,;:-") + "…"
+    """``text`` on one line, at most ``limit`` characters, cut at a word boundary: ``memory.text.shorten``."""
+    return shorten(text, limit, one_line=True, at_word=True)
 
 
 def _norm(text: str) -> str:

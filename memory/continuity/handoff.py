@@ -46,7 +46,6 @@ if TYPE_CHECKING:
 
     from memory.config import Config
 
-LOOKBACK_BYTES = 4 * 1024 * 1024
 # What the part since the last compaction alone decides, even when it is empty.
 LOOKBACK_SKIPS = ("request", "latest_request", "blockers", "turn_open", "stopped_on_blocker", "steps")
 MAX_DECISIONS = 16
@@ -59,7 +58,6 @@ SUMMARY_CAP = 20000
 # "8. Current Work:\n   …" up to the next numbered heading, in Claude Code's compaction summary.
 SUMMARY_SECTION = re.compile(r"^\s*(?:#+\s*)?\d+\.\s+([A-Z][A-Za-z ]{2,40}):[ \t]*\n?(.*?)"
                              r"(?=^\s*(?:#+\s*)?\d+\.\s+[A-Z][A-Za-z ]{2,40}:)", re.M | re.S)
-SESSION_END_TRANSCRIPT_BYTES = 4 * 1024 * 1024
 PLAN_FILE = re.compile(r"[\\/]\.claude[\\/]plans[\\/][^\\/]+\.md$")
 PLAN_LINE = re.compile(r"^(?:Approved plan|Plan): (.+?)(?: — |$)")
 # AskUserQuestion's result: 'User has answered your questions: "Which approach?"="Option C", …'
@@ -86,18 +84,19 @@ def on_pre_compact(conn: sqlite3.Connection, config: Config, *, session_id: str,
     """PreCompact: build the handoff from events and transcript, store it; return its id."""
     trigger = trigger if trigger in ("manual", "auto") else "auto"
     handoff = build(conn, session_id, project_root, transcript_path=transcript_path, instructions=instructions,
-                    max_transcript_bytes=_max_transcript_bytes(config))
+                    max_transcript_bytes=transcript_cap(config))
     return store(conn, session_id, project_id, trigger, handoff)
 
 
-def on_session_end(conn: sqlite3.Connection, *, session_id: str, project_id: int, project_root: str,
+def on_session_end(conn: sqlite3.Connection, config: Config, *, session_id: str, project_id: int, project_root: str,
                    reason: str | None, transcript_path: str | None) -> int | None:
     """SessionEnd: mark the session ended; leave a handoff when it did something not yet handed off.
 
     The handoff written here is what ``/clear`` and the next ``startup`` restore -- when its work is not
     completed (a completed one is kept for ``handoff show`` and ``--resume`` but never offered to another
     session). It is written only when the session has events after its newest handoff, and it reads the
-    transcript only when that is small (4 MB), so SessionEnd stays well inside Claude Code's ~1.5 s.
+    transcript only when that is small (``continuity.transcript_max_mb``, 4 MB by default), so SessionEnd stays
+    well inside Claude Code's ~1.5 s.
     """
     queries.end_session(conn, session_id, project_id, reason, transcript_path)
     last_event = queries.last_event_id(conn, session_id)
@@ -105,7 +104,7 @@ def on_session_end(conn: sqlite3.Connection, *, session_id: str, project_id: int
     if last_event == 0 or last_event <= _covered_event_id(previous):
         return None
     handoff = build(conn, session_id, project_root, transcript_path=transcript_path,
-                    max_transcript_bytes=SESSION_END_TRANSCRIPT_BYTES, skip_larger=True)
+                    max_transcript_bytes=transcript_cap(config), skip_larger=True)
     return store(conn, session_id, project_id, "session_end", handoff)
 
 
@@ -139,10 +138,10 @@ def summary_facts(summary: str) -> dict[str, Any]:
     return facts
 
 
-def recover_crash(conn: sqlite3.Connection, session: sqlite3.Row, project_root: str) -> int:
+def recover_crash(conn: sqlite3.Connection, session: sqlite3.Row, project_root: str, max_transcript_bytes: int) -> int:
     """Store a ``crash`` handoff for a session that stopped without PreCompact or SessionEnd; return its id."""
     handoff = build(conn, session["id"], project_root, transcript_path=session["transcript_path"],
-                    max_transcript_bytes=SESSION_END_TRANSCRIPT_BYTES, skip_larger=True)
+                    max_transcript_bytes=max_transcript_bytes, skip_larger=True)
     snapshot = queries.load_snapshot(conn, session["id"])
     if snapshot and not handoff.get("files_modified"):
         handoff["files_modified"] = snapshot.get("files_modified", [])
@@ -152,9 +151,9 @@ def recover_crash(conn: sqlite3.Connection, session: sqlite3.Row, project_root: 
 
 
 def build(conn: sqlite3.Connection, session_id: str, project_root: str, *, transcript_path: str | None = None,
-          instructions: str | None = None, max_transcript_bytes: int = 4 * 1024 * 1024,
-          skip_larger: bool = False) -> dict[str, Any]:
-    """The handoff state of a session from its events, its transcript and its previous handoff."""
+          instructions: str | None = None, max_transcript_bytes: int, skip_larger: bool = False) -> dict[str, Any]:
+    """The handoff state of a session from its events, its transcript (``max_transcript_bytes`` of it at most: see
+    ``transcript_facts``) and its previous handoff."""
     rows = queries.session_events(conn, session_id)
     handoff = session_state.fold_events(session_id, rows)
     handoff["last_event_id"] = rows[-1]["id"] if rows else 0
@@ -252,7 +251,7 @@ def transcript_facts(path: str | None, project_root: str, max_bytes: int, skip_l
     A missing, empty, unreadable or non-JSON transcript gives ``{}``; one over ``max_bytes`` is read from its
     tail only, or skipped with ``skip_larger``. When nothing was asked or changed since the last compaction,
     the last request before it (and the files, todos, decisions and last action around it, where the part
-    since the compaction has none) is looked up in the transcript's last 4 MB.
+    since the compaction has none) is looked up in the transcript's last ``max_bytes``.
     """
     if not path:
         return {}
@@ -266,7 +265,7 @@ def transcript_facts(path: str | None, project_root: str, max_bytes: int, skip_l
 
     facts = _facts_from(transcript, _records(transcript, path, size, max_bytes, True), project_root)
     if "request" not in facts or not facts["files_modified"]:  # since the last compaction: nothing asked or changed
-        earlier = _facts_from(transcript, _records(transcript, path, size, min(size, LOOKBACK_BYTES), False),
+        earlier = _facts_from(transcript, _records(transcript, path, size, min(size, max_bytes), False),
                               project_root)
         if "request" not in facts and "latest_request" in earlier:
             facts["request"], facts["latest_request"] = earlier["request"], earlier["latest_request"]
@@ -463,7 +462,8 @@ def _covered_event_id(row: Any) -> int:
     return int(handoff_state(row).get("last_event_id") or 0)
 
 
-def _max_transcript_bytes(config: Config) -> int:
+def transcript_cap(config: Config) -> int:
+    """The most of a transcript a hook reads, in bytes: ``continuity.transcript_max_mb``, the one setting."""
     return int(float(config.get("continuity", "transcript_max_mb")) * 1024 * 1024)
 
 

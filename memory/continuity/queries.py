@@ -1,4 +1,5 @@
-"""The SQL of continuity: events, session state snapshots, handoffs, and the session columns they touch."""
+"""The SQL of continuity: events, session state snapshots and handoffs (the session row itself is written by
+``memory.store.core.upsert_session``)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 import sqlite3
 
 from memory.store import SQL_NOW, SQL_NOW_OFFSET, transaction
+from memory.store.core import upsert_session
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -30,20 +32,7 @@ def insert_event(conn: sqlite3.Connection, session_id: str, project_id: int, eve
         )
         if cur.rowcount != 1:
             return None
-        row = conn.execute(
-            f"""
-            INSERT INTO sessions(id, project_id, cwd, transcript_path, action_count) VALUES (?, ?, ?, ?, 1)
-            ON CONFLICT(id) DO UPDATE SET
-                last_seen_at = {SQL_NOW},
-                action_count = sessions.action_count + 1,
-                project_id = coalesce(sessions.project_id, excluded.project_id),
-                cwd = coalesce(sessions.cwd, excluded.cwd),
-                transcript_path = coalesce(excluded.transcript_path, sessions.transcript_path)
-            RETURNING action_count
-            """,
-            (session_id, project_id, cwd, transcript_path),
-        ).fetchone()
-    return int(row[0])
+        return upsert_session(conn, session_id, project_id, cwd=cwd, transcript_path=transcript_path, actions=1)
 
 
 def session_events(conn: sqlite3.Connection, session_id: str, limit: int = 5000) -> list[sqlite3.Row]:
@@ -98,14 +87,7 @@ def session_row(conn: sqlite3.Connection, session_id: str) -> sqlite3.Row | None
 def end_session(conn: sqlite3.Connection, session_id: str, project_id: int | None, reason: str | None,
                 transcript_path: str | None) -> None:
     """Record that the session ended (created first when it never did anything)."""
-    conn.execute(
-        f"""
-        INSERT INTO sessions(id, project_id, transcript_path, ended_at, end_reason) VALUES (?, ?, ?, {SQL_NOW}, ?)
-        ON CONFLICT(id) DO UPDATE SET ended_at = {SQL_NOW}, end_reason = excluded.end_reason,
-            last_seen_at = {SQL_NOW}, transcript_path = coalesce(excluded.transcript_path, sessions.transcript_path)
-        """,
-        (session_id, project_id, transcript_path, reason),
-    )
+    upsert_session(conn, session_id, project_id, transcript_path=transcript_path, ended=True, end_reason=reason)
 
 
 def insert_handoff(conn: sqlite3.Connection, session_id: str, project_id: int | None, trigger: str,

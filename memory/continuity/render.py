@@ -11,13 +11,15 @@ reference).
 
 from __future__ import annotations
 
+from memory.hooks.wire import MAX_CONTEXT_CHARS
+from memory.text import shorten
 from memory.tokens import CHARS_PER_TOKEN
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-HARD_LIMIT = 9000
+HARD_LIMIT = MAX_CONTEXT_CHARS
 MAX_BLOCKERS = 3
 # Which list shrinks first when over budget, and the smallest it is cut to before the next one shrinks.
 SHRINK_ORDER = (("files_read", 0), ("recap", 0), ("blockers", 1), ("user_instructions", 1), ("results", 1),
@@ -100,13 +102,6 @@ def _list_of(handoff: dict[str, Any], name: str) -> list:
 
 
 def one_line(text: str, limit: int = LINE_CAP) -> str:
-    """``text`` on one line (whitespace runs collapsed), cut to ``limit`` characters at a word boundary (a
-    text without spaces near the end, such as Chinese or Japanese, at the character) with an ellipsis."""
-    line = " ".join(str(text).split())
-    if len(line) <= limit:
-        return line
-    head = line[: limit - 1]
-    space = head.rfind(" ")
-    if space > limit * 2 // 3:
-        head = head[:space].rstrip(" ,;:-")
-    return head + "…"
+    """``text`` on one line, cut to ``limit`` characters at a word boundary (a text without spaces near the end,
+    such as Chinese or Japanese, at the character): ``memory.text.shorten``."""
+    return shorten(text, limit, one_line=True, at_word=True)

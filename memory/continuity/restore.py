@@ -91,7 +91,7 @@ def recover_crashed_sessions(conn: sqlite3.Connection, config: Config, *, sessio
     for session in queries.abandoned_sessions(conn, project_id, session_id,
                                               float(config.get("continuity", "crash_idle_minutes")),
                                               float(config.get("continuity", "restore_max_age_hours"))):
-        made.append(handoff.recover_crash(conn, session, project_root))
+        made.append(handoff.recover_crash(conn, session, project_root, handoff.transcript_cap(config)))
     return made
 
 

@@ -16,7 +16,7 @@ def handle(ctx: HookContext) -> dict[str, Any] | None:
     if ctx.config.feature_enabled("continuity"):
         from memory.continuity import handoff
 
-        handoff.on_session_end(ctx.db, session_id=ctx.session_id, project_id=ctx.project_id,
+        handoff.on_session_end(ctx.db, ctx.config, session_id=ctx.session_id, project_id=ctx.project_id,
                                project_root=ctx.project.root, reason=ctx.payload.get("reason"),
                                transcript_path=transcript_path)
     if ctx.config.feature_enabled("learning"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from memory import bootstrap
 from memory.hooks import wire
 from memory.hooks.runtime import HookContext
-from memory.store.core import prune_hook_runs, touch_session
+from memory.store.core import prune_hook_runs, upsert_session
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -16,8 +16,8 @@ def handle(ctx: HookContext) -> dict[str, Any] | None:
     """Inject "Continuing: …" and relevant learnings; start the bootstrap or the worker when needed."""
     bootstrap.start_if_needed()
     payload = ctx.payload
-    touch_session(ctx.db, ctx.session_id, ctx.project_id, cwd=payload.get("cwd"),
-                  transcript_path=payload.get("transcript_path"), source=payload.get("source"))
+    upsert_session(ctx.db, ctx.session_id, ctx.project_id, cwd=payload.get("cwd"),
+                   transcript_path=payload.get("transcript_path"), source=payload.get("source"))
     prune_hook_runs(ctx.db, ctx.config.get("general", "hook_runs_keep_days"))
     parts = []
     if ctx.config.feature_enabled("continuity"):

@@ -75,8 +75,9 @@ def asks_for_range(tool_input: dict[str, Any]) -> bool:
 
 # --- answers -------------------------------------------------------------------------------------------
 
-# Claude Code replaces any hook output string over 10,000 characters with a file reference: stay under it.
-MAX_CONTEXT_CHARS = 9500
+# Claude Code replaces any hook output string over 10,000 characters with a file reference: every context we
+# give stays under this one cap (the handoff block, the signatures' default, and any answer as a last resort).
+MAX_CONTEXT_CHARS = 9000
 
 
 def additional_context(event: str, text: str) -> dict[str, Any] | None:

@@ -21,7 +21,7 @@ import sqlite3
 
 from memory import shell
 from memory.learning import anchors
-from memory.store import SQL_NOW
+from memory.text import shorten
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -149,7 +149,7 @@ def _inject(conn: sqlite3.Connection, matched: list[tuple[Any, str, str]], sessi
     """Pick, record and render; None when nothing new matched."""
     matched.sort(key=lambda m: (-SPECIFICITY[m[1]], -float(m[0]["confidence"]), -int(m[0]["recall_count"]),
                                 -int(m[0]["id"])))
-    from memory.store import transaction
+    from memory.store import recalls, transaction
 
     shown = []
     if matched:
@@ -157,22 +157,11 @@ def _inject(conn: sqlite3.Connection, matched: list[tuple[Any, str, str]], sessi
             for row, _kind, anchor in matched:
                 if len(shown) >= MAX_ITEMS:
                     break
-                if record(conn, row["id"], session_id, event, anchor):
-                    shown.append((row, anchor))
+                if recalls.record(conn, session_id, event, anchor, [(row["id"], None)]):
+                    shown.append((row, anchor))  # recorded now: not shown earlier in the session by anything
     if not shown:
         return None
     return render(shown, where)
-
-
-def record(conn: sqlite3.Connection, learning_id: int, session_id: str, event: str, anchor: str) -> bool:
-    """Record the injection (once per session: False when this learning was already shown); count the recall."""
-    cur = conn.execute("INSERT OR IGNORE INTO recalls(learning_id, session_id, event, query) VALUES (?, ?, ?, ?)",
-                       (learning_id, session_id, event, anchor))
-    if not cur.rowcount:
-        return False
-    conn.execute(f"UPDATE learnings SET recall_count = recall_count + 1, last_recalled_at = {SQL_NOW} WHERE id = ?",
-                 (learning_id,))
-    return True
 
 
 def render(shown: list[tuple[Any, str]], where: str) -> str:
@@ -180,9 +169,7 @@ def render(shown: list[tuple[Any, str]], where: str) -> str:
     lines = [f"compound-memory, {where}: learnings from earlier sessions anchored to it "
              "(`memory why` explains, `memory forget ID` stops one):"]
     for row, anchor in shown:
-        text = " ".join(str(row["text"]).split())
-        if len(text) > MAX_TEXT_CHARS:
-            text = text[: MAX_TEXT_CHARS - 1].rstrip() + "…"
+        text = shorten(str(row["text"]), MAX_TEXT_CHARS, one_line=True)
         scope = ", global" if row["project_id"] is None else ""
         lines.append(f"- Previous learning [{row['category']} #{row['id']}{scope}; {anchor}]: {text}")
     return "\n".join(lines)

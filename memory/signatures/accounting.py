@@ -2,7 +2,8 @@
 
 Per narrowed Read (table ``signature_reads``): the tokens a plain Read would have returned (``original``), the
 tokens delivered instead (head lines + context), and every later Read of the same file in the same session,
-of any range, which counts against the saving (``followup``). Net saving = original - delivered - followup;
+of any range, which counts against the saving (``followup``) -- until the session edits the file: a Read after
+an edit reads text that neither the narrowed Read nor a whole one could have shown. Net saving = original - delivered - followup;
 it can be negative, and is reported as it is. All counts use ``memory.tokens.estimate_tokens``.
 
 Edits (table ``signature_edits``): once a session edits a file, later Reads of it pass untouched.
@@ -79,6 +80,8 @@ def record_read(conn: sqlite3.Connection, session_id: str, path: str, tool_input
         return
     if _is_narrowed_read(row, tool_input, tool_use_id):
         conn.execute("UPDATE signature_reads SET own_read_seen = 1 WHERE id = ?", (row["id"],))
+        return
+    if was_edited(conn, session_id, [path]):  # edits stop narrowing, so this edit followed the narrowed Read
         return
     tokens = response_tokens(response)
     conn.execute(

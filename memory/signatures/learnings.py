@@ -54,16 +54,6 @@ def lines(learnings: list[sqlite3.Row]) -> list[str]:
 
 def record_shown(conn: sqlite3.Connection, learnings: list[sqlite3.Row], session_id: str, path: str) -> None:
     """Note that these learnings were shown in ``session_id`` (once per session; counts as a recall)."""
-    from memory.store import now_iso
+    from memory.store import recalls
 
-    now = now_iso()
-    for row in learnings:
-        cur = conn.execute(
-            "INSERT OR IGNORE INTO recalls(learning_id, session_id, event, query) VALUES (?, ?, 'PreToolUse:Read', ?)",
-            (row["id"], session_id, path),
-        )
-        if cur.rowcount:
-            conn.execute(
-                "UPDATE learnings SET recall_count = recall_count + 1, last_recalled_at = ? WHERE id = ?",
-                (now, row["id"]),
-            )
+    recalls.record(conn, session_id, "PreToolUse:Read", path, [(row["id"], None) for row in learnings])

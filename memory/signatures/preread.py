@@ -28,9 +28,9 @@ if TYPE_CHECKING:
 
 MAX_HEAD_LINES = 50
 HEAD_READ_BYTES = 65536
-# Narrow only when the outline saves at least half of what the whole Read would cost: a dense 120-line file of
-# one-line functions is better read whole.
-MIN_SAVING_RATIO = 0.5
+# Narrow only when what Claude receives saves at least this much of the whole Read: when Claude then needs the
+# whole file after all, the narrowed Read is what it lost, so that loss stays under a fifth of the file.
+MIN_SAVING_RATIO = 0.8
 
 ReadPlan = namedtuple("ReadPlan", "path head context original_tokens delivered_tokens outline")
 ReadPlan.__doc__ = "A narrowed Read: Read lines 1-``head`` of ``path`` and add ``context`` after them."
@@ -63,7 +63,8 @@ def plan_read(
     if language is None:
         raise PassThrough("not a language the parser supports")
     real = os.path.realpath(path)
-    _check(eligibility.path_reason(path, project_root, settings["exclude"], settings["include_tests"]))
+    _check(eligibility.path_reason(path, project_root, settings["exclude"], settings["include_tests"],
+                                   settings["include_vendored"]))
     _check(eligibility.symlink_reason(path, real, project_root))
     info = _stat(real, int(settings["max_file_bytes"]))
     # Every name the file goes by: absolute, real, and project-relative (how continuity events store paths).
@@ -83,12 +84,16 @@ def plan_read(
         raise PassThrough(f"{outline.total_lines} lines, under signatures.min_lines")
     if outline.definitions == 0:
         raise PassThrough("no definitions found")
+    if len(outline.text) > budget:
+        raise PassThrough(f"even the most compact outline ({len(outline.text):,} characters) is over "
+                          f"signatures.max_context_chars")
+    _check(eligibility.thin_reason(outline.total_lines, outline.definitions))
     if session_id and accounting.already_claimed(conn, session_id, path, outline.hash):
         raise PassThrough("already summarized in this session")
     head = max(1, min(int(settings["head_lines"]), MAX_HEAD_LINES, outline.total_lines))
     head_tokens = estimate_tokens(_head_text(real, head, source))
     shown = learnings.for_file(conn, names, project_id(), session_id)
-    text = _context(settings, project_root, path, outline, head, head_tokens, learnings.lines(shown))
+    text = _context(settings, project_root, path, outline, head, learnings.lines(shown))
     delivered = head_tokens + estimate_tokens(text)
     if outline.original_tokens - delivered < outline.original_tokens * MIN_SAVING_RATIO:
         raise PassThrough(f"the outline would save too little ({delivered} of {outline.original_tokens} tokens)")
@@ -209,24 +214,16 @@ def _context(
     path: str,
     outline: cache.Outline,
     head: int,
-    head_tokens: int,
     learning_lines: list[str],
 ) -> str:
-    """The context text, with its own size counted in the saving it states; always under the cap."""
+    """The context text: header, the outline past the head, what it leaves out, learnings; under the cap."""
     max_chars = int(settings["max_context_chars"])
     shown_path = eligibility.relative_to(path, project_root) or path
-    note = view.dropped_note(outline.dropped, max_chars)
     body = view.after_head(outline.text, head)
-
-    def build(saved: int, lines: list[str]) -> str:
-        top = view.header(
-            shown_path, outline.language, outline.total_lines, head, outline.definitions, saved, outline.partial
-        )
-        return view.context(top, body, note, lines)
-
+    compact = any(line.lstrip().startswith("· ") for line in body.split("\n"))
+    top = view.header(shown_path, outline.language, outline.total_lines, head, outline.definitions, compact)
     for lines in (learning_lines, []):  # learnings are the first thing to go if the cap is ever reached
-        draft = build(outline.original_tokens, lines)
-        text = build(outline.original_tokens - head_tokens - estimate_tokens(draft), lines)
+        text = view.context(top, body, view.dropped_note(outline.dropped), lines)
         if len(text) < max_chars:
             return text
     raise PassThrough(f"the context would exceed signatures.max_context_chars ({max_chars:,})")

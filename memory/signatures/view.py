@@ -1,10 +1,11 @@
 """The text Claude receives with a narrowed Read: a one-line header, the signatures, then file learnings.
 
-    [compound-memory] src/app.py (python, 612 lines): this Read shows lines 1-10; below, 48 definitions with
-    their line numbers (~5,900 tokens saved). Read with offset/limit for any range; Read again for the whole file.
+    [compound-memory] Only line 1 of src/app.py (612 lines) returned; all its 48 definitions by line below
+    (`· name:line`: without its text). Read a range with offset/limit, or again for the whole file.
      12│ class App:
+       ·   __init__:13 run:40 stop:77
       ⋮
-    [Outline kept compact (under 9,000 characters); not shown: doc comments, imports. Read a range to see them.]
+    [Not shown: doc comments, imports, member signatures.]
     Previous learning: …
 
 The header is one line. The whole text stays under ``signatures.max_context_chars``: the signatures are
@@ -16,10 +17,10 @@ from __future__ import annotations
 from memory.signatures.learnings import MAX_LEARNING_CHARS, MAX_LEARNINGS
 from memory.text import shorten
 
-MORE = "Read with offset/limit for any range; Read again for the whole file"
+MORE = "Read a range with offset/limit, or again for the whole file"
 PATH_MAX_CHARS = 200
-HEADER_RESERVE = 260 + PATH_MAX_CHARS
-DROPPED_RESERVE = 200
+HEADER_RESERVE = 200 + PATH_MAX_CHARS
+DROPPED_RESERVE = 120
 LEARNINGS_RESERVE = MAX_LEARNINGS * (MAX_LEARNING_CHARS + 1)  # the learning lines, each with its newline
 MIN_OUTLINE_CHARS = 500
 
@@ -38,29 +39,23 @@ def outline_budget(max_context_chars: int) -> int:
     return max(MIN_OUTLINE_CHARS, int(max_context_chars) - HEADER_RESERVE - DROPPED_RESERVE - LEARNINGS_RESERVE)
 
 
-def header(
-    path: str, language: str, total_lines: int, head: int, definitions: int, saved_tokens: int, partial: bool
-) -> str:
-    """The one-line header: path, size, what is shown, the estimated saving, and how to get more."""
+def header(path: str, language: str, total_lines: int, head: int, definitions: int, compact: bool) -> str:
+    """The one-line header: path, size, what the Read shows, how to read the outline, and how to get more."""
     path = shorten(path, PATH_MAX_CHARS, keep_end=True)
-    partial_note = " Partial outline: the file has syntax errors." if partial else ""
+    shown = f"line {head}" if head == 1 else f"lines 1-{head}"
+    listed = " (`· name:line`: without its text)" if compact else ""
     return (
-        f"[compound-memory] {path} ({language}, {total_lines:,} lines): this Read shows lines 1-{head}; below, "
-        f"{definitions:,} definitions with their line numbers (~{saved_tokens:,} tokens saved).{partial_note} "
-        f"{MORE}."
+        f"[compound-memory] Only {shown} of {path} ({total_lines:,} lines) returned; all its {definitions:,} "
+        f"definitions by line below{listed}. {MORE}."
     )
 
 
-def dropped_note(dropped: tuple[str, ...] | list[str], max_context_chars: int) -> str:
-    """The line naming what the outline leaves out, or "" when nothing was.
-
-    Detail goes first to keep the outline compact (``signatures.outline_detail_ratio``); definitions go only
-    to stay under ``max_context_chars``.
-    """
+def dropped_note(dropped: tuple[str, ...] | list[str]) -> str:
+    """The line naming the detail the outline leaves out (never a definition), or "" when nothing was."""
     if not dropped:
         return ""
-    return (f"[Outline kept compact (under {int(max_context_chars):,} characters); not shown: {', '.join(dropped)}. "
-            "Read a range to see them.]")
+    named = [d for d in dropped if not (d in ("member signatures", "container lines") and "signatures" in dropped)]
+    return f"[Not shown: {', '.join(named)}.]"
 
 
 def context(head_line: str, outline_text: str, note: str, learning_lines: list[str]) -> str:
@@ -73,7 +68,8 @@ def context(head_line: str, outline_text: str, note: str, learning_lines: list[s
 
 
 def after_head(outline_text: str, head: int) -> str:
-    """The outline without its lines 1..``head``: the narrowed Read already shows them."""
+    """The outline without its numbered lines 1..``head``: the narrowed Read already shows them. (A ``name:line``
+    entry at or before ``head`` stays: a few characters, and its line keeps the list whole.)"""
     lines = outline_text.split("\n")
     start = 0
     for line in lines:

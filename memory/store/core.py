@@ -25,7 +25,7 @@ def upsert_project(conn: sqlite3.Connection, project: Project) -> int:
     return int(conn.execute("SELECT id FROM projects WHERE key = ?", (project.key,)).fetchone()[0])
 
 
-def touch_session(
+def upsert_session(
     conn: sqlite3.Connection,
     session_id: str,
     project_id: int | None,
@@ -33,19 +33,31 @@ def touch_session(
     cwd: str | None = None,
     transcript_path: str | None = None,
     source: str | None = None,
-) -> None:
-    """Create the session row on first sight, else refresh its last-seen time and what we learned of it."""
-    conn.execute(
+    actions: int = 0,
+    ended: bool = False,
+    end_reason: str | None = None,
+) -> int:
+    """The one write of a ``sessions`` row: create it on first sight, else refresh its last-seen time and what we
+    learned of it (a project, cwd or source only fills a gap; the newest transcript path wins), add ``actions`` to
+    its action count and, when ``ended``, record the end. Returns the session's action count."""
+    row = conn.execute(
         f"""
-        INSERT INTO sessions(id, project_id, cwd, transcript_path, source) VALUES (?, ?, ?, ?, ?)
+        INSERT INTO sessions(id, project_id, cwd, transcript_path, source, action_count, ended_at, end_reason)
+        VALUES (?, ?, ?, ?, ?, ?, CASE WHEN ? THEN {SQL_NOW} END, ?)
         ON CONFLICT(id) DO UPDATE SET
             last_seen_at = {SQL_NOW},
             project_id = coalesce(sessions.project_id, excluded.project_id),
+            cwd = coalesce(sessions.cwd, excluded.cwd),
             transcript_path = coalesce(excluded.transcript_path, sessions.transcript_path),
-            source = coalesce(excluded.source, sessions.source)
+            source = coalesce(excluded.source, sessions.source),
+            action_count = sessions.action_count + excluded.action_count,
+            ended_at = coalesce(excluded.ended_at, sessions.ended_at),
+            end_reason = CASE WHEN excluded.ended_at IS NOT NULL THEN excluded.end_reason ELSE sessions.end_reason END
+        RETURNING action_count
         """,
-        (session_id, project_id, cwd, transcript_path, source),
-    )
+        (session_id, project_id, cwd, transcript_path, source, actions, ended, end_reason if ended else None),
+    ).fetchone()
+    return int(row[0])
 
 
 def record_hook_run(

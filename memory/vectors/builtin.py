@@ -28,6 +28,7 @@ _STOP = frozenset(
     "or our so than that the their then there these this those to use used uses using was we were what when "
     "where which while who why will with you your".split()
 )
+STOP_WORDS = _STOP  # also the stop words of recall's keyword query
 WORD_WEIGHT = 1.0
 PAIR_WEIGHT = 0.7
 GRAM_WEIGHT = 0.35

@@ -1,8 +1,9 @@
 """Which embedder the worker uses, and keeping stored vectors in step with it.
 
 ``provider`` (``embeddings.provider``): ``auto`` uses Ollama when it answers at ``embeddings.ollama_host`` with
-``embeddings.ollama_model`` available, else the built-in lexical embedder; ``ollama`` and ``builtin`` force
-one (``ollama`` falls back to built-in, with a log line, when the server is down). Every vector records the
+``embeddings.ollama_model`` available, else MiniLM (``memory.vectors.minilm``: semantic, offline, in numpy),
+else -- while the plugin's dependencies are still installing -- the built-in lexical embedder; ``ollama``,
+``minilm`` and ``builtin`` force one (``ollama`` and ``minilm`` fall back, with a log line, when unavailable). Every vector records the
 model that made it; when the worker's embedder differs from what is stored, a ``reembed`` job converts the
 stored vectors in the background. Worker and CLI only.
 """
@@ -22,7 +23,8 @@ if TYPE_CHECKING:
 
 def worker_embedder(config: Config):
     """The embedder the worker should use now (an object with ``model`` and ``embed_many``)."""
-    from memory.vectors import ollama
+    from memory import log
+    from memory.vectors import minilm, ollama
 
     settings = config.section("embeddings")
     provider = settings["provider"]
@@ -32,9 +34,11 @@ def worker_embedder(config: Config):
         if ollama.reachable(host, model, timeout):
             return ollama.OllamaEmbedder(host, model, timeout)
         if provider == "ollama":
-            from memory import log
-
-            log.warning("vectors", f"ollama not reachable at {host} with {model}; using the built-in embedder")
+            log.warning("vectors", f"ollama not reachable at {host} with {model}; using the local embedder")
+    if provider != "builtin":
+        if minilm.available():
+            return minilm.MiniLMEmbedder()
+        log.warning("vectors", f"the {minilm.PACKAGE} package is not installed yet; using the lexical embedder")
     return builtin.BuiltinEmbedder()
 
 

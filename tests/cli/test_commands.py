@@ -264,7 +264,7 @@ def test_signatures(store: Store):
     text = ok(store.cli("signatures")).stdout
     assert "src/services.py" in text and "all sessions" in text
     context = ok(store.cli("signature", "src/services.py")).stdout
-    assert "src/services.py (python, 600 lines)" in context
+    assert "Only line 1 of src/services.py (600 lines)" in context
 
 
 # --- export, import -------------------------------------------------------------------------------------------

@@ -130,7 +130,11 @@ def test_prompt_on_the_same_topic_does_not_inject_it_again(learned: Runs) -> Non
     recalls = rows(learned.claude.data_dir, "SELECT learning_id, event FROM recalls WHERE session_id = ?",
                    (learned.runs["b"].session_id,))
     assert len(recalls) == len({r["learning_id"] for r in recalls}) >= 1
-    assert {r["event"] for r in recalls} == {"SessionStart"}
+    # everything was injected with the session's start or its first request (SessionStart ranks the task's
+    # query; the first prompt may bring a learning SessionStart's gate left out): the later prompt, b2, adds none
+    queries = [r["query"] for r in rows(learned.claude.data_dir, "SELECT query FROM recalls WHERE session_id = ?",
+                                        (learned.runs["b"].session_id,))]
+    assert not any("fails again" in q for q in queries), queries
 
 
 def test_prompt_injects_the_learning_once_when_session_start_did_not(learned: Runs) -> None:

@@ -11,7 +11,7 @@ from memory.config import load_config
 from memory.learning.dedup import text_hash
 from memory.project import find_project
 from memory.store.core import upsert_project
-from memory.vectors import builtin, choose, codec
+from memory.vectors import choose, codec, minilm
 from tests.helpers import hook_env, hook_output, payload, run_cli, run_hook
 
 LEARNINGS = [
@@ -24,15 +24,17 @@ LEARNINGS = [
 
 
 def _seed(project_dir: Path) -> dict[str, int]:
+    """The learnings above, embedded by the shipped embedder (MiniLM), packs written as the worker does."""
     conn = store.connect()
     project_id = upsert_project(conn, find_project(str(project_dir)))
     ids = {}
-    for category, text, scope in LEARNINGS:
+    vectors = minilm.MiniLMEmbedder().embed_many([text for _, text, _ in LEARNINGS])
+    for (category, text, scope), vector in zip(LEARNINGS, vectors):
         cur = conn.execute(
-            "INSERT INTO learnings(project_id, category, text, text_hash, confidence, embedding_model, vector) "
-            "VALUES (?,?,?,?,?,?,?)",
-            (None if scope else project_id, category, text, text_hash(text), 0.8, builtin.MODEL,
-             codec.to_blob(builtin.embed(text))))
+            "INSERT INTO learnings(project_id, category, text, text_hash, confidence, embedding_model, vector, "
+            "scope_reason) VALUES (?,?,?,?,?,?,?,?)",
+            (None if scope else project_id, category, text, text_hash(text), 0.8, minilm.MODEL,
+             codec.to_blob(vector), "stated by the user for every project" if scope else None))
         ids[category] = cur.lastrowid
     choose.write_packs(conn)
     return ids
@@ -115,7 +117,7 @@ def test_token_budget_and_forget_are_respected(memory_home, project_dir):
     query = "make db pytest alembic migration DATABASE_URL handlers services S3 moto minio pnpm"
     everything = recall.recall_for(conn, config, project_id=project_id, session_id="a", event="UserPromptSubmit",
                                    query=query, token_budget=400)
-    assert everything.count("Previous learning") >= 3
+    assert everything.count("Previous learning") >= 2
     tight = recall.recall_for(conn, config, project_id=project_id, session_id="b", event="UserPromptSubmit",
                               query=query, token_budget=60)
     assert tight.count("Previous learning") == 1
@@ -148,3 +150,57 @@ def test_cli_learnings_search_export_import(memory_home, project_dir, tmp_path):
     assert again.get("added", 0) == 0
     texts = [r["text"] for r in json.loads(run_cli("learnings", "--json", env=env, cwd=project_dir).stdout)["learnings"]]
     assert not any("ghp_1234567890" in t for t in texts)
+
+
+def test_session_start_uses_the_query_vector_the_worker_prepared(memory_home, project_dir, monkeypatch):
+    from memory import worker
+    from memory.vectors import next_query
+
+    ids = _seed(project_dir)
+    conn = store.connect()
+    project_id = upsert_project(conn, find_project(str(project_dir)))
+    conn.execute("INSERT INTO handoffs(session_id, project_id, task) VALUES ('old', ?, ?)",
+                 (project_id, "Schema upgrades crash because an environment variable for the connection string is unset"))
+    conn.commit()
+    env = hook_env(MEMORY_CONTINUITY_ENABLED="0")
+    # Not prepared: SessionStart does not load the model; keywords alone find nothing (no word in common).
+    first = _context(run_hook("SessionStart", payload("SessionStart", session_id="a", cwd=str(project_dir),
+                                                      source="startup"), env=env))
+    assert f"[fix #{ids['fix']}]" not in (first or "")
+    # The worker prepares the next session's query (as after an extraction job): now meaning finds it.
+    monkeypatch.setenv("MEMORY_EMBEDDINGS_PROVIDER", "minilm")
+    assert worker.prepare_next_session(conn, {"project": {"id": project_id, "root": str(project_dir)}})
+    query = recall.session_query(conn, project_id, str(project_dir))
+    assert next_query.load(project_id, minilm.MODEL, query) is not None
+    assert next_query.load(project_id, minilm.MODEL, query + " changed") is None
+    second = _context(run_hook("SessionStart", payload("SessionStart", session_id="b", cwd=str(project_dir),
+                                                       source="startup"), env=env))
+    assert f"[fix #{ids['fix']}]" in second and "moto" not in second
+
+
+def test_superseded_learnings_are_never_recalled_and_unlinked_older_ones_rank_below_newer(memory_home, project_dir):
+    conn = store.connect()
+    project_id = upsert_project(conn, find_project(str(project_dir)))
+    texts = {"old": "Command-line parsing uses structopt.",
+             "new": "structopt was replaced by clap 4 derive: #[structopt] attributes became #[arg] and #[command]."}
+    vectors = minilm.MiniLMEmbedder().embed_many(list(texts.values()))
+    ids = {}
+    for (name, text), vector, age in zip(texts.items(), vectors, ("-200 days", "-5 days")):
+        ids[name] = conn.execute(
+            "INSERT INTO learnings(project_id, category, text, text_hash, confidence, embedding_model, vector, "
+            "created_at, last_seen_at) VALUES (?,?,?,?,?,?,?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?), "
+            "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?))",
+            (project_id, "tip", text, text_hash(text), 0.8, minilm.MODEL, codec.to_blob(vector), age, age)).lastrowid
+    conn.commit()
+    choose.write_packs(conn)
+    config = load_config(str(project_dir))
+    query = "how is command-line argument parsing done?"
+    # not linked (the extractor missed it): the newer one on the same subject comes first
+    ranked = recall.rank(conn, config, query, [project_id, None])
+    assert [r["id"] for r in ranked[:2]] == [ids["new"], ids["old"]] and ranked[1]["stale"]
+    conn.execute("UPDATE learnings SET superseded_by = ? WHERE id = ?", (ids["new"], ids["old"]))
+    conn.commit()
+    assert ids["old"] not in [r["id"] for r in recall.rank(conn, config, query, [project_id, None])]
+    text = recall.recall_for(conn, config, project_id=project_id, session_id="s", event="UserPromptSubmit",
+                             query=query, token_budget=400)
+    assert f"#{ids['new']}]" in text and f"#{ids['old']}]" not in text

@@ -11,7 +11,7 @@ import pytest
 
 from memory import jobs, store
 from memory.config import load_config
-from memory.vectors import builtin, choose, codec, lance, ollama, pack
+from memory.vectors import builtin, choose, codec, lance, minilm, ollama, pack
 from tests.learning.fakes import FakeOllama, fake_embedding
 
 
@@ -105,10 +105,13 @@ def test_worker_uses_ollama_when_reachable_and_reembeds_in_the_background(memory
     assert lance.count("ollama:nomic-embed-text") == 2
 
 
-def test_auto_falls_back_to_builtin_when_ollama_is_down(memory_home, monkeypatch):
+def test_auto_falls_back_to_minilm_when_ollama_is_down_and_to_builtin_while_it_installs(memory_home, monkeypatch,
+                                                                                     tmp_path):
     monkeypatch.setenv("MEMORY_EMBEDDINGS_PROVIDER", "auto")
     monkeypatch.setenv("MEMORY_EMBEDDINGS_OLLAMA_HOST", "http://127.0.0.1:9")
     monkeypatch.setenv("MEMORY_EMBEDDINGS_OLLAMA_TIMEOUT_SECONDS", "0.3")
+    assert choose.worker_embedder(load_config(None)).model == minilm.MODEL
+    monkeypatch.setenv("MEMORY_MINILM_DIR", str(tmp_path))  # no weights there: the package is not installed yet
     assert choose.worker_embedder(load_config(None)).model == builtin.MODEL
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from parser import DROP_ORDER, extract, language_for_path, render, render_within
+from parser import DROP_ORDER, FORMS, compact_entries, extract, language_for_path, render, render_form, render_within
 
 SAMPLES = Path(__file__).parent / "samples"
 SAMPLE_FILES = sorted(p for p in SAMPLES.iterdir() if p.suffix != ".expected")
@@ -15,11 +15,13 @@ LINE = re.compile(r"^ *(\d+)│ (.*)$")
 
 
 def _parse(text: str) -> list[tuple[int, str] | None]:
-    """Rendered text -> [(number, text) or None for an elision mark]."""
+    """Rendered text -> [(number, text) or None for an elision mark]; compact ``·`` lines are skipped."""
     rows = []
     for line in text.split("\n"):
         if line.strip() == "⋮":
             rows.append(None)
+        elif line.lstrip().startswith("· "):
+            continue
         else:
             match = LINE.match(line)
             assert match, f"unexpected rendered line {line!r}"
@@ -75,20 +77,44 @@ def test_render_within_keeps_everything_when_it_fits():
     assert render_within(sig, source, len(full)) == (full, [])
 
 
+def _shows_every_definition(sig, source: bytes, text: str) -> None:
+    """Every definition's name is on a shown line at its line, or in a ``name:line`` entry there."""
+    real = source.decode().split("\n")
+    numbered = {row[0] for row in _parse(text) if row is not None}
+    entries = {}
+    for name, number in compact_entries(text):
+        entries.setdefault(number, []).append(name)
+    for d in sig.definitions:
+        if d.kind in ("import", "export", "package"):
+            continue
+        at_line = [n for n in (d.line, *d.signature_lines) if n in numbered and d.name in real[n - 1]]
+        listed = [n for n, names in entries.items() if d.name in names and n in (d.line, *d.signature_lines)]
+        assert at_line or listed, (d.name, d.line)
+
+
 @pytest.mark.parametrize("cap", [20000, 12000, 8000, 4000, 2000, 600, 200])
-def test_render_within_respects_the_cap_and_reports_drops_in_order(cap):
+def test_render_within_degrades_the_form_never_the_set(cap):
     source = _big_module()
     sig = extract(source, "python")
     full = render(sig, source)
     assert len(full) > 20000
     text, dropped = render_within(sig, source, cap)
-    assert len(text) <= cap
+    last = render_form(sig, source, len(FORMS) - 1)
+    assert len(text) <= cap or text == last  # the last form is returned as it is; the caller decides
     assert dropped, "a shorter text must say what it dropped"
-    assert dropped == [step for step in DROP_ORDER if step in dropped]  # in the documented order
+    assert dropped == list(DROP_ORDER[: len(dropped)])  # in the documented order, each form after the last
     real = source.decode().split("\n")
-    for row in _parse(text.split("\n… ")[0]):
+    for row in _parse(text):
         if row is not None:
             assert row[1] == real[row[0] - 1]
+    _shows_every_definition(sig, source, text)
+
+
+@pytest.mark.parametrize("level", range(len(FORMS)))
+def test_every_form_shows_every_definition(level):
+    source = _big_module()
+    sig = extract(source, "python")
+    _shows_every_definition(sig, source, render_form(sig, source, level))
 
 
 def test_render_within_drops_doc_comments_first_then_imports():
@@ -104,14 +130,12 @@ def test_render_within_drops_doc_comments_first_then_imports():
     assert dropped == ["doc comments", "imports"]
 
 
-def test_render_within_last_resort_counts_what_is_left_out():
+def test_compact_forms_list_members_under_their_container_then_everything_nested():
     source = _big_module()
     sig = extract(source, "python")
-    text, dropped = render_within(sig, source, 300)
-    assert dropped[-1] == "definitions" and "members" in dropped
-    match = re.search(r"… (\d+) more definitions \(lines (\d+)-(\d+) not shown\)$", text)
-    assert match
-    shown = [row for row in _parse(text.rsplit("\n", 1)[0]) if row is not None] if "\n" in text else []
-    top_level = [d for d in sig.definitions if d.depth == 0 and d.kind not in ("import", "constant")]
-    assert int(match[1]) + len(shown) >= 30 and int(match[1]) <= len(top_level)
-    assert int(match[3]) == sig.definitions[-1].end_line or int(match[3]) == max(d.end_line for d in top_level)
+    members = render_form(sig, source, FORMS.index("member signatures"))
+    assert re.search(r"^ +\d+│ class C0\(Base\):$", members, re.MULTILINE)
+    assert re.search(r"^ +·   x:\d+ m0:\d+\{inner:\d+\} m1:\d+", members, re.MULTILINE)
+    nested = render_form(sig, source, len(FORMS) - 1)
+    assert "│" not in nested and re.search(r"C0:\d+\{x:\d+ m0:\d+\{inner:\d+\}", nested)
+    assert all(len(line) <= 120 for line in nested.split("\n"))

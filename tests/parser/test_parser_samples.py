@@ -48,7 +48,7 @@ DEFINITIONS = {
     ],
     "sample.kt": [
         ("interface", "Shape", 7), ("method", "area", 8), ("class", "Circle", 12), ("method", "area", 13),
-        ("object", "", 15), ("field", "UNIT", 16), ("method", "unit", 17), ("enum", "Color", 21), ("field", "RED", 21),
+        ("object", "Companion", 15), ("field", "UNIT", 16), ("method", "unit", 17), ("enum", "Color", 21), ("field", "RED", 21),
         ("field", "GREEN", 21), ("object", "Registry", 23), ("field", "shapes", 24), ("type", "Shapes", 27),
         ("function", "distance", 29),
     ],

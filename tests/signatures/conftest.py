@@ -123,6 +123,21 @@ def read_response(path: Path, start: int = 1, count: int | None = None) -> dict[
                                      "startLine": start, "totalLines": len(all_lines)}}
 
 
+def outline_lines(context: str) -> dict[int, str]:
+    """Line number -> what the context shows there: the source text of a numbered line (``N│ text``), or the
+    name of a ``name:line`` entry of a compact ``·`` line."""
+    import re
+
+    from parser import compact_entries
+
+    found = {number: name for name, number in compact_entries(context)}
+    for line in context.splitlines():
+        match = re.match(r"^ *(\d+)│ (.*)$", line)
+        if match:
+            found[int(match.group(1))] = match.group(2)
+    return found
+
+
 def context_of(answer: dict[str, Any]) -> str:
     return answer["hookSpecificOutput"]["additionalContext"]
 

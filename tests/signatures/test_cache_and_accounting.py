@@ -10,7 +10,7 @@ from pathlib import Path
 from memory.signatures.view import read_result
 from memory.tokens import estimate_tokens
 from tests.helpers import run_cli
-from tests.signatures.conftest import Session, context_of, python_source, read_response
+from tests.signatures.conftest import Session, context_of, outline_lines, python_source, read_response
 
 
 def imported_tree_sitter(process) -> bool:
@@ -66,7 +66,7 @@ def test_content_change_reparses(project, home, py_file):
     process = profiled(project, home, "b").pre_read_process(path)
     assert imported_tree_sitter(process)
     context = context_of(json.loads(process.stdout))
-    assert context.count("def renamed_1(") == 1
+    assert "renamed_1:" in context or context.count("def renamed_1(") == 1
     (row,) = cache_rows(Session(project, home))
     assert row["size"] == original_size + 1
 
@@ -93,20 +93,23 @@ def test_least_recently_used_entries_are_evicted(project, home):
     assert [Path(r["path"]).name for r in cache_rows(Session(project, home))] == ["one.py", "three.py"]
 
 
-def test_context_cap_drops_detail_and_says_so(project, home):
+def test_context_cap_degrades_the_form_never_the_set_and_says_so(project, home):
     text, where = python_source(2000)
     path = project / "huge.py"
     path.write_text(text)
-    answer = Session(project, home, MEMORY_SIGNATURES_MAX_CONTEXT_CHARS="3000").read(path)
+    answer = Session(project, home, MEMORY_SIGNATURES_MAX_CONTEXT_CHARS="7000").read(path)
     context = context_of(answer)
-    assert len(context) < 3000
-    note = re.search(r"^\[Outline kept compact \(under 3,000 characters\); not shown: (.+)\. Read a range to see them\.\]$",
-                     context, re.MULTILINE)
+    assert len(context) < 7000
+    note = re.search(r"^\[Not shown: (.+)\.\]$", context, re.MULTILINE)
     assert note, context
     assert "doc comments" in note.group(1)
-    assert "more definitions" in context  # the parser's visible count of what did not fit
-    roomy = context_of(Session(project, home, "other").read(path))
+    shown = outline_lines(context)
+    for name, line in where.items():  # every definition keeps its name and line, however compact the form
+        assert name.split(".")[-1] in shown.get(line, ""), (name, line)
+    roomy = context_of(Session(project, home, "other", MEMORY_SIGNATURES_OUTLINE_DETAIL_RATIO="1").read(path))
     assert len(roomy) < 9000 and len(roomy) > len(context)
+    # Even the most compact form cannot fit: the Read passes through, never a cut outline.
+    assert Session(project, home, "tiny", MEMORY_SIGNATURES_MAX_CONTEXT_CHARS="3000").read(path) is None
 
 
 def _insert_learning(conn, project_id, text, files, confidence=0.5, forgotten=False, recalls=0):
@@ -151,12 +154,13 @@ def test_accounting_charges_follow_up_reads(project, home, py_file):
     answer = session.read(path)
     narrowed_id = session.last_tool_use_id
     context = context_of(answer)
-    session.post("Read", {"file_path": str(path), "offset": 1, "limit": 10}, read_response(path, 1, 10),
+    head = answer["hookSpecificOutput"]["updatedInput"]["limit"]
+    session.post("Read", {"file_path": str(path), "offset": 1, "limit": head}, read_response(path, 1, head),
                  tool_use_id=narrowed_id)
     with session.db() as conn:
         row = dict(conn.execute("SELECT * FROM signature_reads").fetchone())
     lines = path.read_bytes().split(b"\n")
-    assert row["delivered_tokens"] == estimate_tokens(read_result(lines[:10])) + estimate_tokens(context)
+    assert row["delivered_tokens"] == estimate_tokens(read_result(lines[:head])) + estimate_tokens(context)
     assert row["original_tokens"] == estimate_tokens(read_result(lines))
     assert (row["followup_reads"], row["followup_tokens"], row["own_read_seen"]) == (0, 0, 1)
 
@@ -198,7 +202,7 @@ def test_signature_command_prints_exactly_what_claude_is_shown(project, home, py
     assert preview.returncode == 0, preview.stderr
     context = context_of(session.read(path))
     assert preview.stdout == context + "\n"
-    assert "lines 1-10" in preview.stderr
+    assert "narrowed to line 1;" in preview.stderr
 
 
 def test_signature_command_explains_a_pass_through(project, home):
