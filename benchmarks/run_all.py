@@ -29,6 +29,7 @@ BENCHMARKS = [
     ["-m", "benchmarks.real_sessions.score_learnings"],
     ["-m", "benchmarks.real_sessions.score_handoffs"],
     ["-m", "benchmarks.install_size"],
+    ["-m", "benchmarks.turn_time"],
 ]
 
 
@@ -177,6 +178,8 @@ def summary() -> str:
         f"bootstrap makes it): {size['venv_mb']:.0f} MB on disk, {size['distributions']} packages "
         f"({biggest}); every package is imported by the plugin or required by one that is; no test tool.",
     ]
+    if (RESULTS / "turn_time.json").exists():
+        lines += turn_time_lines(load("turn_time"))
     lines += action_lines()
     return "\n".join(lines) + "\n"
 
@@ -214,7 +217,26 @@ def hard_recall_summary(hard: dict) -> list[str]:
         f"{gate['held_out']['lexical']}, semantic {gate['held_out']['semantic']}, false injection nothing-relevant "
         f"{gate['held_out']['none']}, cross-project {gate['held_out']['cross']}.",
         f"- Tokens injected per prompt over all {ev['prompts']} prompts: {hard['hooks']['tokens_per_prompt_all']}.",
+        "- The gate's trade-off on the whole set (in process; threshold: lexical hit, semantic hit, false injection "
+        "nothing-relevant / cross-project): " + "; ".join(
+            f"{p['threshold']}: {p['lexical']}, {p['semantic']}, {p['none']} / {p['cross']}"
+            for p in hard["curve"] if round(p["threshold"] * 100) % 4 == 0 and p["threshold"] >= 0.32) + ".",
     ]
+    return lines
+
+
+def turn_time_lines(result: dict) -> list[str]:
+    """Added wait per tool call in Claude Code's own turn (benchmarks/turn_time.py)."""
+    lines = ["", f"Added wait per tool call in Claude Code's own turn (benchmarks/turn_time.py: the real CLI against "
+             f"the scripted server, {result['tool_calls_per_session']} tool calls per session, median of "
+             f"{result['runs']} interleaved sessions per variant; load average {result['load_average_before'][0]} "
+             f"on {result['machine']['cpus']} cores):", "",
+             "| Claude Code | no plugin (ms per call) | plugin, sync hooks: added | plugin, async hooks: added |",
+             "|---|---|---|---|"]
+    for version, v in result["versions"].items():
+        lines.append(f"| {version} | {v['no plugin']['median_ms_per_call']} | "
+                     f"+{v['plugin, sync hooks']['added_ms_per_call']} ms | "
+                     f"+{v['plugin, async hooks']['added_ms_per_call']} ms |")
     return lines
 
 

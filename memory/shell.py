@@ -1,8 +1,14 @@
 """Shell commands and their output, as Claude Code's Bash tool runs them: what a command is, how it went.
 
-``core_command`` names a command: the command itself, without setup prefixes, environment, wrappers,
-redirections and output filters (``cd app && FOO=1 timeout 60 pytest -q 2>&1 | tail`` -> ``pytest -q``): what a
-learning quotes. (What a later run must match to clear a failure is continuity's ``blockers.equivalence_key``.)
+Two ways to name a command, for two questions:
+
+* ``core_command``: the command itself, without setup prefixes, environment, wrappers, redirections and output
+  filters (``cd app && FOO=1 timeout 60 pytest -q 2>&1 | tail`` -> ``pytest -q``): what a learning quotes.
+* ``equivalence_key``: program and subcommand of the last step, wrappers dropped (``cd app && FOO=1 npm test --
+  -x`` -> ``npm test``; ``uv run pytest -x tests/a.py`` -> ``pytest``): what a later run must match to clear a
+  failure.
+
+and what a command does to files (``file_changes``) and whether it only looks around (``is_look_around``).
 
 ``invocations`` lists every program a command line runs with its subcommand, past env, wrappers and runners
 (``cd web && sudo -E npm ci; uv run --group it pytest -q`` -> ``cd web``, ``npm ci``, ``pytest``): what a
@@ -25,6 +31,27 @@ _ENV_PREFIX = r"^\s*(?:\w+=\S+\s+)+"
 _WRAPPER = r"^\s*(?:timeout\s+\S+|time|nice|env)\s+"
 _TAIL = r"\s*(?:2>&1|>\s*/dev/null|\|\|\s*true|\|\s*(?:tail|head|grep|tee|less|cat)\b.*|;\s*echo\b.*)$"
 PY_MODULE = r"^python3?\s+-m\s+"
+_SEGMENT_SPLIT = r"&&|\|\||;|\n"
+_ENV_WORD = r"^[A-Za-z_][A-Za-z0-9_]*="
+_REDIRECT = r"(?<![0-9&<>])>>?\s*(?!&)([^\s;&|<>()]+)"
+_VERSION_FLAGS = frozenset({"--version", "-V", "version", "--help", "-h", "help"})
+# Programs that only look around: a failure of one tells something, it blocks nothing.
+PROBE_PROGRAMS = frozenset(
+    "which whereis type hash ls ll dir test [ [[ stat file find fd pwd echo printf printenv env grep egrep fgrep rg ag "
+    "head tail cat bat less more wc du df ps pgrep id whoami uname hostname date tree readlink realpath dirname "
+    "basename lsof getcap jq sort uniq cut awk tr xargs diff cmp md5sum sha256sum nproc free uptime locale tty "
+    "groups".split())
+GIT_PROBES = frozenset({"status", "log", "diff", "show", "branch", "remote", "rev-parse", "config", "ls-files",
+                        "describe", "tag", "blame", "shortlog", "reflog"})
+NEUTRAL_PROGRAMS = frozenset({"cd", "pushd", "popd", "sleep", "true", "false", "export", "source", ".", "set", ":",
+                              "unset", "clear", "wait"})
+TEST_RUNNERS = frozenset({"pytest", "py.test", "jest", "vitest", "mocha", "ava", "tap", "rspec", "phpunit", "ctest"})
+WRAPPERS = frozenset({"sudo", "time", "nohup", "nice", "exec", "command", "builtin", "env", "npx", "bunx", "pnpx",
+                      "doas"})
+SUBCOMMAND_TOOLS = frozenset(
+    "npm pnpm yarn bun cargo go git docker podman kubectl juju gh make uv poetry pip pip3 dotnet mvn gradle helm "
+    "terraform deno rustup brew apt apt-get snap systemctl charmcraft rockcraft tox nox bundle rake mix flutter "
+    "swift container kind minikube az aws gcloud wrangler vercel fly".split())
 TRIVIAL_PROGRAMS = frozenset(
     "ls cat which find grep rg echo pwd head tail ps kill killall pkill sleep mkdir rm cp mv chmod chown touch "
     "test [ stat file wc tree du df env printenv type whereis command true false date open xdg-open curl wget "
@@ -44,7 +71,7 @@ _PURPOSES = (
 _INSTALL = r"^(?:\S+ )?(?:add|remove|install|i|uninstall)\s+[^-\s]"
 _FAILURE = (
     r"(?m)^(?:error(?:\[E\d+\])?:|FAILED\b|FAIL\b|npm ERR!|Traceback \(most recent call last\)|fatal:)"
-    r"|\b[1-9]\d* (?:failed|errors?)\b|command not found|test result: FAILED")
+    r"|\b[1-9]\d* (?:failed|errors?)\b|command not found|test result: FAILED|\bERROR at (?:setup|teardown) of\b")
 _GISTS = (
     r"(?m)^.*?\b(error(?:\[E\d+\]| TS\d+)?: .+)$",
     r"(?m)^\s*E\s+(\w*(?:Error|Exception)\b.*)$",
@@ -99,6 +126,156 @@ def core_command(command: str) -> str:
             break
         cmd = stripped
     return " ".join(cmd.split())
+
+
+def equivalence_key(command: str) -> str:
+    """What makes two commands "the same" for "did it pass later": program and subcommand of the last step.
+
+    Setup (``cd``, env assignments), wrappers (``sudo``, ``uv run``, ``npx``, ``timeout N``) and output filters
+    are dropped; a test runner is itself whatever its arguments (``uv run pytest -x tests/a.py`` ~ ``pytest``);
+    ``npm run build`` is not ``npm run lint``; ``tox -e unit`` is not ``tox -e integration``.
+    """
+    segments = command_words(command)
+    if not segments:
+        return ""
+    words = program_words(segments[-1])
+    if not words:
+        return ""
+    name = words[0].rsplit("/", 1)[-1] if words[0].startswith("/") else words[0]
+    if name in TEST_RUNNERS:
+        return name
+    if name in ("python", "python3") and len(words) > 2 and words[1] == "-m":
+        return words[2] if words[2] in TEST_RUNNERS else f"python -m {words[2]}"
+    rest = [w for w in words[1:] if not w.startswith("-")]
+    if name in SUBCOMMAND_TOOLS and rest:
+        if name in ("npm", "pnpm", "yarn", "bun") and rest[0] == "run" and len(rest) > 1:
+            return f"{name} run {rest[1]}"
+        if name == "cargo" and rest[0] in ("test", "nextest"):
+            return "cargo test"
+        if name == "tox" and "-e" in words:
+            index = words.index("-e")
+            return f"tox -e {words[index + 1]}" if index + 1 < len(words) else "tox"
+        return f"{name} {rest[0]}"
+    if name in ("python", "python3", "node", "bash", "sh", "ruby") and rest:
+        return f"{name} {rest[0].rsplit('/', 1)[-1]}"
+    if name in ("python", "python3") and "-c" in words:
+        return f"{name} -c"
+    return name
+
+
+def command_words(command: str) -> list[list[str]]:
+    """The words of each simple command (split at ``&&``, ``||``, ``;``, newlines and pipes)."""
+    out = []
+    for segment in re.split(_SEGMENT_SPLIT, command):
+        for piece in segment.split("|"):
+            words = piece.strip().lstrip("(").rstrip(")").split()
+            if words:
+                out.append(words)
+    return out
+
+
+def program_words(words: list[str]) -> list[str]:
+    """A simple command's words from its program on: env assignments and wrappers (sudo, uv run, npx…) dropped."""
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word == "command" and words[i + 1:i + 2] in (["-v"], ["-V"]):
+            return words[i:]
+        if re.match(_ENV_WORD, word) or word in WRAPPERS:
+            i += 1
+        elif word == "timeout" and i + 1 < len(words) and words[i + 1][:1].isdigit() and i + 2 < len(words):
+            return ["timeout", *words[i + 2:]]
+        elif word in ("uv", "poetry", "pdm", "hatch", "pipenv") and i + 1 < len(words) and words[i + 1] == "run":
+            i += 2
+            while i < len(words) and words[i].startswith("-"):
+                i += 2 if words[i] in ("--group", "--with", "--extra", "-p", "--python", "--env-file") else 1
+        elif word in ("pnpm", "yarn", "bun") and i + 1 < len(words) and words[i + 1] in ("exec", "dlx"):
+            i += 2
+        elif word.startswith("-") and i > 0 and words[i - 1] in WRAPPERS:
+            i += 1
+        else:
+            name = word.rsplit("/", 1)[-1] if "/" in word and not word.startswith("./") else word
+            return [name, *words[i + 1:]]
+    return []
+
+
+def is_look_around(command: str) -> bool:
+    """True when every command in ``command`` only looks around (``which``, ``command -v``, ``ls``, ``test -f``,
+    ``stat``, ``cat``, ``git status``, a ``--version``) -- its failure blocks nothing."""
+    programs = [p for p in (program_words(w) for w in command_words(command)) if p and p[0] not in NEUTRAL_PROGRAMS]
+    return not programs or all(_is_probe(p) for p in programs)
+
+
+def last_program(command: str) -> list[str]:
+    """The words, from its program on, of the last simple command in ``command`` that does something."""
+    programs = [p for p in (program_words(w) for w in command_words(command)) if p and p[0] not in NEUTRAL_PROGRAMS]
+    return programs[-1] if programs else []
+
+
+def _is_probe(words: list[str]) -> bool:
+    name = words[0]
+    if name in PROBE_PROGRAMS:
+        return True
+    if name == "git" and len(words) > 1 and words[1] in GIT_PROBES:
+        return True
+    if name == "command" and "-v" in words[1:2]:
+        return True
+    return any(w in _VERSION_FLAGS for w in words[1:3])
+
+
+def file_changes(command: str) -> tuple[list[str], list[str]]:
+    """(paths written, paths removed) by ``command`` as written in it: ``> f``, ``>> f``, ``tee f``,
+    ``sed -i … f``, ``mv a b`` (b written, a gone), ``rm``/``git rm`` (gone). A plain reading, no shell run."""
+    wrote: list[str] = []
+    gone: list[str] = []
+    body = command.split("<<", 1)[0] if "<<" in command else command
+    for match in re.finditer(_REDIRECT, _without_quoted_redirects(body)):
+        target = match.group(1).strip("'\"")
+        if target and not target.startswith("/dev/"):
+            wrote.append(target)
+    for segment in re.split(_SEGMENT_SPLIT + r"|\|", body):
+        words = _shell_words(segment)
+        while words and ("=" in words[0] or words[0] in ("sudo", "command")):
+            words = words[1:]
+        if not words:
+            continue
+        args = [w for w in words[1:] if not w.startswith("-")]
+        if words[0] == "git" and len(words) > 1:
+            sub, args = words[1], [w for w in words[2:] if not w.startswith("-")]
+            if sub == "rm":
+                gone.extend(args)
+            elif sub == "mv" and len(args) == 2:
+                gone.append(args[0])
+                wrote.append(args[1])
+        elif words[0] == "rm":
+            gone.extend(a for a in args if not any(ch in a for ch in "*?$"))
+        elif words[0] == "mv" and len(args) == 2:
+            gone.append(args[0])
+            wrote.append(args[1])
+        elif words[0] == "tee":
+            wrote.extend(args)
+        elif words[0] == "sed" and any(w.startswith("-i") or w == "--in-place" for w in words[1:]) and len(args) >= 2:
+            wrote.extend(args[1:])
+    return [w for w in wrote if _looks_like_path(w)], [g for g in gone if _looks_like_path(g)]
+
+
+def _looks_like_path(word: str) -> bool:
+    return bool(word) and bool(re.fullmatch(r"[\w./~@+-]+", word)) and ("." in word or "/" in word)
+
+
+def _shell_words(segment: str) -> list[str]:
+    import shlex
+
+    try:
+        return shlex.split(segment, comments=False)
+    except ValueError:
+        return segment.split()
+
+
+def _without_quoted_redirects(text: str) -> str:
+    """``text`` with quoted strings holding a ``>`` blanked (a ``>`` inside quotes is not a redirection)."""
+    return re.sub(r"'[^']*'|\"(?:[^\"\\\\]|\\\\.)*\"", lambda m: " " * len(m.group(0)) if ">" in m.group(0)
+                  else m.group(0), text)
 
 
 def same_program_and_subcommand(a: str, b: str) -> bool:

@@ -275,7 +275,8 @@ def second_session(r: Recording) -> Session:
     s = Session(SESSION_2, PROJECT, VERSION)
     r.section = "Session 2: the next day"
     r.hook(s, "SessionStart", "A new session on the same project.", "context", source="startup")
-    prompt(r, s, PROMPT_2, "A related request.", "context")
+    # the learnings it relates to were shown at this session's start already: nothing new is expected
+    prompt(r, s, PROMPT_2, "A related request.", None)
     return s
 
 

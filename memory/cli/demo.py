@@ -32,8 +32,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--home", help="memory folder to use and keep (default: a temporary one, removed after)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary project and memory folders")
     parser.add_argument("--full", action="store_true", help="print long context blocks in full")
-    parser.add_argument("--embeddings", default="builtin", choices=("builtin", "auto", "ollama"),
-                        help="embeddings provider for the replay (default: builtin, offline)")
+    parser.add_argument("--embeddings", default="minilm", choices=("minilm", "builtin", "auto", "ollama"),
+                        help="embeddings provider for the replay (default: minilm, offline)")
     parser.add_argument("--extractor", default="rules", choices=("rules", "auto", "haiku"),
                         help="learning extractor for the replay (default: rules, no API key needed)")
 

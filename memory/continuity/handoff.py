@@ -9,7 +9,7 @@ A handoff is the session state (seed 004 shape) enriched from the transcript and
   transcript's title, "Work on <files>"). ``in_progress`` is the todo being worked on, ``instructions``
   the compaction's custom instructions.
 - files modified (events, the transcript's edit tools, shell writes; minus files the shell removed) and read;
-  todos; ``decisions`` the assistant stated (``decisions`` cues, approved plans, the user's answers);
+  todos; ``decisions`` the assistant stated (``prose.decision_sentences``, approved plans, the user's answers);
   ``results`` (test counts, commits, URLs); ``user_instructions`` (rejection reasons, corrections);
   ``blockers`` still open (``blockers``); ``recap`` (Claude Code's own recap line); the last action; and
   ``last_event_id`` (the events the handoff covers).
@@ -28,9 +28,9 @@ from __future__ import annotations
 import os
 import re
 
+from memory import prose, shell
 from memory.continuity import blockers as session_blockers
-from memory.continuity import decisions as session_decisions
-from memory.continuity import queries, shell_changes
+from memory.continuity import queries
 from memory.continuity import requests as session_requests
 from memory.continuity import results as session_results
 from memory.continuity import state as session_state
@@ -133,7 +133,7 @@ def summary_facts(summary: str) -> dict[str, Any]:
     if any(parts):
         facts["recap"] = "Before the compaction: " + " ".join(p for p in parts if p)
     facts["decisions"] = [one_line(text, DECISION_CHARS) for strength, text in
-                          session_decisions.decision_sentences(summary) if strength == session_decisions.STRONG]
+                          prose.decision_sentences(summary) if strength == prose.STRONG_CUE]
     facts["results"] = session_results.keep(session_results.from_text(summary))
     return facts
 
@@ -299,11 +299,11 @@ def _facts_from(transcript: Any, records: list, project_root: str) -> dict[str, 
         facts["latest_request"] = scrub(one_line(requests[-1][0], 300))
     exchanges = transcript.pair_tool_calls(records)
     touched = transcript.files_touched(exchanges)  # subagents' work counts too
-    changes = shell_changes.from_exchanges([ex for ex in exchanges if not ex.failed and ex.result is not None])
+    written, removed = _shell_file_changes([ex for ex in exchanges if not ex.failed and ex.result is not None])
     modified = [relative_path(p, project_root)[0] for p in touched.modified]
-    modified += [rel for rel, outside in (relative_path(p, project_root) for p in changes.written) if not outside]
+    modified += [rel for rel, outside in (relative_path(p, project_root) for p in written) if not outside]
     facts["files_modified"] = _union(modified, [])
-    facts["files_removed"] = [relative_path(p, project_root)[0] for p in changes.removed]
+    facts["files_removed"] = [relative_path(p, project_root)[0] for p in removed]
     facts["files_read"] = [relative_path(p, project_root)[0] for p in touched.read]
     facts["todos"] = [{"id": i + 1, **t} for i, t in enumerate(transcript.latest_todos(main))]
     steps, decided, instructions, reported = _walk(transcript, main)
@@ -326,6 +326,32 @@ def _facts_from(transcript: Any, records: list, project_root: str) -> dict[str, 
     return facts
 
 
+def _shell_file_changes(exchanges: list) -> tuple[list[str], list[str]]:
+    """(written, removed) absolute paths of the successful Bash calls among ``exchanges``, in order: a file
+    written after it was removed counts as written again; one removed after being written, as removed."""
+    written: dict[str, None] = {}
+    removed: dict[str, None] = {}
+    for ex in exchanges:
+        command = ex.call.input.get("command") if ex.call.name == "Bash" else None
+        if not isinstance(command, str):
+            continue
+        wrote, gone = shell.file_changes(command)
+        for path in gone:
+            full = _absolute(path, ex.call.cwd or "")
+            written.pop(full, None)
+            removed[full] = None
+        for path in wrote:
+            full = _absolute(path, ex.call.cwd or "")
+            removed.pop(full, None)
+            written.setdefault(full, None)
+    return list(written), list(removed)
+
+
+def _absolute(path: str, cwd: str) -> str:
+    path = os.path.expanduser(path)
+    return os.path.normpath(path if os.path.isabs(path) or not cwd else os.path.join(cwd, path))
+
+
 def _walk(transcript: Any, main: list) -> tuple[list, list, list, list]:
     """One pass over the main conversation: blocker steps, decisions, user instructions, results."""
     steps: list = []
@@ -343,10 +369,10 @@ def _walk(transcript: Any, main: list) -> tuple[list, list, list, list]:
                     instructions.append(instruction)
             elif asked and rec.kind == "prompt" and session_requests.weight(rec.text) >= 4 \
                     and not session_requests.is_acknowledgement(rec.text):
-                decided.append((session_decisions.STRONG, position, f"User chose: {one_line(rec.text, 120)}"))
+                decided.append((prose.STRONG_CUE, position, f"User chose: {one_line(rec.text, 120)}"))
             asked = False
         elif isinstance(rec, transcript.AssistantText):
-            for strength, sentence in session_decisions.decision_sentences(rec.text):
+            for strength, sentence in prose.decision_sentences(rec.text):
                 decided.append((strength, position, sentence))
             reported.extend(session_results.from_text(rec.text))
             asked = rec.text.rstrip().endswith("?")
@@ -375,14 +401,14 @@ def _exchange_facts(call: Any, result: Any, position: int, steps: list, decided:
             if not result.is_error and PLAN_FILE.search(path) and call.name == "Write":
                 title = plan_title(str(call.input.get("content") or ""))
                 if title:
-                    decided.append((session_decisions.STRONG, position, f"Plan: {title}"))
+                    decided.append((prose.STRONG_CUE, position, f"Plan: {title}"))
     elif call.name == "ExitPlanMode" and not result.is_error:
         title = plan_title(str(call.input.get("plan") or ""))
         if title:
-            decided.append((session_decisions.STRONG + 1, position, f"Approved plan: {title}"))
+            decided.append((prose.STRONG_CUE + 1, position, f"Approved plan: {title}"))
     elif call.name == "AskUserQuestion" and not result.is_error:
         for answer in ANSWER.findall(text):
-            decided.append((session_decisions.STRONG + 1, position, f"User chose: {one_line(answer[1], 160)} "
+            decided.append((prose.STRONG_CUE + 1, position, f"User chose: {one_line(answer[1], 160)} "
                                                                      f"({one_line(answer[0], 80)})"))
 
 

@@ -18,17 +18,20 @@ if TYPE_CHECKING:
 
 
 def insert_event(conn: sqlite3.Connection, session_id: str, project_id: int, event: Event,
-                 tool_use_id: str | None, cwd: str | None, transcript_path: str | None) -> int | None:
+                 tool_use_id: str | None, cwd: str | None, transcript_path: str | None,
+                 at: str | None = None) -> int | None:
     """Store one event and count it on its session, atomically; return the session's new action count.
 
+    ``at`` is when the call was made (the transcript's timestamp of its tool_use, ``%Y-%m-%dT%H:%M:%S.fffZ``);
+    without it, now. Events are read back in that order, whatever order their (async) hooks arrived in.
     A repeated ``tool_use_id`` (a replayed or duplicated hook call) stores nothing and returns None.
     """
     with transaction(conn):
         cur = conn.execute(
             "INSERT OR IGNORE INTO events(session_id, project_id, tool, kind, path, summary, outcome, data_json,"
-            " tool_use_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f" tool_use_id, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(?, {SQL_NOW}))",
             (session_id, project_id, event.tool, event.kind, event.path, event.summary, event.outcome,
-             json.dumps(event.data, ensure_ascii=False) if event.data else None, tool_use_id),
+             json.dumps(event.data, ensure_ascii=False) if event.data else None, tool_use_id, at),
         )
         if cur.rowcount != 1:
             return None
@@ -36,10 +39,10 @@ def insert_event(conn: sqlite3.Connection, session_id: str, project_id: int, eve
 
 
 def session_events(conn: sqlite3.Connection, session_id: str, limit: int = 5000) -> list[sqlite3.Row]:
-    """The session's most recent ``limit`` events, oldest first."""
+    """The session's most recent ``limit`` events, oldest first (by when the call was made, then arrival)."""
     rows = conn.execute(
         "SELECT id, ts, tool, kind, path, summary, outcome, data_json FROM events WHERE session_id = ?"
-        " ORDER BY id DESC LIMIT ?",
+        " ORDER BY ts DESC, id DESC LIMIT ?",
         (session_id, limit),
     ).fetchall()
     rows.reverse()
@@ -50,7 +53,7 @@ def task_subjects(conn: sqlite3.Connection, session_id: str) -> dict[str, str]:
     """Task id -> subject for the session's TaskCreate/TaskUpdate events (TaskUpdate often names only the id)."""
     subjects: dict[str, str] = {}
     for (data_json,) in conn.execute(
-        "SELECT data_json FROM events WHERE session_id = ? AND kind = 'task' ORDER BY id", (session_id,)
+        "SELECT data_json FROM events WHERE session_id = ? AND kind = 'task' ORDER BY ts, id", (session_id,)
     ):
         data = json.loads(data_json or "{}")
         if data.get("id") is not None and data.get("subject"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from memory.continuity.blockers import cut
+from memory.text import shorten
 
 MAX_RESULTS = 8
 LINE_SHOWN = 160
@@ -86,6 +86,11 @@ def keep(results: list[tuple[str, str]]) -> list[str]:
             lines.remove(line)
         lines.append(line)
     return lines[-MAX_RESULTS:]
+
+
+def cut(text: str, limit: int) -> str:
+    """``text`` on one line, cut at a word boundary."""
+    return shorten(text, limit, one_line=True, at_word=True)
 
 
 def _sentences(text: str) -> list[str]:

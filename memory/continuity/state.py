@@ -5,7 +5,7 @@ last_action (plus action_count and saved_at). Events alone give files, todos/tas
 last action; decisions and the user's own words come from the transcript when a handoff is built.
 
 Blockers from events alone (no transcript): a failed Bash command is a blocker until a later Bash command
-with the same equivalence key succeeds (``blockers.equivalence_key``: ``cd app && FOO=1 npm test -- -x``
+with the same equivalence key succeeds (``shell.equivalence_key``: ``cd app && FOO=1 npm test -- -x``
 -> ``npm test``), so a later successful ``ls`` does not clear a failing build, but re-running the build does;
 probes, sudo prompts and cleanups never are (``blockers.is_real_failure``). With a transcript the handoff
 uses the fuller rules of ``blockers.open_blockers``.
@@ -18,7 +18,8 @@ import os
 import re
 
 from memory import paths
-from memory.continuity.blockers import equivalence_key, error_gist, is_real_failure
+from memory.continuity.blockers import is_real_failure
+from memory.shell import equivalence_key, error_gist
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -1,6 +1,9 @@
 """PostToolUse tracking: one event row per action, a state snapshot every ``continuity.save_every`` actions.
 
-The hot path is one short write transaction (insert the event, count it on the session). Claude Code runs the
+The hot path is one short write transaction (insert the event, count it on the session). Where Claude Code
+supports it these hooks run asynchronously (hooks.json ``"async": true``), so they may reach the store out of
+order: each event keeps the transcript time of its tool call, and events are read back in that order; the
+count (and so the every-``save_every`` snapshot) does not depend on order. Claude Code runs the
 hooks of parallel tool calls concurrently: the transaction is taken up front (BEGIN IMMEDIATE) and the insert
 is idempotent on ``tool_use_id``, so concurrent or replayed calls neither lose nor duplicate an event, and the
 action count each call gets back is exact. Only the call whose count is a multiple of ``save_every`` folds
@@ -40,7 +43,12 @@ def record(conn: sqlite3.Connection, config: Config, *, session_id: str, project
         subject = queries.task_subjects(conn, session_id).get(event.data["id"])
         if subject:
             event = with_task_subject(event, subject)
-    count = queries.insert_event(conn, session_id, project_id, event, tool_use_id, cwd, transcript_path)
+    at = None
+    if tool_use_id and transcript_path:  # async hooks arrive in any order: keep when the call was made
+        from memory.transcript import tool_use_time
+
+        at = tool_use_time(transcript_path, tool_use_id)
+    count = queries.insert_event(conn, session_id, project_id, event, tool_use_id, cwd, transcript_path, at)
     if count is None:
         return  # already recorded
     every = max(1, int(config.get("continuity", "save_every")))

@@ -83,14 +83,15 @@ class Replay:
                   tool_response={"type": "text", "file": {"filePath": full, "content": "x\n", "numLines": 1,
                                                           "startLine": 1, "totalLines": 1}})
 
-    def bash(self, command: str, stdout: str = "", error: str | None = None) -> None:
-        """A Bash call: success with ``stdout``, or a PostToolUseFailure with ``error``."""
+    def bash(self, command: str, stdout: str = "", error: str | None = None, **changes: Any) -> None:
+        """A Bash call: success with ``stdout``, or a PostToolUseFailure with ``error`` (``changes`` as in payload)."""
         if error is None:
             self.tool("PostToolUse-Bash", tool_input={"command": command, "description": "run"},
                       tool_response={"stdout": stdout, "stderr": "", "interrupted": False, "isImage": False,
-                                     "noOutputExpected": False})
+                                     "noOutputExpected": False}, **changes)
         else:
-            self.tool("PostToolUseFailure-Bash", tool_input={"command": command, "description": "run"}, error=error)
+            self.tool("PostToolUseFailure-Bash", tool_input={"command": command, "description": "run"}, error=error,
+                      **changes)
 
     def task_create(self, task_id: str, subject: str) -> None:
         """TaskCreate as Claude Code 2.1.197 reports it."""

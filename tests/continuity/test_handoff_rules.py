@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from memory.continuity.blockers import Step, cut, is_real_failure, open_blockers, rejection_reason
-from memory.continuity.decisions import STRONG, decision_sentences
+from memory.prose import STRONG_CUE as STRONG, decision_sentences
 from memory.continuity.render import format_handoff
 from memory.continuity.requests import is_substantive
 from memory.continuity.results import from_command, from_text, keep
@@ -116,7 +116,7 @@ def test_cut_keeps_whole_words() -> None:
 
 
 def test_shell_commands_that_write_or_remove_files() -> None:
-    from memory.continuity.shell_changes import command_changes
+    from memory.shell import file_changes as command_changes
 
     assert command_changes('echo "__pycache__/" >> .gitignore') == ([".gitignore"], [])
     assert command_changes("mv docker/Dockerfile docker/Containerfile") == (["docker/Containerfile"],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from memory.continuity.render import HARD_LIMIT, format_handoff
-from memory.continuity.blockers import equivalence_key
+from memory.shell import equivalence_key
 from memory.continuity.state import derive_status
 
 

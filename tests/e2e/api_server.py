@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Iterator, Sequence, Union
@@ -193,6 +194,9 @@ def sse_events(reply: Reply, model: str) -> Iterator[tuple[str, dict[str, Any]]]
     yield "message_stop", {"type": "message_stop"}
 
 
+CLOSING_DELAY_S = 1.0  # before a closing answer that follows tool results (see ScriptedServer.reply_for)
+
+
 @dataclass
 class Recorded:
     """One request the server received: method, path (with query) and parsed JSON body."""
@@ -201,6 +205,7 @@ class Recorded:
     path: str
     body: dict[str, Any] = field(default_factory=dict)
     kind: str = ""  # main | compaction | extraction | side | other
+    at: float = field(default_factory=time.monotonic)  # when it arrived (benchmarks time the CLI's turns by it)
 
 
 class ScriptedServer:
@@ -213,6 +218,7 @@ class ScriptedServer:
         self.summary = summary
         self.extraction_learnings = list(extraction_learnings)
         self.side_reply = side_reply
+        self.closing_delay = CLOSING_DELAY_S
         self.requests: list[Recorded] = []
         self.unknown_paths: list[str] = []
         self.egress: list[str] = []  # proxy requests: the CLI tried to reach a host other than us
@@ -267,9 +273,13 @@ class ScriptedServer:
         if not is_main(body):
             return "side", text(self.side_reply)
         turn = assistant_turns(body)
-        if callable(self.script):
-            return "main", self.script(body, turn)
-        return "main", self.script[turn] if turn < len(self.script) else end_turn()
+        reply = self.script(body, turn) if callable(self.script) else (
+            self.script[turn] if turn < len(self.script) else end_turn())
+        if reply.stop_reason == "end_turn" and tool_results({"messages": body.get("messages", [])[-1:]}):
+            # A model thinks before its closing answer; an instant one would end the run while the async
+            # recording hooks of the last tool calls still run, and then 2.1.197 skips SessionEnd hooks.
+            time.sleep(self.closing_delay)
+        return "main", reply
 
     def _record(self, entry: Recorded) -> None:
         with self._lock:

@@ -113,7 +113,7 @@ def test_every_run_completes(session: Session) -> None:
 
 def test_tracking_saw_the_failure_then_the_success(session: Session) -> None:
     events = rows(session.claude.data_dir, "SELECT tool, kind, path, outcome, summary FROM events "
-                                           "WHERE session_id = ? ORDER BY id", (session.runs["work"].session_id,))
+                                           "WHERE session_id = ? ORDER BY ts, id", (session.runs["work"].session_id,))
     assert [(e["tool"], e["outcome"]) for e in events[:7]] == [
         ("TaskCreate", "ok"), ("TaskUpdate", "ok"), ("Read", "ok"), ("Edit", "ok"), ("Bash", "error"),
         ("Write", "ok"), ("Bash", "ok")]

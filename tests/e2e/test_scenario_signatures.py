@@ -154,7 +154,7 @@ def test_store_accounts_each_narrowed_read_once(session: Session) -> None:
     edited = {Path(r["path"]).name for r in rows(data, "SELECT path FROM signature_edits")}
     assert edited == {"inventory.py", "routing.ts"}
     kinds = [(r["tool"], r["kind"], Path(r["path"]).name) for r in rows(
-        data, "SELECT tool, kind, path FROM events WHERE session_id = ? ORDER BY id", (session.run.session_id,))]
+        data, "SELECT tool, kind, path FROM events WHERE session_id = ? ORDER BY ts, id", (session.run.session_id,))]
     assert kinds == [("Read", "read", "inventory.py"), ("Read", "read", "routing.ts"),
                      ("Edit", "modify", "inventory.py"), ("Edit", "modify", "routing.ts"),
                      ("Read", "read", "inventory.py"), ("Read", "read", "routing.ts")]
