@@ -222,7 +222,7 @@ def cmd_forget(args: argparse.Namespace) -> int:
 def cmd_unforget(args: argparse.Namespace) -> int:
     """Bring a forgotten learning back: recall it again, with a fresh vector in the indexes."""
     from memory.learning.pipeline import refresh_indexes
-    from memory.learning.storage import get, unforget
+    from memory.learning.storage import get, set_vector, unforget
     from memory.vectors.choose import worker_embedder
     from memory.vectors.codec import to_blob
 
@@ -235,8 +235,7 @@ def cmd_unforget(args: argparse.Namespace) -> int:
         return 0
     embedder = worker_embedder(load_config(current_project().root))
     vector = embedder.embed_many([row["text"]])[0]
-    conn.execute("UPDATE learnings SET vector = ?, embedding_model = ? WHERE id = ?",
-                 (to_blob(vector), embedder.model, args.id))
+    set_vector(conn, args.id, to_blob(vector), embedder.model)
     refresh_indexes(conn, [args.id], {row["project_id"]})
     print_json({"id": args.id, "restored": True}) if args.json else print(
         f"Learning #{args.id} restored: {shorten(row['text'])}")

@@ -93,14 +93,23 @@ def end_session(conn: sqlite3.Connection, session_id: str, project_id: int | Non
     upsert_session(conn, session_id, project_id, transcript_path=transcript_path, ended=True, end_reason=reason)
 
 
-def insert_handoff(conn: sqlite3.Connection, session_id: str, project_id: int | None, trigger: str,
-                   state: dict[str, Any], summary: str) -> int:
-    """Store a handoff; return its id."""
+_UNSET: Any = object()
+
+
+def insert_handoff(conn: sqlite3.Connection, session_id: str, project_id: int | None, trigger: str | None,
+                   state: dict[str, Any], summary: str | None, *, task: str | None = _UNSET,
+                   status: str | None = _UNSET, created_at: str | None = None, resumed: bool = False) -> int:
+    """Store a handoff (the one writer of new ``handoffs`` rows); return its id.
+
+    ``task`` and ``status`` default to the state's; an imported handoff keeps its ``created_at`` and is stored as
+    already given to a session (``resumed``), so it is never offered again.
+    """
     cur = conn.execute(
-        "INSERT INTO handoffs(session_id, project_id, trigger, task, status, state_json, summary)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (session_id, project_id, trigger, state.get("task"), state.get("status"),
-         json.dumps(state, ensure_ascii=False), summary),
+        f"INSERT INTO handoffs(session_id, project_id, created_at, trigger, task, status, state_json, summary,"
+        f" resumed_at) VALUES (?, ?, coalesce(?, {SQL_NOW}), ?, ?, ?, ?, ?, CASE WHEN ? THEN {SQL_NOW} END)",
+        (session_id, project_id, created_at, trigger, state.get("task") if task is _UNSET else task,
+         state.get("status") if status is _UNSET else status, json.dumps(state, ensure_ascii=False), summary,
+         resumed),
     )
     return int(cur.lastrowid)
 

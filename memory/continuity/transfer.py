@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from memory.continuity import queries
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -57,9 +59,7 @@ def import_handoff(conn: sqlite3.Connection, item: dict[str, Any], project_id: i
         (values["session_id"], values["created_at"], values["trigger"])).fetchone()
     if exists:
         return "unchanged"
-    conn.execute(
-        "INSERT INTO handoffs(session_id, project_id, created_at, trigger, task, status, state_json, summary, "
-        "resumed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-        (values["session_id"], project_id, values["created_at"], values["trigger"], values["task"],
-         values["status"], json.dumps(state, ensure_ascii=False), values["summary"]))
+    queries.insert_handoff(conn, values["session_id"], project_id, values["trigger"], state, values["summary"],
+                           task=values["task"], status=values["status"], created_at=values["created_at"],
+                           resumed=True)
     return "added"

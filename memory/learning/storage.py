@@ -146,6 +146,11 @@ def unforget(conn: sqlite3.Connection, learning_id: int) -> bool:
     return cur.rowcount > 0
 
 
+def set_vector(conn: sqlite3.Connection, learning_id: int, vector: bytes, model: str) -> None:
+    """Store a learning's embedding (``vector`` as ``vectors.codec.to_blob`` gives it) and the model that made it."""
+    conn.execute("UPDATE learnings SET vector = ?, embedding_model = ? WHERE id = ?", (vector, model, learning_id))
+
+
 def prunable(conn: sqlite3.Connection, after_days: int, below_confidence: float) -> list[sqlite3.Row]:
     """Live learnings never recalled, older than ``after_days`` and less confident than ``below_confidence``."""
     return conn.execute(
