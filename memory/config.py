@@ -68,6 +68,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "global_preferences": True,
         "min_similarity": 0.0,  # > 0 overrides the embedder's calibrated gate (memory.recall.GATES)
         "max_items": 5,
+        "at_action": True,
     },
     "embeddings": {
         "provider": "auto",

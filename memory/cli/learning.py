@@ -149,6 +149,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     """Everything about one learning, with its recall history."""
+    from memory.cli import explain
     from memory.learning.storage import get, recalls_of, successor_of
 
     conn = open_store()
@@ -159,9 +160,10 @@ def cmd_show(args: argparse.Namespace) -> int:
     data.update(symbols=json.loads(row["symbols_json"]), evidence=json.loads(row["evidence_json"]),
                 source_session=row["source_session"], embedding_model=row["embedding_model"],
                 forgotten_at=row["forgotten_at"], last_recalled_at=row["last_recalled_at"],
-                scope_reason=row["scope_reason"], anchors=json.loads(row["anchors_json"] or "[]"),
-                superseded_by=row["superseded_by"],
-                recalls=[dict(r) for r in recalls_of(conn, args.id)])
+                scope_reason=row["scope_reason"], superseded_by=row["superseded_by"],
+                recalls=[{**dict(r), "where": explain.where(r["event"]), "why": explain.reason(r)}
+                         for r in recalls_of(conn, args.id)],
+                **explain.anchor_details(conn, row))
     successor = successor_of(conn, args.id)
     data["successor"] = dict(successor) if successor is not None else None
     if args.json:
@@ -181,15 +183,13 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(f"Created {data['created_at']} | last seen {data['last_seen_at']} | session {data['source_session']}")
     if data["files"]:
         print("Files: " + ", ".join(data["files"]))
-    if data["anchors"]:
-        print("Anchors: " + "; ".join(f"{a.get('kind')} {a.get('value')}" for a in data["anchors"]))
+    explain.print_anchor_details(data["id"], data)
     for entry in data["evidence"]:
         print("Evidence: " + _evidence_line(entry))
     if not data["recalls"]:
         print("Never recalled.")
     for rec in data["recalls"]:
-        print(f"Recalled {rec['ts'][:19].replace('T', ' ')} at {rec['event']} in session {rec['session_id']} "
-              f"(score {rec['score']:.3f}) for: {rec['query'][:120]!r}")
+        print(explain.recall_line(rec))
     return 0
 
 
