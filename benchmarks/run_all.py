@@ -181,6 +181,7 @@ def summary() -> str:
     ]
     if (RESULTS / "turn_time.json").exists():
         lines += turn_time_lines(load("turn_time"))
+    lines += action_lines()
     lines += secrets_lines(load("secrets"))
     return "\n".join(lines) + "\n"
 
@@ -267,8 +268,11 @@ def turn_time_lines(result: dict) -> list[str]:
 def real_sessions_lines() -> list[str]:
     """The learning extractors on the labelled sessions of benchmarks/real_sessions (if they were scored)."""
     lines = []
-    for name, label in (("real_sessions_learnings", "rules"), ("real_sessions_learnings_claude_cli", "claude -p"),
-                        ("real_sessions_learnings_haiku", "Haiku API")):
+    for name, label in (("real_sessions_learnings", "rules"),
+                        ("real_sessions_learnings_haiku_scripted", "Haiku API (scripted server, oracle answers: "
+                                                                   "measures the pipeline, not the model)"),
+                        ("real_sessions_learnings_claude_cli_scripted", "claude -p (scripted server, oracle answers: "
+                                                                        "measures the pipeline, not the model)")):
         if not (RESULTS / f"{name}.json").exists():
             continue
         result = load(name)
@@ -301,6 +305,28 @@ def handoff_lines(result: dict) -> list[str]:
         lines.append(f"| {label} ({count}) | {s['points']} | {s['files_f1']} | {s['status_correct']} | "
                      f"{s['current_request_correct']} | {s['decisions_recall']} | {s['results_recall']} | "
                      f"{s['blockers_precision']} ({s['blockers_shown']} shown) |")
+def action_lines() -> list[str]:
+    """Recall at the moment of action (benchmarks/action_bench.py), if it was run."""
+    if not (RESULTS / "action.json").exists():
+        return []
+    result = load("action")
+    lines = ["", "Learnings shown at the moment of action (before Edit/Write/Bash; benchmarks/action_bench.py):", "",
+             "| run | tool calls | shown | relevant | repeats in a session | shown while stale |",
+             "|---|---|---|---|---|---|"]
+    for name, label in (("scripted", "scripted sessions (written by us: a regression check)"),
+                        ("replay_extracted", "real sessions replayed, learnings of the current extractor"),
+                        ("replay_labelled", "real sessions replayed, labelled learnings with anchors")):
+        t = result[name]
+        share = f"{100 * t['relevant_share']:.1f}%" if t["relevant_share"] is not None else "—"
+        lines.append(f"| {label} | {t['action_calls']} | {t['shown']} | {t['relevant']} ({share}) | {t['repeats']} "
+                     f"| {t['stale_shown']} |")
+    if "latency" in result:
+        lines += ["", "| hook process (same run, same store of 600 learnings) | p50 vs bare python | "
+                      "p95 vs bare python | aim |", "|---|---|---|---|"]
+        for name, stats in result["latency"].items():
+            if name != "bare python -c pass":
+                aim = "≤ PostToolUse p50" if name.startswith("PreToolUse") else "—"
+                lines.append(ratio_row(name, stats, aim))
     return lines
 
 
@@ -313,7 +339,7 @@ def main() -> None:
     if not args.summary_only:
         for command in BENCHMARKS:
             timed = command[1] in ("benchmarks.hook_latency", "benchmarks.continuity_bench", "benchmarks.signatures_bench",
-                                   "benchmarks.recall_bench")
+                                   "benchmarks.recall_bench", "benchmarks.action_bench")
             extra = ["--runs", str(args.runs)] if args.runs and timed else []
             started = time.monotonic()
             print(f"== {' '.join(command)}", flush=True)

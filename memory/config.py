@@ -52,6 +52,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "enabled": True,
         "extractor": "auto",
         "haiku_model": "claude-haiku-4-5",
+        "claude_command": "claude",
+        "claude_model": "haiku",
+        "claude_timeout_seconds": 120.0,
         "daily_token_budget": 50_000,
         "max_input_tokens": 8000,
         "prune_after_days": 90,
@@ -65,6 +68,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "global_preferences": True,
         "min_similarity": 0.0,  # > 0 overrides the embedder's calibrated gate (memory.recall.GATES)
         "max_items": 5,
+        "at_action": True,
     },
     "embeddings": {
         "provider": "auto",

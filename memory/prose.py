@@ -109,6 +109,222 @@ def find_decisions(text: str) -> list[str]:
     return [s for s in sentences(text) if is_decision(s) and is_prose(s)]
 
 
+# --- learning cues, any language (used by memory.learning.rules) -------------------------------------------
+#
+# Standing instructions, corrections, task-scoped wording, "everywhere", abandoned approaches and stated causes,
+# in English, French, German, Spanish, Japanese, Chinese and Korean. Lengths are measured by characters and
+# script (a CJK character carries about a word), never by counting spaces. Each table is a plain regular
+# expression so a reader can check one language at a glance.
+
+_CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_ANY_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])|\n+")
+
+# "always", "never", "from now on", "in this repo we …", "remember that …"
+STANDING = re.compile(
+    r"\b(?:always|never|from now on|going forward|in the future|don'?t ever|do not ever|every time|whenever"
+    r"|remember (?:that|to)|keep in mind|make sure (?:to )?always|in this (?:repo(?:sitory)?|project|codebase),? we"
+    r"|(?:we|I) (?:always|never|prefer|don'?t use|do not use)|prefer \S+ (?:over|to)|stop using"
+    r"|(?:we|I) (?:explicitly |really )?(?:don'?t|do not) want (?:you )?to|we (?:explicitly |really )?(?:don'?t|do not) want"
+    r"|I'?d (?:rather|prefer)|I would (?:rather|prefer)"
+    r"|use \S+(?: \S+)? (?:instead of|rather than|not)\b)"
+    r"|\b(?:toujours|jamais|désormais|dorénavant|à l'avenir|à partir de maintenant|dans ce (?:dépôt|projet)"
+    r"|on utilise (?:toujours|jamais)?|n'utilise (?:jamais|pas)|ne \S+ jamais|rappelle-toi|souviens-toi)"
+    r"|\b(?:immer|niemals|nie|ab jetzt|von nun an|künftig|in Zukunft|in diesem (?:Repo|Projekt)|wir (?:verwenden|nutzen)"
+    r"|verwende(?:t)? nie|denk daran)\b"
+    r"|\b(?:siempre|nunca|jamás|a partir de ahora|de ahora en adelante|en este (?:repo|repositorio|proyecto)"
+    r"|usamos|no uses nunca|recuerda que)\b"
+    r"|いつも|常に|必ず|絶対に|今後|これから(?:は)?|以後|決して"
+    r"|总是|始终|一律|永远不要|从不|以后|今后|从现在起|每次都|记住"
+    r"|항상|언제나|절대|앞으로|이제부터|매번|기억해",
+    re.I)
+
+# Corrections: "no, use X", "not X, use Y"
+CORRECTION_CUE = re.compile(
+    r"^(?:no|nope|nah|actually|wait)\b[,!.]?\s+(?:use|do|put|call|run|keep|make|write|name|it should|we should|"
+    r"you should)\b|\buse \S+,? not \S+|\bnot \S+,? use\b"
+    r"|^non\b[,!.]?\s+(?:utilise|mets|fais|prends)|\bpas \S+,? (?:utilise|prends)"
+    r"|^nein\b[,!.]?\s+(?:nimm|verwende|benutze|mach)|\bnicht \S+,? sondern"
+    r"|^no\b[,!.]?\s+(?:usa|pon|haz|utiliza)|\bno \S+,? (?:sino|usa)"
+    r"|じゃなくて|ではなく|ではなくて|を使って(?:ください)?。?$"
+    r"|不要用|别用|不是\S+[，,]?(?:而是|用)|改用|用\S+[，,]?不要用"
+    r"|말고|아니(?:야|요)?[,，]?\s*\S+\s*(?:써|사용해)",
+    re.I)
+
+# Task-scoped wording: about this piece of work, not a standing rule ("do not implement X yet", "for now")
+TASK_SCOPED = re.compile(
+    r"\b(?:yet|for now|right now|at the moment|this time|for this (?:task|PR|change|session)|until (?:later|we)"
+    r"|first|next week|today|in this (?:PR|change|task|step)|not now|as a first step)\b"
+    r"|\b(?:pour l'instant|pour le moment|pas encore|cette fois|d'abord|aujourd'hui)\b"
+    r"|\b(?:noch nicht|vorerst|erstmal|erst mal|diesmal|zunächst|heute|jetzt noch)\b"
+    r"|\b(?:todavía|por ahora|de momento|aún no|esta vez|primero|hoy)\b"
+    r"|まだ|今は|とりあえず|今回は|一旦|今日は|まずは"
+    r"|先不要|暂时|这次|目前|先别|下周再|今天|暂不"
+    r"|지금은|아직|일단|이번에는|우선|오늘은|나중에",
+    re.I)
+
+# A request to do the work ("create an app that …", "implement X"): the task, never a standing instruction.
+TASK_REQUEST = re.compile(
+    r"^(?:please |can you |could you |let'?s |i want you to |i'?d like you to |now )?(?:create|build|implement|add"
+    r"|make|write|fix|set up|setup|refactor|update|commit|push|run|test|deploy|ship|migrate|remove|delete|rename"
+    r"|move|change|help|check|look|read|investigate|figure|explain|review|generate)\b"
+    r"|^(?:ajoute|crée|créer|implémente|fais|écris|corrige|mets|lance|vérifie|explique)\b"
+    r"|^(?:füge|erstelle|implementiere|mach|schreib|behebe|prüfe|erkläre)\b"
+    r"|^(?:añade|agrega|crea|implementa|haz|escribe|arregla|corrige|revisa|explica)\b"
+    r"|(?:作って|作成して|実装して|追加して|書いて|直して|修正して|アップデートして|更新して|確認して|調べて)(?:ください|下さい)?。?$"
+    r"|^(?:帮我|请帮我|给|把)|(?:加一个|实现|写一个|修一下|提交一下|生成)"
+    r"|(?:만들어|추가해|구현해|작성해|고쳐|수정해|붙여|올려|확인해)(?:줘|주세요|줄래)",
+    re.I)
+
+# "in all my projects": says by itself that an instruction holds everywhere.
+GLOBAL_SCOPE = re.compile(
+    r"\b(?:in (?:all|every|any) (?:of )?my (?:projects|repos(?:itories)?)|in all (?:our )?(?:projects|repos(?:itories)?)"
+    r"|across (?:all )?(?:my |our )?projects|in every (?:project|repo(?:sitory)?)|for all (?:my|our) projects)\b"
+    r"|\b(?:dans tous (?:mes|nos|les) projets|dans chaque projet)\b"
+    r"|\b(?:in allen (?:meinen |unseren )?Projekten|in jedem Projekt)\b"
+    r"|\b(?:en todos (?:mis|nuestros|los) proyectos|en cada proyecto)\b"
+    r"|(?:すべての|全ての|全部の|どの)プロジェクト(?:で|でも)|全プロジェクト"
+    r"|所有(?:的)?项目|每个项目|全部项目|任何项目"
+    r"|모든 프로젝트",
+    re.I)
+# "everywhere", "globally": global only in a sentence that is already a standing instruction ("install it
+# globally" is not).
+GLOBAL_WEAK = re.compile(r"\b(?:everywhere|globally|partout|überall|en todas partes)\b|どこでも|到处|어디서나", re.I)
+
+# An approach given up ("that didn't work", "abandon", "instead"): a dead end only with a later success.
+ABANDONS = re.compile(
+    r"\b(?:didn'?t (?:work|help|fix)|doesn'?t (?:work|help|fix)|did not (?:work|help)|does not (?:work|help)"
+    r"|had no effect|has no effect|no effect|still (?:fails|failing|broken)|give up on|giving up on|abandon\w*"
+    r"|drop (?:this|that) approach|try (?:a |an )?(?:different|another) (?:approach|way)|won'?t work)\b"
+    r"|\b(?:ne (?:change|marche|fonctionne) rien|ne marche pas|ne fonctionne pas|j'abandonne|abandonne\w*"
+    r"|sans effet|autre approche)\b"
+    r"|\b(?:funktioniert nicht|hat nicht funktioniert|bringt nichts|keine Wirkung|aufgeben|anderen Ansatz)\b"
+    r"|\b(?:no funciona|no funcionó|no sirve|abandon\w*|sin efecto|otro enfoque)\b"
+    r"|うまくいかない|うまくいきません|効果がない|効かない|諦め|やめて|別の方法"
+    r"|没用|不行|无效|放弃|行不通|换个办法|改用"
+    r"|안 ?돼|안 ?됩니다|효과가 없|포기|다른 방법",
+    re.I)
+
+# A stated cause ("because", "requires", "by default", "cannot"): the "why" kept with a fix.
+EXPLAINS = re.compile(
+    r"\b(?:because|since|requires?|needs? to|needs|only works|doesn'?t support|does not support|not supported"
+    r"|is not|isn'?t|can'?t|cannot|must|expects?|by default|defaults to|reads? (?:its|the) \S+ (?:once|only))\b"
+    r"|\b(?:car|parce que|nécessite|il faut|n'est pas|ne peut pas|par défaut|on ne peut pas|sérialise)\b"
+    r"|\b(?:weil|braucht|benötigt|muss|kann nicht|standardmäßig|unterstützt kein)\b"
+    r"|\b(?:porque|necesita|requiere|no es|no puede|por defecto|no soporta)\b"
+    r"|ため|ので|必要|できない|されない|デフォルト|サポートされ"
+    r"|因为|需要|不支持|必须|默认|没有|不在|不能|无法"
+    r"|때문|필요|없습니다|지원하지|기본으로|기본 |라서",
+    re.I)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of ``text`` in any script: split after . ! ? (and 。！？ without a space), and at line breaks;
+    code blocks dropped, bullets and markup stripped."""
+    out: list[str] = []
+    for raw_line in _CODE_BLOCK_RE.sub("\n", text).splitlines():
+        line = raw_line.strip()
+        if not line or line.startswith(("#", "|", "<", "{")) or line.count("|") >= 2:
+            continue
+        line = _EMOJI_RE.sub("", _MARKUP_RE.sub("", _BULLET_RE.sub("", line))).strip()
+        for piece in _ANY_SENTENCE_END.split(line):
+            piece = piece.strip().rstrip(":：").strip()
+            if piece:
+                out.append(piece)
+    return out
+
+
+def text_size(text: str) -> int:
+    """How much a text says, in word units by script: each CJK character counts one, each Latin-script word one."""
+    cjk = len(re.findall(f"[{_CJK}]", text))
+    latin_words = len(re.findall(r"[^\W\d_]{2,}|\d+", re.sub(f"[{_CJK}]", " ", text)))
+    return cjk + latin_words
+
+
+def is_learning_sized(sentence: str) -> bool:
+    """A sentence long enough to say something (3+ word units) and short enough to be one (<= 300 chars),
+    mostly letters, no markup or tool noise, not a question."""
+    if not 3 <= text_size(sentence) <= 80 or len(sentence) > 300:
+        return False
+    if ("<" in sentence and ">" in sentence) or "system-reminder" in sentence:
+        return False
+    if sentence.rstrip().endswith(("?", "？")):
+        return False
+    letters = sum(c.isalpha() or c.isspace() for c in sentence)
+    return letters / max(len(sentence), 1) >= 0.6
+
+
+_NOT_STANDING = re.compile(r"\bnever ?mind\b|\bnevertheless\b|\balways been\b", re.I)
+
+
+def is_standing_instruction(sentence: str) -> bool:
+    """A standing instruction (always/never/from now on/in this repo …, "in all my projects …") or a
+    correction ("no, use X"), and not about the task at hand ("… yet", "for now", "先不要 …")."""
+    if not is_learning_sized(sentence):
+        return False
+    if GLOBAL_SCOPE.search(sentence):
+        return True
+    if TASK_SCOPED.search(sentence):
+        return False
+    cleaned = _NOT_STANDING.sub(" ", sentence)
+    return bool(STANDING.search(cleaned) or CORRECTION_CUE.search(cleaned))
+
+
+def is_task_request(sentence: str) -> bool:
+    """The sentence asks for the current work ("create an app that …", "實装して"): never a standing rule."""
+    return bool(TASK_REQUEST.search(sentence.strip()))
+
+
+# "Do not implement / create / build …": a negated request about the work, not a standing rule.
+NEGATED_TASK = re.compile(r"^(?:please )?(?:don'?t|do not|never)\s+(?:implement|create|build|add|write|make|start"
+                          r"|touch|work on|finish|ship)\b", re.I)
+
+
+def is_task_text(sentence: str) -> bool:
+    """About the current piece of work, not a standing instruction: scoped to now ("… yet", "for now", "先不要
+    …"), a negated request ("do not implement X"), or a bare request without a standing cue ("create an app
+    that …"). A sentence that says it holds in all projects is never task text."""
+    if GLOBAL_SCOPE.search(sentence):
+        return False
+    if TASK_SCOPED.search(sentence) or NEGATED_TASK.search(sentence.strip()):
+        return True
+    cleaned = _NOT_STANDING.sub(" ", sentence)
+    return is_task_request(sentence) and not (STANDING.search(cleaned) or CORRECTION_CUE.search(cleaned))
+
+
+# A request addressed to the assistant ("I want you to create …", "can you add …", "请帮我 …").
+POLITE_REQUEST = re.compile(
+    r"^(?:i want you to|i'?d like you to|can you|could you|would you|please|let'?s|help me)\s+\w+"
+    r"|^(?:peux-tu|pourrais-tu|je veux que tu|kannst du|könntest du|ich möchte, dass du|puedes|podrías|quiero que)\b"
+    r"|(?:してください|して下さい|してほしい|お願いします)。?$|^(?:请|帮我|麻烦)|(?:해줘|해 줘|해주세요|해 주세요)\.?$",
+    re.I)
+
+
+def words_of(text: str) -> set[str]:
+    """The words of a text for comparing two texts: Latin-script words lower-cased, each CJK character one."""
+    return set(re.findall(r"[^\W\d_]{2,}|\d+", re.sub(f"[{_CJK}]", " ", text.lower()))) | set(
+        re.findall(f"[{_CJK}]", text))
+
+
+def global_scope_words(sentence: str) -> str | None:
+    """The user's words saying an instruction holds in all their projects, or None."""
+    match = GLOBAL_SCOPE.search(sentence)
+    if match:
+        return match.group(0)
+    weak = GLOBAL_WEAK.search(sentence)
+    cleaned = _NOT_STANDING.sub(" ", sentence)
+    return weak.group(0) if weak and (STANDING.search(cleaned) or CORRECTION_CUE.search(cleaned)) else None
+
+
+def abandons(sentence: str) -> bool:
+    """The writer gives up an approach ("that didn't work", "放弃这个办法", "j'abandonne cette piste")."""
+    return bool(ABANDONS.search(sentence))
+
+
+def explains(sentence: str) -> bool:
+    """The sentence states a cause or a rule of the tool ("X requires Y", "因为 …", "par défaut …")."""
+    return bool(EXPLAINS.search(sentence)) and is_learning_sized(sentence)
+
+
 def reports_failure(text: str) -> bool:
     """True when the user's message says something fails (in words, in any of the seven languages) or pastes a
     failure."""

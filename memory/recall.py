@@ -14,7 +14,8 @@ Ranking, for a query text (vector first, with a keyword bonus):
    unrelated prompt injects nothing. The gate was chosen on benchmarks/recall_eval2 (see its README for the
    precision/recall curve).
 Only live learnings are candidates: not forgotten, not superseded (``superseded_by`` set), and in the scopes
-asked for (the project, and the global store: ``project_id IS NULL``). A learning is injected at most once
+asked for (the project, and the global store: ``project_id IS NULL``). One whose anchor changed (the code it
+names was redefined or deleted: ``memory.learning.staleness``) loses ``STALE_PENALTY`` and says it may be stale. A learning is injected at most once
 per session (``recalls`` table, which also records the event, query and score, for ``memory show ID``).
 
 This module runs inside hooks: stdlib only at import time; numpy (MiniLM) and simsimd are imported when a
@@ -28,6 +29,7 @@ import os
 import re
 import sqlite3
 
+from memory.store import anchor_marks
 from memory.tokens import estimate_tokens
 from memory.vectors import builtin, minilm, pack
 
@@ -151,6 +153,7 @@ def rank(conn: sqlite3.Connection, config: Any, query: str, scopes: list[int | N
     similarity = dict(similar)
     lexical_rank = {learning_id: position for position, (learning_id, _) in enumerate(lexical)}
     rows = candidate_rows(conn, list(dict.fromkeys([*keyword, *similarity])), exclude_session)
+    changed = anchor_marks.stale_reasons(conn, [row["id"] for row in rows])
     lexical_query = builtin.embed(query) if query_vector is None else None
     results = []
     for row in rows:
@@ -165,8 +168,10 @@ def rank(conn: sqlite3.Connection, config: Any, query: str, scopes: list[int | N
             continue  # not embedded by this model yet (the worker re-embeds in the background)
         item = {k: row[k] for k in row.keys() if k != "vector"}
         item.update(similarity=sim, keyword=keyword.get(row["id"], 0.0), bm25_rank=lexical_rank.get(row["id"]),
-                    model=model, stale=False)
+                    model=model, stale=False, anchor_changed=changed.get(row["id"]))
         item["score"] = score(item) if mode != "bm25" else keyword.get(row["id"], 0.0)
+        if item["anchor_changed"] and mode != "bm25":
+            item["score"] -= STALE_PENALTY
         if row["vector"] and row["embedding_model"] == model:
             item["_vector"] = row["vector"]
         results.append(item)
@@ -332,7 +337,8 @@ def pick(ranked: list[dict[str, Any]], token_budget: int, max_items: int) -> lis
 def render_line(item: dict[str, Any]) -> str:
     """One recalled learning in seed 004's words: "Previous learning [category #id]: text"."""
     scope = ", global" if item.get("project_id") is None else ""
-    return f"- Previous learning [{item['category']} #{item['id']}{scope}]: {item['text']}"
+    changed = f" (may be stale: {item['anchor_changed']})" if item.get("anchor_changed") else ""
+    return f"- Previous learning [{item['category']} #{item['id']}{scope}]: {item['text']}{changed}"
 
 
 def render(items: list[dict[str, Any]]) -> str:

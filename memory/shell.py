@@ -10,6 +10,10 @@ Two ways to name a command, for two questions:
 
 and what a command does to files (``file_changes``) and whether it only looks around (``is_look_around``).
 
+``invocations`` lists every program a command line runs with its subcommand, past env, wrappers and runners
+(``cd web && sudo -E npm ci; uv run --group it pytest -q`` -> ``cd web``, ``npm ci``, ``pytest``): what a
+learning anchored to a command matches.
+
 Stdlib only and nothing compiled at import: the patterns are strings that ``re`` compiles (and caches) on
 first use, so the hook path that imports this module for one question pays for no other.
 """
@@ -81,6 +85,24 @@ _NOISE_LINES = r"(?mi)^(?:Error: )?(?:Exit code \d+|npm warn .*|warning: .*)$"
 _COMMIT_LINE = r"(?m)^\[[^\]\s]+(?: \([^)]*\))? ([0-9a-f]{7,40})\] (.*)$"
 _GIT_COMMIT = r"\bgit\b(?:\s+-[cC]\s+\S+)*\s+commit\b"
 COMMIT_MESSAGE_CAP = 200
+
+# Words that run another program: `sudo npm install` runs npm; `npx jest` runs jest.
+_WRAPPERS = frozenset({"sudo", "env", "time", "nohup", "exec", "command", "nice", "stdbuf", "timeout", "npx",
+                       "bunx", "xargs", "watch"})
+_RUNNERS = {("uv", "run"), ("poetry", "run"), ("pipenv", "run"), ("bundle", "exec"), ("pnpm", "exec"),
+            ("pnpm", "dlx"), ("yarn", "dlx"), ("hatch", "run"), ("pdm", "run"), ("rye", "run")}
+# Runner options that take the next word as their value (`uv run --group integration pytest` runs pytest).
+_RUNNER_OPTIONS = frozenset({"--group", "--with", "--from", "--python", "-p", "--env-file", "--extra", "--package",
+                             "--project", "--directory", "-e", "--env"})
+# Options that take the next word as their value, per program (so `git -C dir status` is `git status`).
+_OPTION_WITH_VALUE = {"git": {"-C", "-c"}, "docker": {"-H", "--context"}, "kubectl": {"-n", "--namespace"},
+                      "make": {"-C", "-f", "-j"}, "cargo": {"-p", "--package", "--manifest-path"},
+                      "npm": {"--prefix"}, "pnpm": {"-C", "--dir", "--filter"}, "yarn": {"--cwd"},
+                      "ctr": {"-n", "--namespace", "-a", "--address"}, "ssh": {"-o", "-i", "-p", "-l"}}
+_PYTHONS = r"^python(?:\d+(?:\.\d+)?)?$"
+_ENV_ASSIGN = r"^[A-Za-z_][A-Za-z0-9_]*="
+_SEPARATORS = frozenset({"&&", "||", ";", "|", "&", "\n", "(", ")", ";;", "|&"})
+_SHELL_SYNTAX = r"[\"'\\;&|()<>#\n`$]"
 
 
 def strip_ansi(text: str) -> str:
@@ -314,3 +336,99 @@ def commit_in_output(command: str, output: str) -> tuple[str, str] | None:
         return None
     match = re.search(_COMMIT_LINE, output)
     return (match.group(1), match.group(2).strip()[:COMMIT_MESSAGE_CAP]) if match else None
+
+
+# ---- what a command line invokes --------------------------------------------------------------------------------------------
+
+def _words(command: str) -> list[str]:
+    """Shell words and control operators of ``command``; a command shlex cannot split is split on spaces."""
+    if not re.search(_SHELL_SYNTAX, command):
+        return command.split()  # the common case, and every anchor: plain words (shlex costs ~0.2 ms a call)
+    import shlex
+
+    lexer = shlex.shlex(command.replace("\\\n", " "), posix=True, punctuation_chars=";&|()<>")
+    lexer.whitespace = " \t\r"
+    lexer.whitespace_split = True
+    lexer.commenters = "#"
+    try:
+        return list(lexer)
+    except ValueError:  # an unclosed quote: take the words as they come
+        return command.replace("\n", " ; ").split()
+
+
+def simple_commands(command: str) -> list[list[str]]:
+    """The simple commands of a command line (split on ``&&``, ``||``, ``;``, ``|``, newlines)."""
+    commands, current = [], []
+    words = iter(_words(command))
+    for word in words:
+        if word and set(word) <= set("<>&|") and ("<" in word or ">" in word):
+            next(words, None)  # a redirection and its target: `2>&1`, `> out.log`, `< in.txt`
+            continue
+        if word in _SEPARATORS or (word and set(word) <= set(";&|()\n")):
+            if current:
+                commands.append(current)
+            current = []
+        else:
+            current.append(word)
+    if current:
+        commands.append(current)
+    return commands
+
+
+def invocation(words: list[str]) -> tuple[str, str | None] | None:
+    """``(program, subcommand)`` of one simple command, past env assignments and wrappers; None if empty."""
+    words = list(words)
+    while words:
+        first = os.path.basename(words[0])
+        if re.match(_ENV_ASSIGN, words[0]) or first in _WRAPPERS:
+            words.pop(0)
+            while words and first in ("sudo", "env", "timeout", "nice", "xargs") and \
+                    (words[0].startswith("-") or re.match(_ENV_ASSIGN, words[0]) or
+                     (first == "timeout" and words[0][:1].isdigit())):
+                words.pop(0)
+            continue
+        if len(words) > 1 and (first, words[1]) in _RUNNERS:
+            words = _skip_options(words[2:], _RUNNER_OPTIONS)
+            continue
+        if re.match(_PYTHONS, first) and len(words) > 2 and words[1] == "-m":
+            words = words[2:]
+            continue
+        break
+    if not words:
+        return None
+    program = os.path.basename(words[0])
+    takes_value = _OPTION_WITH_VALUE.get(program, set())
+    rest = iter(words[1:])
+    for word in rest:
+        if word in takes_value:
+            next(rest, None)
+            continue
+        if word.startswith(("-", "+")):
+            continue
+        # a subcommand is one short word: not inline code (`python -c "..."`), a path or a quoted sentence
+        return program, (word if len(word) <= 40 and not any(c.isspace() for c in word) else None)
+    return program, None
+
+
+def _skip_options(words: list[str], with_value: frozenset[str]) -> list[str]:
+    """``words`` past their leading options (and the values of those in ``with_value``)."""
+    while words and words[0].startswith("-"):
+        option = words.pop(0)
+        if option in with_value and "=" not in option and words:
+            words.pop(0)
+    return words
+
+
+def invocations(command: str) -> list[tuple[str, str | None]]:
+    """Every ``(program, subcommand)`` a command line runs, in order, without repeats."""
+    keys = []
+    for words in simple_commands(command or ""):
+        key = invocation(words)
+        if key and key not in keys:
+            keys.append(key)
+    return keys
+
+
+def describe_invocation(key: tuple[str, str | None]) -> str:
+    """``npm install`` for ``("npm", "install")``."""
+    return key[0] if key[1] is None else f"{key[0]} {key[1]}"

@@ -111,8 +111,8 @@ def test_the_next_session_recalls_what_was_learned(demo: tuple[dict[str, Any], P
     report, _ = demo
     worker = next(s for s in report["steps"] if s["title"] == "python -m memory worker run")
     categories = {item["category"] for item in worker["learnings"]}
-    assert {"fix", "preference"} <= categories
-    fix = next(item for item in worker["learnings"] if item["category"] == "fix")
+    assert {"gotcha", "instruction"} <= categories
+    fix = next(item for item in worker["learnings"] if item["category"] == "gotcha")
     assert "python -m pytest -q" in fix["text"] and "TypeError" in fix["text"]
     shown = "\n".join(hook_step(report, event, session=2)["additional_context"] or ""
                       for event in ("SessionStart", "UserPromptSubmit"))

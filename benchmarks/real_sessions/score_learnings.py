@@ -146,7 +146,22 @@ def rules_extractor(records: list, session_id: str) -> list:
     return extract(records, session_id=session_id)
 
 
-EXTRACTORS: dict[str, Callable[[list, str], list]] = {"rules": rules_extractor}
+def _scripted(name: str, with_rules: bool = False) -> Callable[[list, str], list]:
+    def extractor(records: list, session_id: str) -> list:
+        from benchmarks.real_sessions import llm_pipeline
+
+        return getattr(llm_pipeline, name)(records, session_id, with_rules)
+    return extractor
+
+
+# The LLM extractors run against the scripted loopback server (benchmarks/real_sessions/llm_pipeline.py): they
+# measure the pipeline with an oracle model, not a model's quality.
+EXTRACTORS: dict[str, Callable[[list, str], list]] = {"rules": rules_extractor,
+                                                      "haiku-scripted": _scripted("haiku_scripted"),
+                                                      "haiku-scripted+rules": _scripted("haiku_scripted", True),
+                                                      "claude-cli-scripted": _scripted("claude_cli_scripted"),
+                                                      "claude-cli-scripted+rules": _scripted("claude_cli_scripted",
+                                                                                             True)}
 
 
 def run(extractor: Callable[[list, str], list], only: str | None = None) -> dict:
@@ -199,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  [{d['verdict']}{flag} {d['entry'] or ''}] ({d['category']}/{d['scope']}) {d['text']}")
     print(table(result))
     if not args.session:
-        name = "real_sessions_learnings" + ("" if args.extractor == "rules" else f"_{args.extractor}")
+        name = "real_sessions_learnings" + ("" if args.extractor == "rules" else f"_{args.extractor.replace('-', '_').replace('+', '_')}")
         write_result(name, {"extractor": args.extractor, **result})
     return 0
 

@@ -26,6 +26,7 @@ EPILOG = """examples:
   python -m memory status                 what it holds, saved and cost; what is broken
   python -m memory learnings pytest       the learnings that best match "pytest"
   python -m memory show 12                one learning, its evidence, when it was recalled and why
+  python -m memory why                    what Claude was just told from memory, and why
   python -m memory forget 12              stop recalling it (undo: unforget 12)
   python -m memory export -o mem.jsonl    carry learnings and handoffs to another machine
   python -m memory doctor                 check the installation
@@ -33,7 +34,7 @@ EPILOG = """examples:
 The data folder is $MEMORY_HOME, else $CLAUDE_PLUGIN_DATA, else Claude Code's plugin data folder."""
 
 
-ORDER = ("status", "learning", "handoffs", "signatures", "transfer", "config_cmd", "doctor", "version")
+ORDER = ("status", "learning", "explain", "handoffs", "signatures", "transfer", "config_cmd", "doctor", "version")
 
 
 def _listing_order(module: pkgutil.ModuleInfo) -> tuple[int, str]:

@@ -13,7 +13,7 @@ from memory.cli.common import (CliError, add_command, current_project, open_stor
 from memory.config import load_config
 from memory.store.core import project_id
 
-CATEGORIES = "fix, preference, architecture, pattern, tip, dead-end"
+CATEGORIES = "fix, gotcha, instruction, fact, dead-end"
 
 
 def register(subparsers) -> None:
@@ -100,7 +100,8 @@ def cmd_learnings(args: argparse.Namespace) -> int:
                 if not args.category or hit["category"] == args.category][: args.limit]
     else:
         rows = [_row_summary(r) for r in list_learnings(conn, scopes, args.category, args.limit)]
-    total = conn.execute("SELECT count(*) FROM learnings WHERE forgotten_at IS NULL AND ifnull(project_id, 0) IN "
+    total = conn.execute("SELECT count(*) FROM learnings WHERE forgotten_at IS NULL AND superseded_by IS NULL "
+                         "AND ifnull(project_id, 0) IN "
                          "(?, 0)", (scopes[0] or 0,)).fetchone()[0]
     if args.json:
         print_json({"query": query or None, "learnings": rows, "total": total})
@@ -148,7 +149,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     """Everything about one learning, with its recall history."""
-    from memory.learning.storage import get, recalls_of
+    from memory.cli import explain
+    from memory.learning.storage import get, recalls_of, successor_of
 
     conn = open_store()
     row = get(conn, args.id)
@@ -158,7 +160,12 @@ def cmd_show(args: argparse.Namespace) -> int:
     data.update(symbols=json.loads(row["symbols_json"]), evidence=json.loads(row["evidence_json"]),
                 source_session=row["source_session"], embedding_model=row["embedding_model"],
                 forgotten_at=row["forgotten_at"], last_recalled_at=row["last_recalled_at"],
-                recalls=[dict(r) for r in recalls_of(conn, args.id)])
+                scope_reason=row["scope_reason"], superseded_by=row["superseded_by"],
+                recalls=[{**dict(r), "where": explain.where(r["event"]), "why": explain.reason(r)}
+                         for r in recalls_of(conn, args.id)],
+                **explain.anchor_details(conn, row))
+    successor = successor_of(conn, args.id)
+    data["successor"] = dict(successor) if successor is not None else None
     if args.json:
         print_json(data)
         return 0
@@ -166,18 +173,23 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(data["text"])
     if data["forgotten_at"]:
         print(f"Forgotten {data['forgotten_at']}: not recalled (undo: python -m memory unforget {data['id']})")
+    if data["successor"]:
+        print(f"Superseded by #{data['successor']['id']}: {data['successor']['text']} (not recalled; see "
+              f"python -m memory show {data['successor']['id']})")
+    print("Scope: " + (f"global, because {data['scope_reason'] or 'no reason was recorded'}" if data["global"]
+                       else "this project"))
     print(f"Confidence {data['confidence']:.2f} | seen {data['seen_count']}x | recalled {data['recall_count']}x | "
           f"extractor {data['extractor']} | embedding {data['embedding_model'] or 'none'}")
     print(f"Created {data['created_at']} | last seen {data['last_seen_at']} | session {data['source_session']}")
     if data["files"]:
         print("Files: " + ", ".join(data["files"]))
+    explain.print_anchor_details(data["id"], data)
     for entry in data["evidence"]:
         print("Evidence: " + _evidence_line(entry))
     if not data["recalls"]:
         print("Never recalled.")
     for rec in data["recalls"]:
-        print(f"Recalled {rec['ts'][:19].replace('T', ' ')} at {rec['event']} in session {rec['session_id']} "
-              f"(score {rec['score']:.3f}) for: {rec['query'][:120]!r}")
+        print(explain.recall_line(rec))
     return 0
 
 

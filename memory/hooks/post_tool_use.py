@@ -1,4 +1,5 @@
-"""PostToolUse and PostToolUseFailure: track the action, account for follow-up reads of summarized files.
+"""PostToolUse and PostToolUseFailure: track the action, account for follow-up reads of summarized files,
+and check the anchors of learnings tied to a file that was read, changed or deleted.
 
 Claude Code 2.1.197 reports a failed tool call (a Bash command exiting non-zero) as PostToolUseFailure with an
 ``error`` text and no ``tool_response``; both events come here and ``ctx.event`` tells them apart. Both run
@@ -44,4 +45,28 @@ def handle(ctx: HookContext) -> dict[str, Any] | None:
 
             accounting.record_read(ctx.db, ctx.session_id, accounting.absolute(path, ctx.cwd), tool_input,
                                    payload.get("tool_response"), tool_use_id)
+    if ctx.config.feature_enabled("learning"):
+        _check_anchors(ctx, tool, tool_input)
     return None
+
+
+def _check_anchors(ctx: HookContext, tool: str, tool_input: dict[str, Any]) -> None:
+    """Compare the anchors of learnings tied to the file this call read, changed or deleted with what they
+    pointed at (``memory.learning.staleness``)."""
+    import os
+
+    if tool == wire.READ or tool in wire.EDIT_TOOLS:
+        path = wire.file_path(tool_input)
+        paths = [os.path.normpath(os.path.join(ctx.cwd, path))] if path else []
+    elif tool == wire.BASH and wire.command(tool_input):
+        from memory.learning.staleness import deleted_paths
+
+        paths = [p for p in deleted_paths(wire.command(tool_input) or "", ctx.cwd) if not os.path.exists(p)]
+    else:
+        return
+    if not paths:
+        return
+    from memory.learning import staleness
+
+    for path in paths:
+        staleness.observe(ctx.db, project_id=ctx.project_id, root=ctx.project.root, path=path)

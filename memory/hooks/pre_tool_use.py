@@ -1,4 +1,5 @@
-"""PreToolUse (Read): narrow the read of a large code file to its head and give its signatures."""
+"""PreToolUse: narrow a Read of a large code file to its head and give its signatures; before an edit or a
+shell command, add the learnings anchored to what it changes or runs."""
 
 from __future__ import annotations
 
@@ -11,8 +12,22 @@ if TYPE_CHECKING:
 
 
 def handle(ctx: HookContext) -> dict[str, Any] | None:
+    """Read: allow + updatedInput + signatures for a large code file. Edit/MultiEdit/Write/NotebookEdit/Bash:
+    the anchored learnings as context, with no permission decision (the call runs as it would have).
+    None: nothing to say."""
+    tool = ctx.payload["tool_name"]
+    if tool == wire.READ:
+        return _narrow_read(ctx)
+    if tool not in wire.EDIT_TOOLS and tool != wire.BASH:
+        return None
+    if not ctx.config.feature_enabled("recall") or not ctx.config.get("recall", "at_action"):
+        return None
+    return wire.additional_context("PreToolUse", _action_context(ctx, tool, ctx.payload["tool_input"]) or "")
+
+
+def _narrow_read(ctx: HookContext) -> dict[str, Any] | None:
     """Answer allow + updatedInput + signatures for a large code file; None lets the read pass untouched."""
-    if ctx.payload["tool_name"] != wire.READ or not ctx.config.feature_enabled("signatures"):
+    if not ctx.config.feature_enabled("signatures"):
         return None
     tool_input = ctx.payload["tool_input"]
     if wire.asks_for_range(tool_input):
@@ -31,3 +46,25 @@ def handle(ctx: HookContext) -> dict[str, Any] | None:
     except preread.PassThrough:
         return None
     return wire.allow_read(tool_input, file_path, plan.head, plan.context)
+
+
+def _action_context(ctx: HookContext, tool: str, tool_input: dict[str, Any]) -> str | None:
+    """The learnings anchored to this edit or command, as context text (``memory.learning.at_action``)."""
+    from memory.learning import at_action
+
+    include_global = bool(ctx.config.get("recall", "global_preferences"))
+    if tool == wire.BASH:
+        command = wire.command(tool_input)
+        if command is None:
+            return None
+        return at_action.for_command(ctx.db, project_id=ctx.project_id, session_id=ctx.session_id,
+                                     command=command, include_global=include_global)
+    path = wire.file_path(tool_input)
+    if path is None:
+        return None
+    import os
+
+    return at_action.for_edit(ctx.db, project_id=ctx.project_id, root=ctx.project.root,
+                              session_id=ctx.session_id, tool=tool,
+                              path=os.path.normpath(os.path.join(ctx.cwd, path)),
+                              texts=wire.edited_texts(tool_input), include_global=include_global)

@@ -33,6 +33,8 @@ def handle(ctx: HookContext) -> dict[str, Any] | None:
                                                   session_id=ctx.session_id, project_root=ctx.project.root))
     if ctx.config.feature_enabled("learning"):
         from memory import worker
+        from memory.learning import staleness
 
+        staleness.baseline_new(ctx.db, ctx.project_id, ctx.project.root)
         worker.start_if_pending(ctx.db)
     return wire.additional_context("SessionStart", "\n\n".join(part for part in parts if part))

@@ -51,6 +51,23 @@ def file_path(tool_input: dict[str, Any]) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def command(tool_input: dict[str, Any]) -> str | None:
+    """The shell command of a Bash call, or None when absent or blank."""
+    value = tool_input.get("command")
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def edited_texts(tool_input: dict[str, Any]) -> list[str]:
+    """The text an edit call changes: Edit's old and new strings, each MultiEdit edit's, Write's content,
+    NotebookEdit's new cell source."""
+    texts = [tool_input.get(key) for key in ("old_string", "new_string", "content", "new_source")]
+    edits = tool_input.get("edits")
+    for edit in edits if isinstance(edits, list) else []:
+        if isinstance(edit, dict):
+            texts += [edit.get("old_string"), edit.get("new_string")]
+    return [text for text in texts if isinstance(text, str)]
+
+
 def asks_for_range(tool_input: dict[str, Any]) -> bool:
     """Whether a Read asked for part of the file (``offset`` or ``limit``) rather than all of it."""
     return "offset" in tool_input or "limit" in tool_input
@@ -64,7 +81,8 @@ MAX_CONTEXT_CHARS = 9000
 
 
 def additional_context(event: str, text: str) -> dict[str, Any] | None:
-    """Context for the model (SessionStart, UserPromptSubmit, PostToolUse); None when there is nothing to say."""
+    """Context for the model (SessionStart, UserPromptSubmit, PostToolUse, and PreToolUse without a permission
+    decision: the context follows the tool's result); None when there is nothing to say."""
     if not text.strip():
         return None
     return {"hookSpecificOutput": {"hookEventName": event, "additionalContext": _fit(text)}}

@@ -3,10 +3,12 @@
 - rules (``memory.learning.rules``): always, offline, deterministic.
 - haiku (``memory.learning.haiku``): in addition, when ``haiku.available`` (API key, ``learning.extractor`` is
   ``auto`` or ``haiku``, a non-zero budget) and the budget has room for this call.
+- claude-cli (``memory.learning.claude_cli``): in addition, when the user opted in with
+  ``learning.extractor = "claude-cli"`` (their own `claude -p`, no API key needed), under the same budget.
 
-``learning.extractor = "rules"`` turns Haiku off. The results are merged; exact duplicates (same normalized
-text) are kept once, with the higher confidence. When Haiku fails (API error, timeout, the whole call over
-``haiku.TOTAL_SECONDS``) the rules' learnings are still returned; the failure is logged and recorded.
+``learning.extractor = "rules"`` turns both LLM extractors off. The results are merged; exact duplicates (same normalized
+text) are kept once, with the higher confidence. When an LLM call fails (API error,
+timeout, over ``haiku.TOTAL_SECONDS``) the rules' learnings are still returned; the failure is logged.
 """
 
 from __future__ import annotations
@@ -24,18 +26,27 @@ if TYPE_CHECKING:
 
 def names(config: Config) -> list[str]:
     """The extractors that would run now under ``config`` and this environment."""
-    from memory.learning import haiku
+    from memory.learning import claude_cli, haiku
 
-    return ["rules", "haiku"] if haiku.available(config) else ["rules"]
+    return ["rules"] + (["haiku"] if haiku.available(config) else []) + (
+        ["claude-cli"] if claude_cli.available(config) else [])
 
 
 def extract_session(records: list[Any], *, session_id: str, config: Config, conn: sqlite3.Connection) -> list[Any]:
     """All learnings of one session from every available extractor, merged."""
     from memory.learning import rules
 
+    from memory.learning.llm_prompt import drop_echoed_tasks
+
     found = list(rules.extract(records, session_id=session_id))
-    if "haiku" in names(config):
-        found.extend(_haiku(records, session_id=session_id, config=config, conn=conn))
+    chosen = names(config)
+    if "haiku" in chosen:
+        found.extend(drop_echoed_tasks(_haiku(records, session_id=session_id, config=config, conn=conn), records))
+    if "claude-cli" in chosen:
+        from memory.learning import claude_cli
+
+        found.extend(drop_echoed_tasks(claude_cli.extract(records, session_id=session_id, config=config,
+                                                          conn=conn), records))
     return merge(found)
 
 

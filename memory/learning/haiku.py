@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 
+from memory.learning import llm_prompt
 from memory.text import shorten
 from memory.tokens import estimate_tokens, truncate_to_tokens
 
@@ -28,20 +29,7 @@ MAX_OUTPUT_TOKENS = 1024
 LINE_CHARS = 400
 TOOL_NAME = "record_learnings"
 _SEPARATOR = "\n\x00\n"  # between records while they are redacted together (no rule matches a NUL)
-SYSTEM = (
-    "You read a condensed Claude Code session and record what a future session in the same repository should "
-    "know. Record 3 to 5 learnings, each one actionable sentence of at most 300 characters, specific to this "
-    "project (commands, files, conventions, fixes, decisions, the user's preferences, approaches that failed). "
-    "Skip anything generic or obvious. Never include secrets."
-)
-CATEGORY_HELP = {
-    "fix": "a problem and what solved it",
-    "preference": "how the user wants things done",
-    "architecture": "a structural decision or fact about the codebase",
-    "pattern": "a recurring convention in the code",
-    "tip": "a command or practice that works here",
-    "dead-end": "an approach that was tried and abandoned, and why",
-}
+SYSTEM = llm_prompt.SYSTEM
 
 
 def available(config: Config, environ: dict[str, str] | None = None) -> bool:
@@ -89,25 +77,7 @@ def _cap(text: str) -> str:
 
 
 def _tool() -> dict[str, Any]:
-    return {
-        "name": TOOL_NAME,
-        "description": "Record the learnings of this session.",
-        "input_schema": {
-            "type": "object",
-            "properties": {"learnings": {"type": "array", "minItems": 1, "maxItems": 5, "items": {
-                "type": "object",
-                "properties": {
-                    "category": {"type": "string", "enum": list(CATEGORY_HELP),
-                                 "description": "; ".join(f"{k}: {v}" for k, v in CATEGORY_HELP.items())},
-                    "text": {"type": "string", "maxLength": 300},
-                    "files": {"type": "array", "items": {"type": "string"}},
-                    "confidence": {"type": "number", "minimum": 0, "maximum": 1},
-                },
-                "required": ["category", "text"],
-            }}},
-            "required": ["learnings"],
-        },
-    }
+    return llm_prompt.tool_schema(TOOL_NAME)
 
 
 def extract(records: list[Any], *, session_id: str, config: Config, conn: sqlite3.Connection) -> list[Any]:
@@ -143,22 +113,10 @@ def _client():
 
 def parse_response(response: Any, session_id: str) -> list[Any]:
     """The learnings in the tool call of a Messages API response (malformed items are skipped)."""
-    from memory.learning.model import CATEGORIES, Learning, clip
-
     found = []
     for block in response.content:
         if getattr(block, "type", None) != "tool_use" or getattr(block, "name", None) != TOOL_NAME:
             continue
-        for item in (block.input or {}).get("learnings", []) or []:
-            if not isinstance(item, dict):
-                continue
-            category, text = str(item.get("category", "")).strip().lower(), str(item.get("text", "")).strip()
-            if category not in CATEGORIES or not text:
-                continue
-            files = [str(f) for f in item.get("files") or [] if isinstance(f, str)][:10]
-            confidence = item.get("confidence")
-            confidence = float(confidence) if isinstance(confidence, (int, float)) else 0.7  # clamped by Learning
-            found.append(Learning(category=category, text=clip(text), files=files, symbols=[],
-                                  evidence={"session_id": session_id, "lines": []}, confidence=confidence,
-                                  extractor=NAME))
+        found.extend(llm_prompt.parse_items((block.input or {}).get("learnings"), session_id=session_id,
+                                            extractor=NAME))
     return found

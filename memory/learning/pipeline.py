@@ -55,9 +55,12 @@ def redacted(learning: Any) -> Any:
 
 
 def store_learnings(conn: sqlite3.Connection, learnings: list[Any], *, project_id: int | None, session_id: str,
-                    config: Config, job_id: int | None = None) -> dict[str, int]:
+                    config: Config, job_id: int | None = None,
+                    times: list[tuple[str | None, str | None]] | None = None) -> dict[str, int]:
     """Embed, deduplicate and store ``learnings`` (marking ``job_id`` done in the same transaction), then
-    refresh the derived indexes. Return how many were added, reinforced, unchanged, suppressed."""
+    refresh the derived indexes. Return how many were added, reinforced, unchanged, suppressed, superseded
+    (older learnings a new one replaced) and promoted (instructions made global because a second project
+    learned them). ``times`` gives (created_at, last_seen_at) per learning, for imports."""
     from memory import jobs
     from memory.learning.storage import add_or_reinforce, scope_for
     from memory.store import transaction
@@ -66,24 +69,58 @@ def store_learnings(conn: sqlite3.Connection, learnings: list[Any], *, project_i
     embedder = worker_embedder(config)
     vectors = embedder.embed_many([item.text for item in learnings]) if learnings else []
     threshold = float(config.get("learning", "near_duplicate_threshold"))
-    global_prefs = bool(config.get("recall", "global_preferences"))
-    counts = {"added": 0, "reinforced": 0, "unchanged": 0, "suppressed": 0}
+    counts = {"added": 0, "reinforced": 0, "unchanged": 0, "suppressed": 0, "superseded": 0, "promoted": 0}
     touched: list[int] = []
     scopes: set[int | None] = set()
+    times = times or [(None, None)] * len(learnings)
     with transaction(conn):
-        for item, vector in zip(learnings, vectors):
-            scope = scope_for(item.category, project_id, global_prefs)
+        for item, vector, (created, seen) in zip(learnings, vectors, times):
+            scope = scope_for(item, project_id)
             learning_id, outcome = add_or_reinforce(conn, project_id=scope, learning=item, session_id=session_id,
-                                                    vector=vector, model=embedder.model, near_threshold=threshold)
+                                                    vector=vector, model=embedder.model, near_threshold=threshold,
+                                                    created_at=created, last_seen_at=seen)
             counts[outcome] += 1
-            if outcome == "added":
-                touched.append(learning_id)
-                scopes.add(scope)
+            if outcome != "added":
+                continue
+            scope, learning_id = _promote_if_learned_elsewhere(conn, item, scope, learning_id, counts)
+            counts["superseded"] += _supersede_older(conn, item, scope, learning_id)
+            touched.append(learning_id)
+            scopes.add(scope)
         if job_id is not None:
             jobs.complete(conn, job_id)
     enqueue_reembed_if_needed(conn, embedder.model)
     refresh_indexes(conn, touched, scopes)
     return counts
+
+
+def _promote_if_learned_elsewhere(conn: sqlite3.Connection, item: Any, scope: int | None, learning_id: int,
+                                  counts: dict[str, int]) -> tuple[int | None, int]:
+    """An instruction already learned in another project becomes global (both projects' copies point to it)."""
+    from memory.learning.storage import make_global, same_instruction_elsewhere, supersede
+
+    if scope is None or item.category != "instruction":
+        return scope, learning_id
+    others = same_instruction_elsewhere(conn, item.text, scope)
+    if not others:
+        return scope, learning_id
+    projects = ", ".join(f"#{p}" for p in sorted({scope, *(o["project_id"] for o in others)}))
+    global_id = make_global(conn, learning_id, f"the same instruction was learned in projects {projects}")
+    for other in others:
+        supersede(conn, other["id"], global_id)
+    counts["promoted"] += 1
+    return None, global_id
+
+
+def _supersede_older(conn: sqlite3.Connection, item: Any, scope: int | None, learning_id: int) -> int:
+    """Mark the live learnings of the same scope that ``item`` replaces (memory.learning.supersede)."""
+    from memory.learning.storage import live_on_subject, supersede
+    from memory.learning.supersede import replaces
+
+    done = 0
+    for row in live_on_subject(conn, scope):
+        if row["id"] != learning_id and replaces(item.text, item.category, row["text"], row["category"]):
+            done += supersede(conn, row["id"], learning_id)
+    return done
 
 
 def refresh_indexes(conn: sqlite3.Connection, learning_ids: list[int], scopes: set[int | None]) -> None:

@@ -22,9 +22,9 @@ if TYPE_CHECKING:
 MAX_EVIDENCE = 20
 
 
-def scope_for(category: str, project_id: int | None, global_preferences: bool) -> int | None:
-    """Where a learning lives: preferences in the global store (NULL) when enabled, else the project."""
-    return None if category == "preference" and global_preferences else project_id
+def scope_for(learning: Any, project_id: int | None) -> int | None:
+    """Where a learning lives: its project, or the global store (NULL) when the learning says it is global."""
+    return None if getattr(learning, "scope", "project") == "global" else project_id
 
 
 def evidence_entries(learning: Any, session_id: str) -> list[dict[str, Any]]:
@@ -49,9 +49,12 @@ def add_or_reinforce(
     vector: list[float] | None,
     model: str | None,
     near_threshold: float = DEFAULT_NEAR_THRESHOLD,
+    created_at: str | None = None,
+    last_seen_at: str | None = None,
 ) -> tuple[int | None, str]:
     """Store ``learning`` or reinforce its duplicate; return (id, "added" | "reinforced" | "unchanged" |
-    "suppressed"). Run inside the caller's transaction. Every text is redacted on the way in."""
+    "suppressed"). Run inside the caller's transaction. ``created_at``/``last_seen_at`` (an import's) replace
+    the store's clock for a new row. Every text is redacted on the way in."""
     import dataclasses
 
     from memory.redact import redact, redact_data
@@ -73,11 +76,14 @@ def add_or_reinforce(
         return row["id"], _reinforce(conn, row, evidence, session_id, float(learning.confidence))
     cur = conn.execute(
         "INSERT INTO learnings(project_id, category, text, text_hash, files_json, symbols_json, evidence_json, "
-        "confidence, source_session, extractor, embedding_model, vector) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        "confidence, source_session, extractor, embedding_model, vector, scope_reason, anchors_json, created_at, "
+        f"last_seen_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,coalesce(?, {SQL_NOW}),coalesce(?, {SQL_NOW}))",
         (project_id, learning.category, learning.text, digest, json.dumps(list(learning.files or [])),
          json.dumps(list(getattr(learning, "symbols", None) or [])), json.dumps(evidence[:MAX_EVIDENCE]),
          float(learning.confidence), session_id, getattr(learning, "extractor", None), model if vector else None,
-         to_blob(vector) if vector is not None else None),
+         to_blob(vector) if vector is not None else None,
+         (getattr(learning, "scope_reason", "") or None) if project_id is None else None,
+         json.dumps(list(getattr(learning, "anchors", None) or []), ensure_ascii=False), created_at, last_seen_at),
     )
     return cur.lastrowid, "added"
 
@@ -124,8 +130,9 @@ def recalls_of(conn: sqlite3.Connection, learning_id: int, limit: int = 20) -> l
 
 def list_learnings(conn: sqlite3.Connection, project_ids: list[int | None] | None = None,
                    category: str | None = None, limit: int = 20) -> list[sqlite3.Row]:
-    """Live learnings, newest first; ``project_ids`` restricts the scopes (None = every scope)."""
-    where, args = ["forgotten_at IS NULL"], []
+    """Live learnings (neither forgotten nor superseded), newest first; ``project_ids`` restricts the scopes
+    (None = every scope)."""
+    where, args = ["forgotten_at IS NULL", "superseded_by IS NULL"], []
     if project_ids is not None:
         where.append(f"ifnull(project_id, 0) IN ({','.join('?' * len(project_ids))})")
         args.extend(p or 0 for p in project_ids)
@@ -177,4 +184,49 @@ def export_rows(conn: sqlite3.Connection, project_ids: list[int | None] | None =
         "files": json.loads(r["files_json"]), "symbols": json.loads(r["symbols_json"]),
         "confidence": r["confidence"], "created_at": r["created_at"], "last_seen_at": r["last_seen_at"],
         "seen_count": r["seen_count"], "extractor": r["extractor"], "global": r["project_id"] is None,
+        "scope_reason": r["scope_reason"], "anchors": json.loads(r["anchors_json"] or "[]"),
     } for r in rows]
+
+
+def supersede(conn: sqlite3.Connection, old_id: int, new_id: int) -> bool:
+    """Mark ``old_id`` superseded by ``new_id``: never recalled again (its vector is dropped), still shown."""
+    cur = conn.execute("UPDATE learnings SET superseded_by = ?, vector = NULL WHERE id = ? AND id != ? "
+                       "AND superseded_by IS NULL", (new_id, old_id, new_id))
+    return cur.rowcount > 0
+
+
+def successor_of(conn: sqlite3.Connection, learning_id: int) -> sqlite3.Row | None:
+    """The learning that superseded ``learning_id`` (id, text), if any."""
+    return conn.execute("SELECT n.id, n.text FROM learnings o JOIN learnings n ON n.id = o.superseded_by "
+                        "WHERE o.id = ?", (learning_id,)).fetchone()
+
+
+def live_on_subject(conn: sqlite3.Connection, project_id: int | None) -> list[sqlite3.Row]:
+    """The live instructions and facts of one scope (id, category, text): what a new one may supersede."""
+    return conn.execute(
+        "SELECT id, category, text FROM learnings WHERE ifnull(project_id, 0) = ? AND forgotten_at IS NULL "
+        "AND superseded_by IS NULL AND category IN ('instruction', 'fact', 'preference', 'tip')",
+        (project_id or 0,)).fetchall()
+
+
+def same_instruction_elsewhere(conn: sqlite3.Connection, text: str, project_id: int | None) -> list[sqlite3.Row]:
+    """Live instructions with the same normalized text in other projects (id, project_id)."""
+    return conn.execute(
+        "SELECT id, project_id FROM learnings WHERE text_hash = ? AND project_id IS NOT NULL AND project_id != ? "
+        "AND forgotten_at IS NULL AND superseded_by IS NULL AND category IN ('instruction', 'preference')",
+        (text_hash(text), project_id or 0)).fetchall()
+
+
+def make_global(conn: sqlite3.Connection, learning_id: int, reason: str) -> int:
+    """Move a learning to the global store with ``reason``; return the id now holding it (an existing global
+    row with the same text is reinforced instead, and this one superseded by it)."""
+    row = conn.execute("SELECT text_hash FROM learnings WHERE id = ?", (learning_id,)).fetchone()
+    existing = conn.execute("SELECT id FROM learnings WHERE project_id IS NULL AND text_hash = ?",
+                            (row["text_hash"],)).fetchone()
+    if existing is not None:
+        conn.execute(f"UPDATE learnings SET seen_count = seen_count + 1, last_seen_at = {SQL_NOW} WHERE id = ?",
+                     (existing["id"],))
+        supersede(conn, learning_id, existing["id"])
+        return existing["id"]
+    conn.execute("UPDATE learnings SET project_id = NULL, scope_reason = ? WHERE id = ?", (reason, learning_id))
+    return learning_id

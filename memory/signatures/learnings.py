@@ -2,8 +2,9 @@
 
 A learning concerns a file when its ``files_json`` list names it -- by absolute path, by real path, or by
 path relative to the project root. Only live learnings (not forgotten) of this project or global ones count,
-highest confidence, then most recalled, first. In a session, a learning already shown (``recalls``) is not
-shown again, and one shown here is recorded there, so recall does not repeat it either.
+highest confidence, then most recalled, first; those that "may be stale" (an anchor changed) last, labelled.
+In a session, a learning already shown (``recalls``) is not shown again, and one shown here is recorded
+there, so recall does not repeat it either.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from memory.text import shorten
 MAX_LEARNINGS = 3
 MAX_LEARNING_CHARS = 300
 PREFIX = "Previous learning: "
+STALE_PREFIX = "Previous learning (may be stale: the code it names changed): "
 
 
 def for_file(
@@ -27,13 +29,14 @@ def for_file(
     marks = ",".join("?" * len(names))
     return conn.execute(
         f"""
-        SELECT l.id, l.text FROM learnings AS l
-        WHERE l.forgotten_at IS NULL
+        SELECT l.id, l.text, (SELECT m.reason FROM anchor_marks AS m WHERE m.learning_id = l.id
+                              AND m.state = 'stale' LIMIT 1) AS stale FROM learnings AS l
+        WHERE l.forgotten_at IS NULL AND l.superseded_by IS NULL
           AND (l.project_id IS NULL OR l.project_id = ?)
           AND EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(l.files_json) THEN l.files_json ELSE '[]' END)
                       WHERE value IN ({marks}))
           AND NOT EXISTS (SELECT 1 FROM recalls AS r WHERE r.learning_id = l.id AND r.session_id = ?)
-        ORDER BY l.confidence DESC, l.recall_count DESC, l.last_seen_at DESC, l.id DESC
+        ORDER BY stale IS NOT NULL, l.confidence DESC, l.recall_count DESC, l.last_seen_at DESC, l.id DESC
         LIMIT ?
         """,
         (project_id, *names, session_id or "", MAX_LEARNINGS),
@@ -44,7 +47,8 @@ def lines(learnings: list[sqlite3.Row]) -> list[str]:
     """One "Previous learning: …" line each, on a single line, cut visibly ("…") past 300 characters."""
     out = []
     for row in learnings:
-        out.append(PREFIX + shorten(str(row["text"]), MAX_LEARNING_CHARS - len(PREFIX), one_line=True))
+        prefix = STALE_PREFIX if row["stale"] else PREFIX
+        out.append(prefix + shorten(str(row["text"]), MAX_LEARNING_CHARS - len(prefix), one_line=True))
     return out
 
 

@@ -18,15 +18,6 @@ MIN_DETAIL_CHARS = 0
 _NUMBERED_LINE = re.compile(r"^ *(\d+)│", re.MULTILINE)
 
 
-def content_hash(source: bytes) -> str:
-    """A short, stable hash of a file's bytes (BLAKE2b, 128 bits)."""
-    try:  # the C module directly: ``hashlib`` costs ~4 ms to import on the hook path
-        from _blake2 import blake2b
-    except ImportError:
-        from hashlib import blake2b
-    return blake2b(source, digest_size=16).hexdigest()
-
-
 def whole_read_tokens(source: bytes) -> int:
     """Estimated tokens of what a Read without offset/limit returns: the first 2,000 lines, numbered."""
     return estimate_tokens(read_result(source.split(b"\n", READ_DEFAULT_LINES)[:READ_DEFAULT_LINES]))

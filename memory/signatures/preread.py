@@ -16,6 +16,7 @@ import sqlite3
 import stat
 from collections import namedtuple
 
+from memory import hashing
 from memory.signatures import accounting, cache, eligibility, learnings, view
 from memory.tokens import estimate_tokens
 
@@ -157,13 +158,11 @@ def _outline_of(
     budget: int,
 ) -> cache.Outline:
     """The outline of ``source``: from the cache by content hash, else parsed now; stored for ``path``."""
-    from memory.signatures import outline as outlines
-
     total = eligibility.count_lines(source)
     if total < int(settings["min_lines"]):
         raise PassThrough(f"{total} lines, under signatures.min_lines")
     _check(eligibility.content_reason(source, total))
-    content_hash = outlines.content_hash(source)
+    content_hash = hashing.content_hash(source)
     found = cache.lookup_content(conn, content_hash, version, budget)
     if found is None:
         found = _parse(source, language, content_hash, budget, float(settings["outline_detail_ratio"]), path)

@@ -129,7 +129,7 @@ def test_import_skips_bad_lines_and_says_which(store: Store, tmp_path):
                      '{"category": "fix", "text": "The flaky upload test needs a fresh bucket each run."}\n')
     result = ok(store.cli("import", str(mixed), "--json"))
     assert json.loads(result.stdout)["learnings"] == {"skipped": 1, "added": 2, "reinforced": 0, "unchanged": 0,
-                                                      "suppressed": 0}
+                                                      "suppressed": 0, "superseded": 0, "promoted": 0}
     assert result.stderr.strip() == f"memory: skipped line 2 of {mixed}: not JSON"
 
 

@@ -8,12 +8,13 @@ import subprocess
 
 import pytest
 
+from memory.cli.explain import where
 from tests.cli.conftest import CURRENT_SESSION, CURRENT_TASK, FIRST_SESSION, Store
 from tests.helpers import run_cli
 
 HELP = [["status"], ["learnings"], ["search"], ["show"], ["forget"], ["unforget"], ["prune"], ["reindex"],
         ["worker"], ["handoffs"], ["handoff", "show"], ["handoff", "current"], ["signature"], ["signatures"],
-        ["export"], ["import"], ["config"], ["doctor"], ["version"]]
+        ["export"], ["import"], ["config"], ["doctor"], ["version"], ["why"], ["confirm"]]
 
 
 def ok(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
@@ -62,7 +63,8 @@ def test_status_block(store: Store):
     text = ok(store.cli("status")).stdout
     lines = text.splitlines()
     assert lines[0] == "=== Memory System Status ==="
-    assert lines[1].startswith(f"Database: {store.home / 'memory.db'} (") and lines[1].endswith("KB)")
+    # the store of these two sessions is about 1 MB: either unit may show
+    assert lines[1].startswith(f"Database: {store.home / 'memory.db'} (") and lines[1].endswith(("KB)", "MB)"))
     assert "Handoffs: 1 saved" in lines
     assert any(line.startswith("Signatures: 1 cached (avg ") and line.endswith("% savings)") for line in lines)
     with store.db() as conn:
@@ -118,7 +120,7 @@ def test_learnings_recent_and_filtered(store: Store):
     text = ok(store.cli("learnings")).stdout
     lines = text.splitlines()
     assert lines[0] == "=== Recent Learnings ==="
-    assert "[pattern] The report module uses Jinja2 templates for the HTML output." in text
+    assert "[instruction] Always run ruff before committing." in text
     assert any(line.startswith("   Recalls: ") and " | Date: 20" in line for line in lines)
     assert lines[-1].startswith("Total learnings: ")
     data = as_json(store.cli("learnings", "--json", "--category", "fix", "--limit", "1"))
@@ -127,9 +129,9 @@ def test_learnings_recent_and_filtered(store: Store):
 
 
 def test_learnings_with_a_query_lists_only_matches(store: Store):
-    text = ok(store.cli("learnings", "jinja2", "templates")).stdout
-    assert text.splitlines()[0] == '=== Learnings matching "jinja2 templates" ==='
-    assert "1. [pattern] The report module uses Jinja2 templates" in text and "[architecture]" not in text
+    text = ok(store.cli("learnings", "tabs", "delimiter")).stdout
+    assert text.splitlines()[0] == '=== Learnings matching "tabs delimiter" ==='
+    assert "1. [instruction] No, use tabs as the delimiter." in text and "[fix]" not in text
     data = as_json(store.cli("learnings", "pytest", "--json"))
     assert data["query"] == "pytest" and all("pytest" in item["text"].lower() for item in data["learnings"])
     assert "No learning matches." in ok(store.cli("learnings", "zebra quokka")).stdout
@@ -155,30 +157,30 @@ def test_show_has_evidence_and_recalls(store: Store):
     assert data["recalls"][0]["event"] == row["event"] and data["recalls"][0]["session_id"] == CURRENT_SESSION
     text = ok(store.cli("show", str(row["learning_id"]))).stdout
     assert f"Evidence: session {FIRST_SESSION}, transcript line(s) " in text
-    assert f"at {row['event']} in session {CURRENT_SESSION} (score " in text
-    never = learning_id(store, "ruff check")
+    assert f"at {where(row['event'])} in session {CURRENT_SESSION}: score " in text
+    never = learning_id(store, "ruff before committing")
     assert "Never recalled." in ok(store.cli("show", str(never))).stdout
 
 
 # --- forget, unforget, prune ----------------------------------------------------------------------------------
 
 def test_forget_is_reversible(store: Store):
-    target = learning_id(store, "Jinja2 templates")
+    target = learning_id(store, "tabs as the delimiter")
     text = ok(store.cli("forget", str(target))).stdout
-    assert f"Learning #{target} forgotten: The report module uses Jinja2" in text
+    assert f"Learning #{target} forgotten: No, use tabs as the delimiter" in text
     assert f"Undo: python -m memory unforget {target}" in text
-    assert "Jinja2" not in ok(store.cli("learnings")).stdout
-    assert store.cli("search", "jinja2", "templates").returncode == 1
+    assert "delimiter" not in ok(store.cli("learnings")).stdout
+    assert store.cli("search", "tabs", "delimiter").returncode == 1
     assert "Forgotten " in ok(store.cli("show", str(target))).stdout
     assert "already forgotten" in ok(store.cli("forget", str(target))).stdout
     assert as_json(store.cli("unforget", str(target), "--json")) == {"id": target, "restored": True}
-    hits = as_json(store.cli("search", "jinja2", "templates", "--json"))
+    hits = as_json(store.cli("search", "tabs", "delimiter", "--json"))
     assert hits[0]["id"] == target and hits[0]["similarity"] > 0.3  # its vector is back
     assert "is not forgotten" in ok(store.cli("unforget", str(target))).stdout
 
 
 def test_forget_purge_erases(store: Store):
-    target = learning_id(store, "ruff check")
+    target = learning_id(store, "ruff before committing")
     data = as_json(store.cli("forget", str(target), "--purge", "--json"))
     assert data["purged"] is True
     with store.db() as conn:
@@ -189,10 +191,10 @@ def test_forget_purge_erases(store: Store):
 
 def test_prune_dry_run_then_prune(store: Store):
     assert as_json(store.cli("prune", "--dry-run", "--json"))["pruned"] == []  # everything is new
-    env = {"MEMORY_LEARNING_PRUNE_AFTER_DAYS": "0", "MEMORY_LEARNING_PRUNE_BELOW_CONFIDENCE": "0.7"}
+    env = {"MEMORY_LEARNING_PRUNE_AFTER_DAYS": "0", "MEMORY_LEARNING_PRUNE_BELOW_CONFIDENCE": "0.85"}
     with store.db() as conn:
         expected = {r[0] for r in conn.execute(
-            "SELECT id FROM learnings WHERE recall_count = 0 AND confidence < 0.7 AND forgotten_at IS NULL")}
+            "SELECT id FROM learnings WHERE recall_count = 0 AND confidence < 0.85 AND forgotten_at IS NULL")}
     assert expected, "the store should hold an unrecalled, unsure learning"
     text = ok(store.cli("prune", "--dry-run", env=env)).stdout
     assert text.startswith(f"Would forget {len(expected)} learning(s)")

@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterator, Sequence, Union
 
 COMPACTION_MARKER = "Your task is to create a detailed summary of the conversation"
 EXTRACTION_TOOL = "record_learnings"  # memory.learning.haiku.TOOL_NAME: the worker's Haiku extraction call
+CLI_EXTRACTION_MARKER = "compound-memory learning extraction"  # memory.learning.llm_prompt.MARKER (claude -p)
 DEFAULT_SUMMARY = (
     "<analysis>The user asked for work on a small project; it was done.</analysis>\n"
     "<summary>1. Primary Request and Intent: scripted end-to-end test session.\n"
@@ -151,6 +152,11 @@ def is_extraction(request: dict) -> bool:
     return isinstance(choice, dict) and choice.get("name") == EXTRACTION_TOOL
 
 
+def is_cli_extraction(request: dict) -> bool:
+    """True for the `claude -p` extractor's request: our extraction system prompt, answered as JSON text."""
+    return CLI_EXTRACTION_MARKER in system_text(request)
+
+
 def is_main(request: dict) -> bool:
     """True for a turn of the main conversation: tools are offered and it is not a compaction.
 
@@ -204,7 +210,7 @@ class Recorded:
     method: str
     path: str
     body: dict[str, Any] = field(default_factory=dict)
-    kind: str = ""  # main | compaction | extraction | side | other
+    kind: str = ""  # main | compaction | extraction | cli_extraction | side | other
     at: float = field(default_factory=time.monotonic)  # when it arrived (benchmarks time the CLI's turns by it)
 
 
@@ -245,7 +251,8 @@ class ScriptedServer:
     # -- views of what was received --
     def message_requests(self) -> list[dict]:
         """Bodies of every POST /v1/messages, in arrival order."""
-        return [r.body for r in self.requests if r.kind in ("main", "compaction", "extraction", "side")]
+        return [r.body for r in self.requests if r.kind in ("main", "compaction", "extraction", "cli_extraction",
+                                                             "side")]
 
     def main_requests(self) -> list[dict]:
         """Bodies of the main conversation's requests, in arrival order."""
@@ -259,6 +266,10 @@ class ScriptedServer:
         """Bodies of the plugin worker's learning extraction requests."""
         return [r.body for r in self.requests if r.kind == "extraction"]
 
+    def cli_extraction_requests(self) -> list[dict]:
+        """Bodies of the `claude -p` extractor's requests."""
+        return [r.body for r in self.requests if r.kind == "cli_extraction"]
+
     def side_requests(self) -> list[dict]:
         """Bodies of the CLI's side requests (neither main conversation nor compaction)."""
         return [r.body for r in self.requests if r.kind == "side"]
@@ -270,6 +281,8 @@ class ScriptedServer:
             return "compaction", text(self.summary)
         if is_extraction(body):
             return "extraction", tool_use(EXTRACTION_TOOL, {"learnings": list(self.extraction_learnings)})
+        if is_cli_extraction(body):
+            return "cli_extraction", text(json.dumps({"learnings": list(self.extraction_learnings)}))
         if not is_main(body):
             return "side", text(self.side_reply)
         turn = assistant_turns(body)

@@ -96,7 +96,7 @@ def test_worker_extracted_learnings_with_both_extractors(learned: Runs) -> None:
     assert fix["text"].startswith(f"`{CHECK}` failed with AssertionError: round_total(2.675) gave 2.67"), fix["text"]
     assert "fixed by editing money.py" in fix["text"]
     haiku = by_extractor(learned, "haiku")
-    assert (haiku["category"], haiku["text"]) == ("pattern", HAIKU_LEARNING["text"])
+    assert (haiku["category"], haiku["text"]) == ("fact", HAIKU_LEARNING["text"])  # "pattern" is read as a fact
     assert json.loads(haiku["files_json"]) == ["money.py"]
     assert all(row["vector"] and row["embedding_model"] for row in learned.learnings)
     jobs = rows(learned.claude.data_dir, "SELECT status, payload_json FROM jobs WHERE kind = 'extract'")

@@ -57,21 +57,21 @@ def test_memory_status(claude, api_server, populated):
 def test_memory_learnings_lists_recent(claude, api_server, populated):
     seen = _command(claude, api_server, "/memory-learnings")
     assert "=== Recent Learnings ===" in seen
-    assert "[architecture] Use the csv module from the standard library instead of pandas" in seen
+    assert "[instruction] Always run ruff before committing." in seen
     assert "Total learnings: " in seen
 
 
 def test_memory_learnings_with_a_query(claude, api_server, populated):
-    seen = _command(claude, api_server, "/memory-learnings jinja2 templates")
-    assert '=== Learnings matching "jinja2 templates" ===' in seen
-    assert "1. [pattern] The report module uses Jinja2 templates for the HTML output." in seen
-    assert "[architecture] Use the csv module" not in seen
+    seen = _command(claude, api_server, "/memory-learnings tabs delimiter")
+    assert '=== Learnings matching "tabs delimiter" ===' in seen
+    assert "1. [instruction] No, use tabs as the delimiter." in seen
+    assert "[instruction] Always run ruff" not in seen
 
 
 def test_memory_forget(claude, api_server, populated):
-    learning = _learning_id(populated, "Jinja2 templates")
+    learning = _learning_id(populated, "tabs as the delimiter")
     seen = _command(claude, api_server, f"/memory-forget {learning}")
-    assert f"Learning #{learning} forgotten: The report module uses Jinja2 templates" in seen
+    assert f"Learning #{learning} forgotten: No, use tabs as the delimiter" in seen
     assert f"Undo: python -m memory unforget {learning}" in seen
     with populated.db() as conn:
         assert conn.execute("SELECT forgotten_at FROM learnings WHERE id = ?", (learning,)).fetchone()[0]

@@ -47,7 +47,8 @@ def test_haiku_is_asked_with_a_redacted_condensed_session_and_charged(anthropic_
         conn = store.connect()
         assert extractors.names(config) == ["rules", "haiku"]
         found = haiku.extract(_records(), session_id="s1", config=config, conn=conn)
-    assert [(f.category, f.extractor) for f in found] == [("tip", "haiku"), ("preference", "haiku")]
+    # An answer in the old category names is read in the new ones (tip -> fact, preference -> instruction).
+    assert [(f.category, f.extractor) for f in found] == [("fact", "haiku"), ("instruction", "haiku")]
     assert found[0].files == ["Makefile"] and found[0].confidence == 0.9
     (request,) = server.requests
     body = request["body"]

@@ -8,7 +8,23 @@ from memory.learning.model import CATEGORIES, Learning, clip
 
 
 def test_categories():
-    assert CATEGORIES == ("pattern", "architecture", "fix", "tip", "preference", "dead-end")
+    assert CATEGORIES == ("fix", "gotcha", "instruction", "fact", "dead-end")
+
+
+@pytest.mark.parametrize("old,new", [("preference", "instruction"), ("tip", "fact"), ("architecture", "fact"),
+                                     ("pattern", "fact")])
+def test_legacy_categories_are_read_as_the_new_ones(old, new):
+    assert Learning(old, "Use pnpm.").category == new
+
+
+def test_scope_and_anchors():
+    learning = Learning("instruction", "Answer in Chinese.", scope="global", scope_reason="said 'in all my projects'",
+                        anchors=[{"kind": "command", "value": "uv run pytest"}, {"kind": "bogus", "value": "x"},
+                                 {"kind": "file", "value": "  "}])
+    assert learning.anchors == [{"kind": "command", "value": "uv run pytest"}]
+    assert Learning.from_dict(learning.to_dict()) == learning
+    with pytest.raises(ValueError):
+        Learning("fact", "x", scope="everywhere")
 
 
 def test_round_trip_and_normalization():
@@ -20,13 +36,13 @@ def test_round_trip_and_normalization():
 
 
 def test_text_is_clipped_to_300_characters():
-    learning = Learning("tip", "word " * 200)
+    learning = Learning("fact", "word " * 200)
     assert len(learning.text) <= 300 and learning.text.endswith("…")
     assert clip("short") == "short"
 
 
 @pytest.mark.parametrize("bad", [{"category": "gossip"}, {"extractor": "oracle"}, {"text": "   "}])
 def test_invalid_learnings_are_rejected(bad):
-    args = {"category": "tip", "text": "Run tests with `make test`.", **bad}
+    args = {"category": "fact", "text": "Run tests with `make test`.", **bad}
     with pytest.raises(ValueError):
         Learning(**args)

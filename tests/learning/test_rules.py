@@ -1,4 +1,4 @@
-"""The rules extractor on labelled synthetic sessions and on the three real transcripts."""
+"""The rules extractor on labelled synthetic sessions and on the real transcripts (shape and sanity)."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def test_secrets_in_error_output_are_redacted():
 def test_evidence_points_at_the_lines():
     path = FIXTURES / "ts-build-compaction.jsonl"
     lines = path.read_text().splitlines()
-    fix = [l for l in _extract(path) if l.category == "fix"][0]
+    fix = [l for l in _extract(path) if l.category == "dead-end"][0]
     assert fix.evidence["session_id"] == path.stem
     cited = "\n".join(lines[n - 1] for n in fix.evidence["lines"])
     assert "npm run build" in cited and "src/cart.ts" in cited
@@ -64,12 +64,7 @@ def test_evidence_points_at_the_lines():
 
 @pytest.mark.parametrize("path", REAL, ids=lambda p: p.stem)
 def test_real_transcripts_give_sensible_learnings(path):
-    learnings = _extract(path)
-    # A short continuation (bastion), an orchestration experiment with no failure or instruction (task-teams) and
-    # a CLAUDE.md refresh whose only errors are tool-protocol slips (kimuson-claudemd-update-ja) rightly give
-    # nothing; every other real session gives at least one learning.
-    assert learnings or path.stem in {"bastion-hooks-progress", "claude-code-log-task-teams",
-                                      "kimuson-claudemd-update-ja"}
+    learnings = _extract(path)  # may be empty: what they should give is measured by benchmarks/real_sessions
     n_lines = len(path.read_bytes().split(b"\n"))
     seen = set()
     for learning in learnings:
@@ -89,8 +84,8 @@ def test_real_transcripts_give_sensible_learnings(path):
 
 def test_real_cargo_fix_is_found():
     learnings = _extract(REAL_TRANSCRIPTS / "mclaude-cosmic-applet-compact.jsonl")
-    fixes = [l for l in learnings if l.category == "fix" and "cargo build" in l.text]
-    assert any("Cargo.toml" in l.files for l in fixes)
+    fixes = [l for l in learnings if l.category in ("fix", "gotcha") and "cargo build" in l.text]
+    assert any("Cargo.toml" in l.files and "rt-multi-thread" in l.text for l in fixes)
     assert any("E0412" in l.text for l in fixes)
 
 
@@ -133,3 +128,14 @@ def test_find_decisions():
 def test_sentences_drop_markup_and_code():
     assert sentences("**Done!** The build works.\n```\ncode here.\n```\n# Heading\n- item one") == [
         "Done!", "The build works.", "item one"]
+
+
+def test_real_session_benchmark_meets_the_issue_targets():
+    """Issue 11's bar on the labelled sessions nobody here wrote (benchmarks/real_sessions, real ones only)."""
+    from benchmarks.real_sessions.score_learnings import run, rules_extractor
+
+    real = run(rules_extractor)["real"]
+    assert real["precision"] >= 0.8, real
+    assert real["wrong_share"] <= 0.05, real
+    assert real["harmful"] == 0, real
+    assert real["recall"] >= 0.5, real

@@ -78,3 +78,11 @@ def test_every_session_has_a_gold_file_with_ids_and_match_groups():
             assert entry["category"] in ("fix", "gotcha", "instruction", "fact", "dead-end")
             assert entry["scope"] in ("project", "global") and entry["evidence"]
     json.dumps(rows)
+
+
+def test_no_gold_learning_matches_its_own_must_not_keep_entries():
+    for row in scorer.sessions():
+        gold = row["gold"]
+        for entry in gold["learnings"]:
+            hay = entry["text"].lower()
+            assert not [n["id"] for n in gold["must_not_keep"] if scorer.matches(n, hay)], (row["stem"], entry["id"])
