@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections import namedtuple
 
-from memory import prose, shell
+from memory import shell
 from memory.text import shorten
 
 Step = namedtuple("Step", "kind text ok detail")
@@ -50,6 +50,7 @@ _GIT_WORK = re.compile(r"(?:^|&&|;|\|\|)\s*git\s+(?:-C\s+\S+\s+)?(?:commit|push)
 
 def open_blockers(steps: list[Step]) -> tuple[list[str], list[str]]:
     """(open blockers, newest last; user instructions from rejection reasons) for the steps in order."""
+    from memory import prose  # its cue tables cost ~14 ms to compile: not on the recording path
     open_: dict[str, tuple[str, str]] = {}  # key -> (blocker line, text naming what it concerns)
     edited_since: set[str] = set()
     instructions: list[str] = []
@@ -141,6 +142,7 @@ def is_rejection(text: str) -> bool:
 
 
 def _report_gist(text: str) -> str:
+    from memory import prose  # its cue tables cost ~14 ms to compile: not on the recording path
     for line in text.splitlines():
         if prose.PASTED_FAILURE.search(line) and len(line.strip()) > 8:
             return cut(line.strip(), ERROR_SHOWN)

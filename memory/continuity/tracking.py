@@ -45,7 +45,7 @@ def record(conn: sqlite3.Connection, config: Config, *, session_id: str, project
             event = with_task_subject(event, subject)
     at = None
     if tool_use_id and transcript_path:  # async hooks arrive in any order: keep when the call was made
-        from memory.transcript import tool_use_time
+        from memory.transcript_tail import tool_use_time
 
         at = tool_use_time(transcript_path, tool_use_id)
     count = queries.insert_event(conn, session_id, project_id, event, tool_use_id, cwd, transcript_path, at)

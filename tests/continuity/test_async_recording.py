@@ -9,7 +9,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from memory.transcript import tool_use_time
+from memory.transcript_tail import tool_use_time
 from memory.hooks import inflight
 from tests.continuity.conftest import E2E_TRANSCRIPT, Replay, db, errors
 from tests.helpers import LAUNCHER, REPO

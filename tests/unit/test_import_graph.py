@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("foundation", ("parser", "memory", "memory.paths", "memory.locks", "memory.config", "memory.log",
                     "memory.project", "memory.tokens", "memory.text", "memory.redact", "memory.shell",
-                    "memory.hashing", "memory.prose", "memory.transcript", "memory.deadline", "memory.hooks.wire")),
+                    "memory.hashing", "memory.prose", "memory.transcript", "memory.transcript_tail", "memory.deadline", "memory.hooks.wire")),
     ("store", ("memory.store",)),
     ("services", ("memory.jobs", "memory.vectors", "memory.bootstrap")),
     ("features", ("memory.continuity", "memory.learning", "memory.signatures", "memory.recall", "memory.health")),
