@@ -10,9 +10,10 @@ tool path), timed from the first request to the last (session start and end, whi
 are left out). Three variants, interleaved run by run so that machine load hits all alike:
 
 - ``no plugin``: the CLI alone;
-- ``plugin, sync hooks``: this repository with "async" removed from hooks.json (what a CLI without async
-  hooks does);
-- ``plugin, async hooks``: this repository as shipped (PostToolUse and PostToolUseFailure async).
+- ``plugin, sync hooks``: this repository as shipped (every hook synchronous);
+- ``plugin, async hooks``: this repository with PostToolUse and PostToolUseFailure ``"async": true`` (not
+  shipped: Claude Code writes a call's transcript line after its hook starts, so async events lose their
+  order; see tests/continuity/test_async_recording.py).
 
 Reported: the median over runs of (loop time / tool calls) per variant, and the added wait per tool call =
 a variant's median minus the no-plugin median. The machine's load matters: the result records the load
@@ -56,8 +57,8 @@ def script(project: Path) -> list:
     return [*calls, text("Done.")]
 
 
-def sync_copy(folder: Path) -> Path:
-    """This plugin with every hook synchronous: links to its code, a hooks.json without "async"."""
+def plugin_copy(folder: Path, recorders_async: bool) -> Path:
+    """This plugin with its recording hooks async or not: links to its code, its own hooks.json."""
     folder.mkdir()
     for name in (".claude-plugin", "commands", "memory", "parser"):
         (folder / name).symlink_to(REPO / name)
@@ -65,10 +66,12 @@ def sync_copy(folder: Path) -> Path:
     for name in ("run", "run.py"):
         (folder / "hooks" / name).symlink_to(REPO / "hooks" / name)
     hooks = json.loads((REPO / "hooks" / "hooks.json").read_text(encoding="utf-8"))
-    for matchers in hooks["hooks"].values():
+    for event, matchers in hooks["hooks"].items():
         for matcher in matchers:
             for hook in matcher["hooks"]:
                 hook.pop("async", None)
+                if recorders_async and event in ("PostToolUse", "PostToolUseFailure"):
+                    hook["async"] = True
     (folder / "hooks" / "hooks.json").write_text(json.dumps(hooks, indent=2), encoding="utf-8")
     return folder
 
@@ -92,8 +95,8 @@ def measure(runs: int) -> dict:
     """Interleaved runs of every variant for every version; medians and added wait per tool call."""
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="turn-time-") as tmp:
-        sync_plugin = sync_copy(Path(tmp) / "sync-plugin")
-        variants = {"no plugin": None, "plugin, sync hooks": sync_plugin, "plugin, async hooks": REPO}
+        variants = {"no plugin": None, "plugin, sync hooks": plugin_copy(Path(tmp) / "sync-plugin", False),
+                    "plugin, async hooks": plugin_copy(Path(tmp) / "async-plugin", True)}
         for version in CLAUDE_VERSIONS:
             binary = find_claude(version=version)
             samples: dict[str, list[float]] = {name: [] for name in variants}

@@ -123,9 +123,13 @@ def test_wait_idle_waits_for_a_live_recorder_and_drops_dead_markers(tmp_path: Pa
         live.wait()
 
 
-def test_hooks_json_runs_only_the_recording_hooks_async() -> None:
+def test_hooks_json_runs_every_hook_synchronously() -> None:
+    # Async recorders were tried: Claude Code 2.1.197 writes a tool call's transcript line only after its hook
+    # started (often after the next call's), so neither arrival order nor transcript time orders the events, and
+    # a handoff could show a todo's older status. Synchronous recorders keep the order; the code above still
+    # copes with out-of-order arrival, should async come back.
     hooks = json.loads((REPO / "hooks" / "hooks.json").read_text())["hooks"]
     for event, matchers in hooks.items():
         for matcher in matchers:
             for hook in matcher["hooks"]:
-                assert hook.get("async", False) is (event in ("PostToolUse", "PostToolUseFailure")), event
+                assert "async" not in hook, event
