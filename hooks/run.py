@@ -44,16 +44,9 @@ if __name__ == "__main__":
         from memory.cli import main as cli_main
 
         sys.exit(cli_main(args[1:]))
-    recorder = args[:1] in (["PostToolUse"], ["PostToolUseFailure"])
     from memory.hooks.runtime import main as hook_main
 
-    try:
-        code = hook_main(args[0] if args else "")
-    finally:
-        if recorder:
-            from memory.hooks import inflight
-
-            inflight.done()
+    code = hook_main(args[0] if args else "")
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)  # skip interpreter teardown and SQLite's checkpoint-on-close (see runtime.main)

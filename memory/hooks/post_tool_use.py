@@ -2,8 +2,7 @@
 and check the anchors of learnings tied to a file that was read, changed or deleted.
 
 Claude Code 2.1.197 reports a failed tool call (a Bash command exiting non-zero) as PostToolUseFailure with an
-``error`` text and no ``tool_response``; both events come here and ``ctx.event`` tells them apart. Both run
-asynchronously where Claude Code supports it (see memory/hooks/inflight.py for what waits for them).
+``error`` text and no ``tool_response``; both events come here and ``ctx.event`` tells them apart.
 """
 
 from __future__ import annotations
@@ -18,9 +17,6 @@ if TYPE_CHECKING:
 
 def handle(ctx: HookContext) -> dict[str, Any] | None:
     """Record the tool call; answers nothing (tracking never speaks to the model)."""
-    from memory.hooks import inflight
-
-    inflight.ensure_folder()
     payload = ctx.payload
     tool, tool_input = payload["tool_name"], payload["tool_input"]
     failed = ctx.event == "PostToolUseFailure"

@@ -16,9 +16,7 @@ def handle(ctx: HookContext) -> dict[str, Any] | None:
     transcript_path = wire.text_field(payload, "transcript_path")
     if ctx.config.feature_enabled("continuity"):
         from memory.continuity import handoff
-        from memory.hooks import inflight
 
-        inflight.wait_idle(inflight.WAIT_BEFORE_HANDOFF_S)  # the last actions may still be recording (async)
         handoff.on_pre_compact(ctx.db, ctx.config, session_id=ctx.session_id, project_id=ctx.project_id,
                                project_root=ctx.project.root, trigger=payload.get("trigger"),
                                transcript_path=transcript_path, instructions=payload.get("custom_instructions"))

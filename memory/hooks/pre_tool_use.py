@@ -35,10 +35,8 @@ def _narrow_read(ctx: HookContext) -> dict[str, Any] | None:
     file_path = tool_input.get("file_path")
     if not isinstance(file_path, str) or not file_path:
         return None
-    from memory.hooks import inflight
     from memory.signatures import accounting, preread
 
-    inflight.wait_idle(inflight.WAIT_BEFORE_READ_S)  # an async PostToolUse may still be recording an edit
     try:
         plan = preread.plan_read(ctx.db, ctx.config, ctx.project.root, accounting.absolute(file_path, ctx.cwd),
                                  session_id=ctx.session_id, project_id=lambda: ctx.project_id,

@@ -15,9 +15,7 @@ def handle(ctx: HookContext) -> dict[str, Any] | None:
     transcript_path = wire.text_field(ctx.payload, "transcript_path")
     if ctx.config.feature_enabled("continuity"):
         from memory.continuity import handoff
-        from memory.hooks import inflight
 
-        inflight.wait_idle(inflight.WAIT_AT_SESSION_END_S)  # the last actions may still be recording (async)
         handoff.on_session_end(ctx.db, ctx.config, session_id=ctx.session_id, project_id=ctx.project_id,
                                project_root=ctx.project.root, reason=ctx.payload.get("reason"),
                                transcript_path=transcript_path)

@@ -1,16 +1,14 @@
-"""Async recording hooks (hooks.json ``"async": true``): out-of-order arrival, in-flight markers, SIGTERM."""
+"""Recording hooks that may arrive out of order (as async hooks would): call order from the transcript, SIGTERM."""
 
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import time
 from pathlib import Path
 
 from memory.transcript_tail import tool_use_time
-from memory.hooks import inflight
 from tests.continuity.conftest import E2E_TRANSCRIPT, Replay, db, errors
 from tests.helpers import LAUNCHER, REPO
 
@@ -68,23 +66,6 @@ def test_without_a_transcript_events_keep_arrival_order(replay: Replay, memory_h
     assert [json.loads(r["data_json"])["command"] for r in rows] == ["first", "second"]
 
 
-def test_a_recorder_marks_itself_in_flight_and_clears_the_mark(replay: Replay, memory_home: Path) -> None:
-    replay.bash("creates the folder", stdout="ok")
-    folder = memory_home / "inflight"
-    assert folder.is_dir() and list(folder.iterdir()) == []
-    # hooks/run writes the marker before Python starts; a recorder stopped there leaves it until it goes on.
-    data = replay.payload("PostToolUse-Bash", tool_input={"command": "slow", "description": "run"})
-    process = subprocess.Popen(["sh", str(LAUNCHER), "PostToolUse"], stdin=subprocess.PIPE,
-                               env={**replay.env, "MEMORY_HOME": str(memory_home)})
-    deadline = time.monotonic() + 10
-    while not (folder / str(process.pid)).exists() and time.monotonic() < deadline:
-        time.sleep(0.005)
-    assert (folder / str(process.pid)).exists()  # stdin still open: the recorder is waiting for its payload
-    process.communicate(json.dumps(data).encode(), timeout=30)
-    assert process.returncode == 0
-    assert list(folder.iterdir()) == []
-
-
 def test_a_recorder_finishes_its_write_when_sent_sigterm(replay: Replay, memory_home: Path) -> None:
     replay.bash("creates the folder", stdout="ok")
     data = replay.payload("PostToolUse-Bash", tool_input={"command": "last action", "description": "run"})
@@ -98,36 +79,10 @@ def test_a_recorder_finishes_its_write_when_sent_sigterm(replay: Replay, memory_
     assert "last action" in commands
 
 
-def test_wait_idle_waits_for_a_live_recorder_and_drops_dead_markers(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("MEMORY_HOME", str(tmp_path))
-    folder = Path(inflight.folder())
-    folder.mkdir()
-    dead = subprocess.Popen(["true"])
-    dead.wait()
-    (folder / str(dead.pid)).touch()
-    assert inflight.wait_idle(0.2) is True and not (folder / str(dead.pid)).exists()
-    live = subprocess.Popen(["sleep", "30"])
-    try:
-        (folder / str(live.pid)).touch()
-        started = time.monotonic()
-        assert inflight.wait_idle(0.3) is False  # bounded: gives up, never blocks Claude for long
-        assert 0.25 < time.monotonic() - started < 2
-        (folder / str(live.pid)).unlink()
-        assert inflight.wait_idle(0.3) is True
-        (folder / str(live.pid)).touch()
-        old = time.time() - inflight.STALE_S - 1
-        os.utime(folder / str(live.pid), (old, old))
-        assert inflight.wait_idle(0.3) is True  # too old to be a running recorder, whatever the pid is now
-    finally:
-        live.kill()
-        live.wait()
-
-
 def test_hooks_json_runs_every_hook_synchronously() -> None:
     # Async recorders were tried: Claude Code 2.1.197 writes a tool call's transcript line only after its hook
     # started (often after the next call's), so neither arrival order nor transcript time orders the events, and
-    # a handoff could show a todo's older status. Synchronous recorders keep the order; the code above still
-    # copes with out-of-order arrival, should async come back.
+    # a handoff could show a todo's older status. Synchronous recorders keep the order.
     hooks = json.loads((REPO / "hooks" / "hooks.json").read_text())["hooks"]
     for event, matchers in hooks.items():
         for matcher in matchers:
