@@ -100,7 +100,9 @@ def replay(conn, config, transcript: Path, turns: bool = True) -> list[dict]:
     ``turns`` each user prompt ends the turn as the UserPromptSubmit hook does (``accounting.end_turn``);
     without, every later Read in the session is charged (the accounting before turns counted)."""
     from memory.signatures.preread import PassThrough, plan_read
-    from memory.signatures.accounting import end_turn, record_edit, record_read
+    from memory.continuity.events import event_from_call
+    from memory.signatures.accounting import end_turn, record_read
+    from memory.store import events
 
     cwd, calls = reads_of(transcript)
     session = f"replay-{transcript.stem}{'' if turns else '-no-turns'}"
@@ -120,7 +122,8 @@ def replay(conn, config, transcript: Path, turns: bool = True) -> list[dict]:
                 continue
             path, target = call["input"]["file_path"], local(call["input"]["file_path"])
             if call["input"]["tool"] in EDIT_TOOLS:
-                record_edit(conn, session, str(target))  # as the PostToolUse hook does
+                edit = event_from_call(call["input"]["tool"], {"file_path": str(target)}, None, str(project))
+                events.insert(conn, session, None, edit)  # as the PostToolUse hook does
                 continue
             ranged = "offset" in call["input"] or "limit" in call["input"]
             if not ranged and whole(call["file"]):  # the file as this Read found it
@@ -137,7 +140,7 @@ def replay(conn, config, transcript: Path, turns: bool = True) -> list[dict]:
                                  "original_tokens": plan.original_tokens, "delivered_tokens": plan.delivered_tokens})
                     continue  # its own PostToolUse is not a follow-up
             if call["file"] is not None:  # the PostToolUse accounting of this Read, as the hook runs it
-                record_read(conn, session, str(target), call["input"], {"file": call["file"]}, None)
+                record_read(conn, session, str(target), call["input"], {"file": call["file"]}, None, str(project))
         for row in rows:
             if row["narrowed"]:
                 found = conn.execute(
