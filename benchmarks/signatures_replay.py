@@ -69,7 +69,7 @@ def whole(file: dict | None) -> bool:
             and file.get("numLines") == file.get("totalLines"))
 
 
-def replay(conn, config, transcript: Path) -> list[dict]:
+def replay(conn, signatures, transcript: Path) -> list[dict]:
     """Every whole-file Read of ``transcript`` whose file is recoverable, with what the hook does to it."""
     from memory.signatures.preread import PassThrough, plan_read
     from memory.signatures.accounting import record_edit, record_read
@@ -97,7 +97,7 @@ def replay(conn, config, transcript: Path) -> list[dict]:
                 target.write_text(text + ("\n" if text and not text.endswith("\n") else ""), encoding="utf-8")
                 row = {"transcript": transcript.name, "file": os.path.basename(path), "lines": text.count("\n") + 1}
                 try:
-                    plan = plan_read(conn, config, str(project), str(target), session_id=session)
+                    plan = plan_read(conn, signatures, str(project), str(target), session_id=session)
                 except PassThrough as exc:
                     rows.append({**row, "narrowed": False, "reason": str(exc)})
                 else:
@@ -122,11 +122,12 @@ def run() -> dict:
     with tempfile.TemporaryDirectory() as home:
         os.environ["MEMORY_HOME"] = home
         from memory import store
-        from memory.config import load_config
+        from memory.config import load_settings
 
-        config = load_config(None, environ={})
+        signatures = load_settings(None, environ={}).signatures
         conn = store.connect()
-        rows = [row for transcript in sorted(TRANSCRIPTS.glob("*.jsonl")) for row in replay(conn, config, transcript)]
+        rows = [row for transcript in sorted(TRANSCRIPTS.glob("*.jsonl"))
+                for row in replay(conn, signatures, transcript)]
         conn.close()
     narrowed = [r for r in rows if r["narrowed"]]
     return {
