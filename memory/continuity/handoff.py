@@ -281,13 +281,8 @@ def transcript_facts(path: str | None, project_root: str, max_bytes: int, skip_l
 
 def _records(transcript: Any, path: str, size: int, max_bytes: int, since_last_compaction: bool) -> list:
     """The transcript's records, from its last ``max_bytes`` only when it is larger."""
-    if size <= max_bytes:
-        return list(transcript.iter_records(path, since_last_compaction=since_last_compaction))
-    tail = _tail_copy(path, max_bytes)
-    try:
-        return list(transcript.iter_records(tail, since_last_compaction=since_last_compaction))
-    finally:
-        os.unlink(tail)
+    return list(transcript.iter_records(path, since_last_compaction=since_last_compaction,
+                                        tail_bytes=max_bytes if size > max_bytes else None))
 
 
 def _facts_from(transcript: Any, records: list, project_root: str) -> dict[str, Any]:
@@ -492,26 +487,6 @@ def _covered_event_id(row: Any) -> int:
 def transcript_cap(continuity: Continuity) -> int:
     """The most of a transcript a hook reads, in bytes: ``continuity.transcript_max_mb``, the one setting."""
     return int(continuity.transcript_max_mb * 1024 * 1024)
-
-
-def _tail_copy(path: str, max_bytes: int) -> str:
-    """The last ``max_bytes`` of ``path`` from a line start, copied to a private temporary file."""
-    import tempfile
-
-    from memory import paths
-
-    folder = paths.ensure_private_dir(os.path.join(paths.data_home(), "tmp"))
-    with open(path, "rb") as source:
-        source.seek(-max_bytes, os.SEEK_END)
-        source.readline()  # drop the partial first line
-        fd, tail = tempfile.mkstemp(suffix=".jsonl", dir=folder)
-        with os.fdopen(fd, "wb") as target:
-            while True:
-                chunk = source.read(1 << 20)
-                if not chunk:
-                    break
-                target.write(chunk)
-    return tail
 
 
 def _union(first: list, second: list) -> list:
