@@ -34,8 +34,9 @@ from memory.continuity import queries
 from memory.continuity import requests as session_requests
 from memory.continuity import results as session_results
 from memory.continuity import state as session_state
-from memory.continuity.events import relative_path, scrub
+from memory.continuity.events import scrub
 from memory.hooks.wire import EDIT_TOOLS
+from memory.project import canonical_path
 from memory.continuity.inspection import handoff_state
 from memory.continuity.render import one_line
 
@@ -296,11 +297,11 @@ def _facts_from(transcript: Any, records: list, project_root: str) -> dict[str, 
     exchanges = transcript.pair_tool_calls(records)
     touched = transcript.files_touched(exchanges)  # subagents' work counts too
     written, removed = _shell_file_changes([ex for ex in exchanges if not ex.failed and ex.result is not None])
-    modified = [relative_path(p, project_root)[0] for p in touched.modified]
-    modified += [rel for rel, outside in (relative_path(p, project_root) for p in written) if not outside]
+    modified = [canonical_path(p, project_root)[0] for p in touched.modified]
+    modified += [rel for rel, outside in (canonical_path(p, project_root) for p in written) if not outside]
     facts["files_modified"] = _union(modified, [])
-    facts["files_removed"] = [relative_path(p, project_root)[0] for p in removed]
-    facts["files_read"] = [relative_path(p, project_root)[0] for p in touched.read]
+    facts["files_removed"] = [canonical_path(p, project_root)[0] for p in removed]
+    facts["files_read"] = [canonical_path(p, project_root)[0] for p in touched.read]
     facts["todos"] = [{"id": i + 1, **t} for i, t in enumerate(transcript.latest_todos(main))]
     steps, decided, instructions, reported = _walk(transcript, main)
     facts["blockers"], rejections = session_blockers.open_blockers(steps)
