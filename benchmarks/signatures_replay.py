@@ -95,7 +95,7 @@ def whole(file: dict | None) -> bool:
             and file.get("numLines") == file.get("totalLines"))
 
 
-def replay(conn, config, transcript: Path, turns: bool = True) -> list[dict]:
+def replay(conn, signatures, transcript: Path, turns: bool = True) -> list[dict]:
     """Every whole-file Read of ``transcript`` whose file is recoverable, with what the hook does to it. With
     ``turns`` each user prompt ends the turn as the UserPromptSubmit hook does (``accounting.end_turn``);
     without, every later Read in the session is charged (the accounting before turns counted)."""
@@ -132,7 +132,7 @@ def replay(conn, config, transcript: Path, turns: bool = True) -> list[dict]:
                 target.write_text(text + ("\n" if text and not text.endswith("\n") else ""), encoding="utf-8")
                 row = {"transcript": transcript.name, "file": os.path.basename(path), "lines": text.count("\n") + 1}
                 try:
-                    plan = plan_read(conn, config, str(project), str(target), session_id=session)
+                    plan = plan_read(conn, signatures, str(project), str(target), session_id=session)
                 except PassThrough as exc:
                     rows.append({**row, "narrowed": False, "reason": str(exc)})
                 else:
@@ -177,12 +177,12 @@ def run() -> dict:
     with tempfile.TemporaryDirectory() as home:
         os.environ["MEMORY_HOME"] = home
         from memory import store
-        from memory.config import load_config
+        from memory.config import load_settings
 
-        config = load_config(None, environ={})
+        signatures = load_settings(None, environ={}).signatures
         conn = store.connect()
-        rows = [row for transcript in transcripts for row in replay(conn, config, transcript)]
-        every_later = [row for transcript in transcripts for row in replay(conn, config, transcript, turns=False)]
+        rows = [row for transcript in transcripts for row in replay(conn, signatures, transcript)]
+        every_later = [row for transcript in transcripts for row in replay(conn, signatures, transcript, turns=False)]
         conn.close()
     seen: dict[str, int] = {}
     for transcript in transcripts:
