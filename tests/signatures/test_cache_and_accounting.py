@@ -213,3 +213,49 @@ def test_signature_command_explains_a_pass_through(project, home):
     assert "passes untouched" in result.stderr and "min_lines" in result.stderr
     as_json = run_cli("signature", str(small), "--json", cwd=project, env=Session(project, home).env)
     assert json.loads(as_json.stdout)["narrowed"] is False
+
+
+def test_outline_is_stored_redacted_and_a_hit_answers_it_as_stored(project, home):
+    secret = "ghp_" + "A1b2C3d4" * 5
+    source = python_source(600)[0].replace("def handle_0(", f"def {secret}(", 1)  # a name: always shown
+    path = project / "client.py"
+    path.write_text(source)
+    miss = Session(project, home, "a").pre_read_process(path)
+    hit = profiled(project, home, "b").pre_read_process(path)
+    assert not imported_tree_sitter(hit)
+    assert context_of(json.loads(hit.stdout)) == context_of(json.loads(miss.stdout))
+    assert "[REDACTED:" in miss.stdout.decode() and secret not in (miss.stdout + hit.stdout).decode()
+    (row,) = cache_rows(Session(project, home))
+    assert secret not in row["signature"] and "[REDACTED:" in row["signature"]
+    from memory.redact import stamp
+
+    assert row["parser_version"].endswith(f"/r{stamp()}")  # the rules that redacted it
+
+
+def test_outline_redacted_by_other_rules_is_parsed_again(project, home, py_file):
+    path, _ = py_file
+    profiled(project, home, "a").pre_read_process(path)
+    with Session(project, home).db() as conn:
+        conn.execute("UPDATE file_signatures SET parser_version = replace(parser_version, '/r', '/rolder-')")
+    assert imported_tree_sitter(profiled(project, home, "b").pre_read_process(path))
+
+
+def test_a_read_after_the_next_prompt_is_not_a_follow_up(project, home, py_file):
+    """Claude Code re-reads files for a new request whether or not a Read was narrowed: a Read after the user's
+    next prompt (UserPromptSubmit) does not count against the narrowed Read; one before it does."""
+    from tests.helpers import payload, run_hook
+
+    path, _ = py_file
+    session = Session(project, home, "turns")
+    assert session.read(path) is not None
+    session.post("Read", {"file_path": str(path), "offset": 1, "limit": 1}, read_response(path, 1, 1),
+                 tool_use_id=session.last_tool_use_id)
+    session.post("Read", {"file_path": str(path), "offset": 40, "limit": 20}, read_response(path, 40, 20))
+    prompt = payload("UserPromptSubmit", "turns", str(project), prompt="now add a feature to services.py")
+    run_hook("UserPromptSubmit", prompt, env={**session.env, "MEMORY_RECALL_ENABLED": "0"})
+    session.post("Read", {"file_path": str(path)}, read_response(path))
+    with session.db() as conn:
+        row = dict(conn.execute("SELECT * FROM signature_reads").fetchone())
+    assert row["turn_ended"] == 1
+    assert row["followup_reads"] == 1  # the ranged Read of the same turn, not the whole Read after the prompt
+    assert row["followup_tokens"] == estimate_tokens(read_result(path.read_bytes().split(b"\n")[39:59], 40))
