@@ -55,10 +55,11 @@ class _Lazy:
             self._compiled = re.compile(*self._args)
         return getattr(self._compiled, name)
 
+
 class Redacted(str):
     """Text that has been through ``redact``: ``redact`` and ``redact_data`` (the answer door) return it as it
-    is. Made only here: by ``redacted``, ``join_blocks``, and ``restored`` for stored text whose stamp says it
-    was redacted by these very rules."""
+    is. Made only here: by ``redacted``, ``redact_code``, ``join_blocks``, ``lines_from``, and ``restored`` for
+    stored text whose stamp says it was redacted by these very rules."""
 
     __slots__ = ()
 
@@ -98,7 +99,8 @@ def redact_code(text: str, names: Iterable[str]) -> Redacted:
         slots.append(match.group(0))
         return f"\x00{len(slots) - 1}\x01"  # no rule sees a word, a key or a run in it
 
-    masked = re.sub(r"(?<![\w$])(?:" + "|".join(map(re.escape, kept)) + r")(?![\w$])", hide, text)
+    # A name stands alone (`Name:72{`, `class Name(`), never inside a longer run such as a token's segments.
+    masked = re.sub(r"(?<![\w$\-./+=])(?:" + "|".join(map(re.escape, kept)) + r")(?![\w$\-./+=])", hide, text)
     return Redacted(re.sub("\x00(\\d+)\x01", lambda match: slots[int(match.group(1))], redact(masked)))
 
 

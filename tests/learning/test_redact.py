@@ -205,3 +205,11 @@ def test_code_keeps_its_definition_names_and_loses_its_secrets():
     assert secret not in out and "hunter2xyz9" not in out and " 88│ API_TOKEN = " in out
     named_like_a_token = redact_code(f" 12│ def {secret}(self):", [secret])
     assert secret not in named_like_a_token  # a provider token format is never kept, even as a name
+
+
+def test_a_name_inside_a_longer_run_is_not_kept():
+    from memory.redact import redact_code
+
+    token = "xK9mP2vL8qR4wN7tY3zB6cF1hJ5-EventLoopToken-aQ8sD3gH6jK9lZ2xC5vB"
+    out = redact_code(f"   · EventLoopToken:72\n 90│ SESSION = '{token}'", ["EventLoopToken"])
+    assert not leaked(token, out) and "EventLoopToken:72" in out
