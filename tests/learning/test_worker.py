@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from memory import jobs, store, worker
+from memory import store, worker
+from memory.store import jobs
 from tests.helpers import REPO, hook_env, hook_output, payload, run_hook
 from benchmarks.harness import REAL_TRANSCRIPTS
 
