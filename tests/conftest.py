@@ -1,4 +1,4 @@
-"""Shared fixtures: a private data folder per test (helpers that run real processes are in helpers.py)."""
+"""Shared fixtures: a private data folder per test (what tests share beyond fixtures is in tests/support)."""
 
 from __future__ import annotations
 
