@@ -35,6 +35,22 @@ def open_store(project_dir: Path, environ: dict[str, str] | None = None) -> Stor
     return StoreFixture(conn, project, upsert_project(conn, project), load_config(project.root, environ))
 
 
+def add_learning(conn: sqlite3.Connection, project_id: int | None, text: str, category: str = "fact", *,
+                 anchors: list[dict[str, Any]] | None = None, files: list[str] | None = None,
+                 session_id: str = "earlier-session", confidence: float = 0.8) -> int:
+    """Store a learning through the product's one writer of ``learnings``, as the extraction pipeline does
+    (``project_id`` None: a global learning); its id."""
+    from memory.learning.model import Learning
+    from memory.learning.storage import add_or_reinforce
+
+    learning = Learning(category=category, text=text, files=list(files or []), anchors=list(anchors or []),
+                        confidence=confidence, scope="project" if project_id else "global")
+    learning_id, _ = add_or_reinforce(conn, project_id=project_id, learning=learning, session_id=session_id,
+                                      vector=None, model=None)
+    assert learning_id is not None
+    return learning_id
+
+
 # ---- looking into a data folder that processes wrote ----------------------------------------------------------
 
 def db_file(home: Path) -> Path:
