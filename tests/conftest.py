@@ -7,6 +7,12 @@ from pathlib import Path
 import pytest
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The in-process unit tests run first: a broken feature fails in a second, before the subprocess tests."""
+    items.sort(key=lambda item: not item.nodeid.startswith("tests/unit/"))
+
+
 @pytest.fixture(autouse=True)
 def _never_the_real_memory(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test writes its memory (database, logs) under a temp folder, never under the user's home; and
