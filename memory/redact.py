@@ -201,7 +201,7 @@ _ROOTS_RE = _Lazy("|".join(_SECRET_ROOTS))
 
 # Text that could hold a credential: assignments and URLs (``=:@``), long runs (every token format), secret
 # words, PEM armour, commands that take a password by position. Anything else (``ls -la``, ``Read
-# src/app.py``) is returned at once. ``memory.continuity.events.MAYBE_SECRET`` is the same test.
+# src/app.py``) is returned at once. ``memory.store.events.MAYBE_SECRET`` is the same test.
 MAYBE_SECRET = r"[=:@]|[A-Za-z0-9_+/.\-]{20,}|(?i:token|secret|passw|bearer|auth|key|-----|mysql|maria|redis|sshpass|sudo|login| -[up])"
 _MAYBE_SECRET = _Lazy(MAYBE_SECRET)
 

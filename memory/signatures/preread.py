@@ -67,9 +67,7 @@ def plan_read(
                                    settings["include_vendored"]))
     _check(eligibility.symlink_reason(path, real, project_root))
     info = _stat(real, int(settings["max_file_bytes"]))
-    # Every name the file goes by: absolute, real, and project-relative (how continuity events store paths).
-    names = [path, real, eligibility.relative_to(path, project_root) or ""]
-    if session_id and accounting.was_edited(conn, session_id, names):
+    if session_id and accounting.was_edited(conn, session_id, path, project_root):
         raise PassThrough("edited in this session")
     budget = view.outline_budget(settings["max_context_chars"])
     version = f"{PARSER_VERSION}/d{float(settings['outline_detail_ratio'])}"  # the cache keys on both
@@ -92,6 +90,8 @@ def plan_read(
         raise PassThrough("already summarized in this session")
     head = max(1, min(int(settings["head_lines"]), MAX_HEAD_LINES, outline.total_lines))
     head_tokens = estimate_tokens(_head_text(real, head, source))
+    # Learnings name their file as written when they were learned: absolute, real or project-relative.
+    names = [path, real, eligibility.relative_to(path, project_root) or ""]
     shown = learnings.for_file(conn, names, project_id(), session_id)
     text = _context(settings, project_root, path, outline, head, learnings.lines(shown))
     delivered = head_tokens + estimate_tokens(text)
