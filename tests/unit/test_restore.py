@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from memory.continuity import handoff, queries, restore, tracking
+from memory.continuity import handoff, inspection, queries, restore, tracking
 from tests.support.store import StoreFixture, open_store
 
 TASK = "Add rate limiting to the API"
@@ -37,6 +37,17 @@ def test_pre_compact_hands_off_the_request_the_files_and_the_last_action(memory_
     assert (row["trigger"], row["task"], row["status"]) == ("manual", TASK, "in_progress")
     assert state["files_modified"] == ["api.py"]  # relative to the project
     assert state["last_action"] == "Ran `pytest tests/test_api.py` (failed)"
+
+
+def test_the_cli_view_of_the_session_and_its_handoff(memory_home: Path, project_dir: Path) -> None:
+    s = open_store(project_dir)
+    where = _work(s, project_dir)
+    now = inspection.current_session_summary(s.conn, s.project)
+    assert (now["session_id"], now["actions"], now["files_modified"]) == ("old", 2, ["api.py"])
+    handoff_id = handoff.on_pre_compact(s.conn, s.config, **where, trigger="manual", instructions=None)
+    record = inspection.handoff_record(queries.get_handoff(s.conn, handoff_id))
+    assert record["task"] == TASK and record["state"]["files_modified"] == ["api.py"]
+    assert inspection.current_session_summary(s.conn, s.project, "old")["task"] == TASK
 
 
 def test_session_end_hands_off_only_what_is_new(memory_home: Path, project_dir: Path) -> None:

@@ -1,5 +1,5 @@
 """The small bottom-layer modules in-process: the text shortener, the content hash, the store's clock, the time
-budget, and the parser's language table."""
+budget, and the parser's language table and model."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from memory import hashing
 from memory.deadline import OutOfTime, time_budget
 from memory.store.clock import SQL_NOW, now_iso
 from memory.text import ELLIPSIS, shorten
+from parser import extract
 from parser.languages import language_for_path, refine
+from parser.model import Definition, Signatures
 
 
 def test_shorten_marks_every_cut_with_one_ellipsis() -> None:
@@ -52,3 +54,13 @@ def test_languages_by_extension_and_c_headers_by_content() -> None:
     assert language_for_path("notes.md") is None
     assert refine("c", b"namespace app {\nint f();\n}\n") == "cpp"
     assert refine("c", b"int new = 1;\n") == "c"
+
+
+def test_a_definition_shows_its_decorators_signature_and_doc_line() -> None:
+    source = b'@cache\ndef total(\n    a: int,\n) -> int:\n    """Sum."""\n    return a\n'
+    found = extract(source, "python")
+    assert isinstance(found, Signatures) and found.total_lines == 6 and not found.partial
+    (definition,) = found.definitions
+    assert isinstance(definition, Definition)
+    assert (definition.kind, definition.name, definition.line) == ("function", "total", 2)
+    assert definition.lines == frozenset({1, 2, 3, 4, 5})  # decorator, the whole signature, the docstring

@@ -24,8 +24,7 @@ ONLY_THROUGH_PROCESSES = frozenset({
     "memory.hooks.pre_tool_use", "memory.hooks.session_end", "memory.hooks.session_start",
     "memory.hooks.user_prompt_submit",
     # features and parts still tested only through processes
-    "memory.continuity.inspection", "memory.continuity.transfer", "memory.health", "memory.learning.summary",
-    "memory.signatures.learnings", "parser.model",
+    "memory.continuity.transfer", "memory.health", "memory.learning.summary", "memory.signatures.learnings",
 })
 
 
