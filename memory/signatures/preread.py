@@ -16,7 +16,6 @@ import sqlite3
 import stat
 from collections import namedtuple
 
-from memory import hashing
 from memory.signatures import accounting, cache, eligibility, learnings, view
 from memory.tokens import estimate_tokens
 
@@ -162,11 +161,13 @@ def _outline_of(
     if total < int(settings["min_lines"]):
         raise PassThrough(f"{total} lines, under signatures.min_lines")
     _check(eligibility.content_reason(source, total))
-    content_hash = hashing.content_hash(source)
+    from memory.hashing import content_hash as hash_of  # a miss only: a hit never hashes the file
+
+    content_hash = hash_of(source)
     found = cache.lookup_content(conn, content_hash, version, budget)
     if found is None:
         found = _parse(source, language, content_hash, budget, float(settings["outline_detail_ratio"]), path)
-    cache.store(
+    return cache.store(  # as stored: redacted, as a cache hit returns it
         conn,
         path,
         found,
@@ -176,7 +177,6 @@ def _outline_of(
         render_chars=budget,
         max_entries=int(settings["cache_max_entries"]),
     )
-    return found
 
 
 def _parse(source: bytes, language: str, content_hash: str, budget: int, ratio: float, path: str) -> cache.Outline:
