@@ -145,7 +145,7 @@ class Session:
         name = f"PostToolUse-{tool_name}" if (PAYLOADS / f"PostToolUse-{tool_name}.json").exists() else "PostToolUse-Bash"
         data = self.payload(name, tool_name=tool_name, tool_input=tool_input, tool_response=tool_response)
         if tool_use_id is not None:
-            data["tool_use_id"] = tool_use_id
+            self.last_tool_use_id = data["tool_use_id"] = tool_use_id
         assert self.send("PostToolUse", data) is None
 
     def edit(self, rel: str) -> None:

@@ -18,10 +18,10 @@ def _work(s: StoreFixture, project_dir: Path, session_id: str = "old") -> dict[s
     transcript = project_dir / f"{session_id}.jsonl"
     transcript.write_text(json.dumps({"type": "user", "message": {"role": "user", "content": TASK}}) + "\n")
     where = dict(session_id=session_id, project_id=s.project_id, project_root=s.project.root)
-    tracking.record(s.conn, s.config, **where, tool="Edit",
+    tracking.record(s.conn, s.settings.continuity, **where, tool="Edit",
                     tool_input={"file_path": str(project_dir / "api.py"), "old_string": "a", "new_string": "b"},
                     response={"filePath": str(project_dir / "api.py")}, tool_use_id=f"{session_id}-1")
-    tracking.record(s.conn, s.config, **where, tool="Bash", tool_input={"command": "pytest tests/test_api.py"},
+    tracking.record(s.conn, s.settings.continuity, **where, tool="Bash", tool_input={"command": "pytest tests/test_api.py"},
                     response=None, error="Exit code 1\nFAILED tests/test_api.py::test_limit", failed=True,
                     tool_use_id=f"{session_id}-2")
     return {**where, "transcript_path": str(transcript)}
@@ -30,7 +30,7 @@ def _work(s: StoreFixture, project_dir: Path, session_id: str = "old") -> dict[s
 def test_pre_compact_hands_off_the_request_the_files_and_the_last_action(memory_home: Path, project_dir: Path) -> None:
     s = open_store(project_dir)
     where = _work(s, project_dir)
-    handoff_id = handoff.on_pre_compact(s.conn, s.config, **where, trigger="manual", instructions=None)
+    handoff_id = handoff.on_pre_compact(s.conn, s.settings.continuity, **where, trigger="manual", instructions=None)
     row = s.conn.execute("SELECT trigger, task, status, state_json FROM handoffs WHERE id = ?",
                          (handoff_id,)).fetchone()
     state = json.loads(row["state_json"])
@@ -44,7 +44,7 @@ def test_the_cli_view_of_the_session_and_its_handoff(memory_home: Path, project_
     where = _work(s, project_dir)
     now = inspection.current_session_summary(s.conn, s.project)
     assert (now["session_id"], now["actions"], now["files_modified"]) == ("old", 2, ["api.py"])
-    handoff_id = handoff.on_pre_compact(s.conn, s.config, **where, trigger="manual", instructions=None)
+    handoff_id = handoff.on_pre_compact(s.conn, s.settings.continuity, **where, trigger="manual", instructions=None)
     record = inspection.handoff_record(queries.get_handoff(s.conn, handoff_id))
     assert record["task"] == TASK and record["state"]["files_modified"] == ["api.py"]
     assert inspection.current_session_summary(s.conn, s.project, "old")["task"] == TASK
@@ -53,8 +53,8 @@ def test_the_cli_view_of_the_session_and_its_handoff(memory_home: Path, project_
 def test_session_end_hands_off_only_what_is_new(memory_home: Path, project_dir: Path) -> None:
     s = open_store(project_dir)
     where = _work(s, project_dir)
-    assert handoff.on_session_end(s.conn, s.config, **where, reason="other") is not None
-    assert handoff.on_session_end(s.conn, s.config, **where, reason="other") is None  # nothing since
+    assert handoff.on_session_end(s.conn, s.settings.continuity, **where, reason="other") is not None
+    assert handoff.on_session_end(s.conn, s.settings.continuity, **where, reason="other") is None  # nothing since
     assert queries.session_row(s.conn, "old")["ended_at"] is not None
     assert [row["session_id"] for row in queries.list_handoffs(s.conn, s.project_id)] == ["old"]
 
@@ -62,12 +62,12 @@ def test_session_end_hands_off_only_what_is_new(memory_home: Path, project_dir: 
 def test_the_next_session_continues_the_unfinished_work_once(memory_home: Path, project_dir: Path) -> None:
     s = open_store(project_dir)
     where = _work(s, project_dir)
-    handoff.on_session_end(s.conn, s.config, **where, reason="other")
+    handoff.on_session_end(s.conn, s.settings.continuity, **where, reason="other")
     pending, when = restore.pending_handoff(s.conn, s.project_id, "new", 48)
     assert pending is not None and when == "new_session"
 
     def start(session_id: str, source: str) -> str | None:
-        return restore.session_start_context(s.conn, s.config, session_id=session_id, project_id=s.project_id,
+        return restore.session_start_context(s.conn, s.settings.continuity, session_id=session_id, project_id=s.project_id,
                                              project_root=s.project.root, source=source)
 
     assert start("other", "compact") is None  # a compaction continues its own session's handoff only
@@ -80,7 +80,7 @@ def test_the_next_session_continues_the_unfinished_work_once(memory_home: Path, 
 def test_compact_restores_the_sessions_own_handoff(memory_home: Path, project_dir: Path) -> None:
     s = open_store(project_dir)
     where = _work(s, project_dir, "same")
-    handoff.on_pre_compact(s.conn, s.config, **where, trigger="auto", instructions=None)
-    text = restore.session_start_context(s.conn, s.config, session_id="same", project_id=s.project_id,
+    handoff.on_pre_compact(s.conn, s.settings.continuity, **where, trigger="auto", instructions=None)
+    text = restore.session_start_context(s.conn, s.settings.continuity, session_id="same", project_id=s.project_id,
                                          project_root=s.project.root, source="compact")
     assert text and TASK in text and "Modified (1): api.py" in text
