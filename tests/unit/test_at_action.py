@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from memory.learning import at_action
-from memory.learning.storage import forget
+from memory.store.learnings import forget
 from tests.support.store import add_learning, open_store
 
 PNPM = "Use pnpm, never npm: the lockfile is pnpm-lock.yaml."
