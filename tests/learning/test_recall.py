@@ -12,7 +12,7 @@ from memory.learning.dedup import text_hash
 from memory.project import find_project
 from memory.store.core import upsert_project
 from memory.vectors import choose, codec, minilm
-from tests.helpers import hook_env, hook_output, payload, run_cli, run_hook
+from tests.support.session import hook_env, hook_output, payload, run_cli, run_hook
 
 LEARNINGS = [
     ("tip", "Run `make db` before `pytest`: the integration tests need the local Postgres schema loaded.", None),
