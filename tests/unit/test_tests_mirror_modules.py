@@ -12,8 +12,9 @@ from pathlib import Path
 from tests.support.modules import has_code, imported_modules, product_modules
 from tests.support.session import REPO
 
-# Reached only through a hook or CLI process today. Entry points and hook handlers are thin (they unpack a payload
-# or arguments and call a feature, which has its in-process test); the rest should get one.
+# Reached only through a hook or CLI process: entry points and hook handlers, thin by design (they unpack a payload
+# or arguments, call a feature that has its in-process test, and render the answer); their tests run them as
+# processes (tests/support/session.py).
 ONLY_THROUGH_PROCESSES = frozenset({
     # entry points: the package, ``python -m memory``, the commands
     "memory", "memory.__main__", "memory.cli", "memory.cli.common", "memory.cli.config_cmd", "memory.cli.demo",
@@ -23,8 +24,6 @@ ONLY_THROUGH_PROCESSES = frozenset({
     "memory.hooks.post_compact", "memory.hooks.post_tool_use", "memory.hooks.pre_compact",
     "memory.hooks.pre_tool_use", "memory.hooks.session_end", "memory.hooks.session_start",
     "memory.hooks.user_prompt_submit",
-    # features and parts still tested only through processes
-    "memory.continuity.transfer", "memory.health", "memory.learning.summary", "memory.signatures.learnings",
 })
 
 
