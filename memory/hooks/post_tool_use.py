@@ -43,6 +43,10 @@ def handle(ctx: HookContext) -> dict[str, Any] | None:
                                    payload.get("tool_response"), tool_use_id)
     if ctx.config.feature_enabled("learning"):
         _check_anchors(ctx, tool, tool_input)
+    if ctx.config.feature_enabled("recall") and ctx.config.get("recall", "at_action"):
+        from memory.learning import anchor_index
+
+        anchor_index.refresh(ctx.db)  # a learning stored since (by the worker) reaches the next PreToolUse
     return None
 
 

@@ -17,14 +17,13 @@ Standard library and sqlite only: this runs in the PreToolUse hook of every edit
 
 from __future__ import annotations
 
-import sqlite3
-
 from memory import shell
 from memory.learning import anchors
 from memory.text import shorten
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import sqlite3
     from typing import Any
 
 MAX_ITEMS = 2
@@ -46,15 +45,21 @@ _COLUMNS = "l.id, l.project_id, l.category, l.text, l.confidence, l.recall_count
 _ANCHORS = "json_each(CASE WHEN json_valid(l.anchors_json) THEN l.anchors_json ELSE '[]' END) AS a"
 
 
-def for_edit(conn: sqlite3.Connection, *, project_id: int | None, root: str | None, session_id: str, tool: str,
-             path: str, texts: list[str], include_global: bool = True) -> str | None:
-    """Before an edit of ``path`` (absolute) whose edited text is ``texts``: the context to add, or None.
-    ``include_global``: global learnings count too (``recall.global_preferences``)."""
+def edit_subject(path: str, root: str | None, texts: list[str]) -> tuple[list[str], set[str]]:
+    """What an edit of ``path`` (absolute) can be matched on: the names of the file and the identifiers of its
+    edited ``texts`` (none for prose: a symbol named in a plan or a README is not the code it names)."""
     names = anchors.path_names(path, root)
-    # A symbol named in prose (a plan, a README) is not the code it names: symbols match edits of code only.
-    words = set() if path.lower().endswith(PROSE_SUFFIXES) else anchors.identifiers(*texts)
+    return names, (set() if path.lower().endswith(PROSE_SUFFIXES) else anchors.identifiers(*texts))
+
+
+def for_edit(conn: sqlite3.Connection, *, project_id: int | None, root: str | None, session_id: str, tool: str,
+             path: str, texts: list[str], include_global: bool = True, only: set[int] | None = None) -> str | None:
+    """Before an edit of ``path`` (absolute) whose edited text is ``texts``: the context to add, or None.
+    ``include_global``: global learnings count too (``recall.global_preferences``); ``only``: the learnings
+    the anchor index says may match (None: ask about every learning)."""
+    names, words = edit_subject(path, root, texts)
     scope = (project_id or 0, 0 if include_global else -1)
-    rows = _edit_candidates(conn, scope, session_id, names, words)
+    rows = _edit_candidates(conn, scope, session_id, names, words, only)
     matched = []
     for row in rows:
         hit = _edit_match(row, names, words)
@@ -65,8 +70,9 @@ def for_edit(conn: sqlite3.Connection, *, project_id: int | None, root: str | No
 
 
 def for_command(conn: sqlite3.Connection, *, project_id: int | None, session_id: str, command: str,
-                include_global: bool = True) -> str | None:
-    """Before the shell command ``command`` runs: the context to add, or None (``include_global``: as above)."""
+                include_global: bool = True, only: set[int] | None = None) -> str | None:
+    """Before the shell command ``command`` runs: the context to add, or None (``include_global``, ``only``:
+    as above)."""
     keys = shell.invocations(command)
     if not keys:
         return None
@@ -78,7 +84,8 @@ def for_command(conn: sqlite3.Connection, *, project_id: int | None, session_id:
         args += [program, _like_prefix(program) + " %"]
     program_test = " OR ".join("instr(l.anchors_json, ?)" for _ in programs)
     rows = conn.execute(
-        f"SELECT {_COLUMNS} FROM learnings AS l WHERE {_SCOPE} AND instr(l.anchors_json, '\"command\"') "
+        f"SELECT {_COLUMNS} FROM learnings AS l WHERE {_SCOPE} AND {_only(only)} "
+        f"AND instr(l.anchors_json, '\"command\"') "
         f"AND ({program_test}) AND EXISTS (SELECT 1 FROM {_ANCHORS} WHERE a.type = 'object' "
         f"AND a.value ->> 'kind' = 'command' "
         f"AND ({likes})) AND {_NEW}",
@@ -97,12 +104,17 @@ def for_command(conn: sqlite3.Connection, *, project_id: int | None, session_id:
     return _inject(conn, matched, session_id, "PreToolUse:Bash", where)
 
 
+def _only(ids: set[int] | None) -> str:
+    """The SQL test restricting the rows to ``ids`` (integers, written inline: at most a handful)."""
+    return "1" if ids is None else f"l.id IN ({','.join(str(int(i)) for i in sorted(ids)) or 'NULL'})"
+
+
 def _like_prefix(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _edit_candidates(conn: sqlite3.Connection, scope: tuple[int, int], session_id: str, names: list[str],
-                     words: set[str]) -> list[sqlite3.Row]:
+                     words: set[str], only: set[int] | None) -> list[sqlite3.Row]:
     """Live learnings with a file anchor among ``names``, or a symbol anchor that may be among ``words``
     (exact names here; ``Class.method`` and ``mod::fn`` anchors are checked in Python). Cheap text tests on
     the JSON columns come first, so only a few rows are parsed."""
@@ -116,7 +128,7 @@ def _edit_candidates(conn: sqlite3.Connection, scope: tuple[int, int], session_i
     return conn.execute(
         f"""
         SELECT {_COLUMNS} FROM learnings AS l
-        WHERE {_SCOPE} AND ({base_test} OR {symbol_test})
+        WHERE {_SCOPE} AND {_only(only)} AND ({base_test} OR {symbol_test})
           AND (EXISTS (SELECT 1 FROM {_ANCHORS} WHERE a.type = 'object' AND (
                        (a.value ->> 'kind' = 'file' AND a.value ->> 'value' IN ({file_marks}))
                     OR (a.value ->> 'kind' = 'symbol' AND (a.value ->> 'value' IN ({word_marks})
