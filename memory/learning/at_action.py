@@ -5,7 +5,10 @@ absolute, real or project-relative path) or a symbol that appears in the edited 
 prose such as Markdown: a plan that names a function is not a change to it); before a Bash command,
 when one of its command anchors is run by it (same program, and the same subcommand when the anchor names
 one: an anchor ``npm`` fires on ``npm install``, ``cargo test`` on ``cargo test --release``, neither on
-``pnpm install``). Exact matches only: no scores, no vectors, no model.
+``pnpm install``). Exact matches only: no scores, no vectors, no model. The learning's own words then narrow its anchors
+(``memory.learning.applies``): one placed in CI stays silent before a local command, one about installing a
+package before installing another, one that only names the command being run says nothing new; an import line
+or a data file is not a change to a symbol; a changelog is not what a fix is about.
 
 What fires: live learnings of this project or global ones -- never forgotten, superseded, or "may be stale"
 (``memory.learning.staleness``) -- not yet shown in this session by any event (``recalls``); at most
@@ -18,7 +21,7 @@ Standard library and sqlite only: this runs in the PreToolUse hook of every edit
 from __future__ import annotations
 
 from memory import shell
-from memory.learning import anchors
+from memory.learning import anchors, applies
 from memory.text import shorten
 
 TYPE_CHECKING = False
@@ -29,7 +32,6 @@ if TYPE_CHECKING:
 MAX_ITEMS = 2
 MAX_TEXT_CHARS = 400
 EDIT_TOOLS = ("Edit", "MultiEdit", "Write")
-PROSE_SUFFIXES = (".md", ".markdown", ".mdx", ".txt", ".rst", ".adoc", ".org")
 # How telling a matched anchor is: the more specific, the earlier it is shown.
 SPECIFICITY = {"command+sub": 4, "symbol": 3, "file": 2, "command": 1}
 
@@ -47,9 +49,10 @@ _ANCHORS = "json_each(CASE WHEN json_valid(l.anchors_json) THEN l.anchors_json E
 
 def edit_subject(path: str, root: str | None, texts: list[str]) -> tuple[list[str], set[str]]:
     """What an edit of ``path`` (absolute) can be matched on: the names of the file and the identifiers of its
-    edited ``texts`` (none for prose: a symbol named in a plan or a README is not the code it names)."""
+    edited ``texts`` (``applies.code_texts``: none in prose or data files -- a symbol named in a plan or a
+    package.json is not the code it names -- and none on import lines)."""
     names = anchors.path_names(path, root)
-    return names, (set() if path.lower().endswith(PROSE_SUFFIXES) else anchors.identifiers(*texts))
+    return names, anchors.identifiers(*applies.code_texts(path, texts))
 
 
 def for_edit(conn: sqlite3.Connection, *, project_id: int | None, root: str | None, session_id: str, tool: str,
@@ -63,7 +66,7 @@ def for_edit(conn: sqlite3.Connection, *, project_id: int | None, root: str | No
     matched = []
     for row in rows:
         hit = _edit_match(row, names, words)
-        if hit:
+        if hit and applies.edit_applies(str(row["text"]), hit[0], path):
             matched.append((row, *hit))
     shown_path = (anchors.relative_to(path, root) if root else None) or path
     return _inject(conn, matched, session_id, f"PreToolUse:{tool}", f"before this edit of {shown_path}")
@@ -94,7 +97,7 @@ def for_command(conn: sqlite3.Connection, *, project_id: int | None, session_id:
     for row in rows:
         for anchor in anchors.of_row(row):
             hit = anchors.command_match(anchor["value"], keys) if anchor["kind"] == "command" else None
-            if hit:
+            if hit and applies.command_applies(str(row["text"]), hit, command):
                 anchored = shell.invocations(anchor["value"])[0]
                 kind = "command+sub" if anchored[1] else "command"
                 matched.append((row, kind, f"command `{shell.describe_invocation(anchored)}`"))
@@ -147,11 +150,15 @@ def _edit_candidates(conn: sqlite3.Connection, scope: tuple[int, int], session_i
 def _edit_match(row: Any, names: list[str], words: set[str]) -> tuple[str, str] | None:
     """The best anchor of ``row`` for this edit as (kind, description), or None."""
     best = None
-    for anchor in anchors.of_row(row):
+    found = anchors.of_row(row)
+    files = [a["value"] for a in found if a["kind"] == "file"]
+    for anchor in found:
         kind, value = anchor["kind"], anchor["value"]
         if kind == "symbol" and anchors.is_specific_symbol(value) and anchors.symbol_name(value) in words:
             return "symbol", f"symbol `{value}` in the edited text"
         if kind == "file" and value in names and best is None:
+            if applies.is_bookkeeping(value) and any(not applies.is_bookkeeping(f) for f in files):
+                continue  # where the fix was recorded, not what it is about
             best = ("file", f"file {value}")
     return best
 

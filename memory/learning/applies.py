@@ -1,0 +1,131 @@
+"""Whether a learning whose anchor matched a tool call applies to it: the learning's own words narrow its anchors.
+
+An anchor says what a learning is about; its text can say more, and the moment of action should listen:
+
+- **where it holds**: a learning that places itself in CI ("`charmcraft pack` in GitHub Actions fails on LXD")
+  is about the pipeline, not about the same command run here; its command anchors stay silent (its file
+  anchors, the workflow file, still fire). One that places itself in tests ("In tests, CacheManager needs …")
+  fires on edits of test files only.
+- **which package**: a learning about installing one package (it quotes `brew install bfg`) is not about
+  installing another (`brew install gitleaks`).
+- **nothing to add**: a learning that only names the command being run ("Run tests with `tox -e unit`.") tells
+  Claude what it is already doing; one about an option the command does not have (`--resource`) concerns a
+  run that uses it.
+- **what the extractor wrote** (``memory.learning.rules``): "`A` failed with …; fixed by editing F" is about F
+  (the failure is gone), not about running A again; "`A` failed with …; it works as `B`" concerns a run that
+  still looks like A (``ipconfig /all``), not one already written like B.
+- **what the edit is about**: a name on an import or re-export line, inside a path or URL, or in a data file
+  (package.json, YAML, TOML) is not a change to that symbol's code; a changelog that a fix was recorded in is not what the fix is
+  about when the learning names other files.
+
+Exact tests on the learning's text and the call: no scores, no model. Standard library only (hooks).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from memory import shell
+
+PROSE_SUFFIXES = (".md", ".markdown", ".mdx", ".txt", ".rst", ".adoc", ".org")
+DATA_SUFFIXES = (".json", ".jsonc", ".json5", ".yaml", ".yml", ".toml", ".lock", ".ini", ".cfg", ".conf", ".csv",
+                 ".tsv", ".env", ".properties")
+# Subcommands whose operands are packages: the learning is about the packages it names.
+PACKAGE_SUBCOMMANDS = frozenset({"install", "add", "i", "remove", "uninstall"})
+# Words left besides the quoted commands, at most, for a learning that only names the command ("Run the unit
+# tests with `tox -e unit`." leaves five); one that warns ("never `npm`") is never a mere recipe.
+RECIPE_WORDS = 5
+_WARNING = re.compile(r"\b(?:never|not|no|don't|do not|avoid|instead|fails?|failed|broken|must)\b", re.IGNORECASE)
+BOOKKEEPING = re.compile(r"^(?:changelog|changes|history|news|release[-_ ]?notes)(?:\.(?:md|markdown|rst|txt|adoc))?$",
+                         re.IGNORECASE)
+
+_QUOTED = re.compile(r"`([^`\n]+)`")
+_FIXED_BY_EDIT = re.compile(r"^`[^`]+` failed with .*?; fixed by editing (?P<files>[^(`]*)")
+_WORKS_AS = re.compile(r"^`(?P<bad>[^`]+)` failed with .*?; it works as `(?P<good>[^`]+)`")
+_NO_OPTION = re.compile(r"\b(?:has no|no such|without an?|does not (?:support|have|accept)|doesn't (?:support|have|"
+                        r"accept)|unsupported|unknown|unrecognized)\s+(?:option\s+|flag\s+)?`?(--?[A-Za-z][\w-]*)")
+_CI = re.compile(r"\b(?:in|on|inside|under)\s+(?:the\s+)?(?:GitHub\s+Actions|GitLab\s+CI|CircleCI|Jenkins|CI)\b"
+                 r"|\bCI\s+(?:runners?|jobs?|workflows?|pipelines?)\b|\bGitHub\s+Actions\s+runners?\b",
+                 re.IGNORECASE)
+_TESTS = re.compile(r"^\s*(?:in|inside|within)\s+(?:the\s+)?(?:unit\s+|integration\s+)?tests?\b", re.IGNORECASE)
+_TEST_PATH = re.compile(r"(?:^|/)(?:tests?|spec|__tests__)/|(?:^|/)test_[^/]*$|_test\.[^/]+$|\.(?:test|spec)\.[^/]+$")
+# A name inside a path or a URL (an image `mcr.microsoft.com/playwright:v1`) is not a symbol of the code.
+_PATH_OR_URL = re.compile(r"[^\s\"'`()\[\]{}<>,;]*/[^\s\"'`()\[\]{}<>,;]*")
+# Lines that only bring a name in or pass it on: imports, re-exports, includes.
+_IMPORT_LINE = re.compile(
+    r"^\s*(?:from\s+\S+\s+import\b|import\s|export\s+(?:\*|\{)|export\s+default\s+\w+\s*;?\s*$|use\s+[\w:]+|"
+    r"#\s*include\b|(?:const|let|var)\s+[\w{},\s]+=\s*require\(|__all__\s*[=+]|mod\s+\w+\s*;|package\s+[\w.]+)"
+    r"[^\n]*", re.MULTILINE)
+
+
+def place(text: str) -> str | None:
+    """Where the learning says it holds: "ci", "tests", or None (anywhere)."""
+    if _CI.search(text):
+        return "ci"
+    if _TESTS.match(text):
+        return "tests"
+    return None
+
+
+def is_test_path(path: str) -> bool:
+    """True for a file of a test suite (``tests/…``, ``test_x.py``, ``x_test.go``, ``x.spec.ts``)."""
+    return bool(_TEST_PATH.search(path.replace(os.sep, "/")))
+
+
+def command_applies(text: str, hit: tuple[str, str | None], command: str) -> bool:
+    """Whether a learning (``text``) whose command anchor matched ``hit`` in ``command`` applies to it."""
+    if place(text) == "ci" or _FIXED_BY_EDIT.match(text):
+        return False
+    words = _words(command)
+    works_as = _WORKS_AS.match(text)
+    if works_as:
+        failing = set(_words(works_as["bad"])) - set(_words(works_as["good"]))
+        return not failing or bool(failing & set(words))
+    quoted = [q for q in _QUOTED.findall(text) if hit in shell.invocations(q)]
+    if quoted and len(re.findall(r"\w+", _QUOTED.sub(" ", text))) <= RECIPE_WORDS and not _WARNING.search(text):
+        return False  # it only names what is being run ("Run tests with `tox -e unit`.")
+    options = set(_NO_OPTION.findall(text))
+    if options and not options & {w.split("=")[0] for w in words}:
+        return False
+    if hit[1] in PACKAGE_SUBCOMMANDS:
+        wanted = {w for q in quoted for w in operands(q, hit)}
+        if wanted and not wanted & set(operands(command, hit)):
+            return False
+    return True
+
+
+def _words(command: str) -> list[str]:
+    """The words of a command line (an ellipsis a learning cut it with dropped)."""
+    return [w.rstrip("…") for words in shell.simple_commands(command) for w in words if w.rstrip("…")]
+
+
+def operands(command: str, key: tuple[str, str | None]) -> list[str]:
+    """The operands after ``key``'s subcommand in the simple commands of ``command`` that run it."""
+    found = []
+    for words in shell.simple_commands(command):
+        if shell.invocation(words) != key or key[1] not in words:
+            continue
+        found += [w for w in words[words.index(key[1]) + 1:] if not w.startswith("-") and "=" not in w]
+    return found
+
+
+def code_texts(path: str, texts: list[str]) -> list[str]:
+    """The parts of an edit's texts where a symbol anchor can match: none in prose or data files, and no
+    import or re-export line."""
+    if path.lower().endswith(PROSE_SUFFIXES + DATA_SUFFIXES):
+        return []
+    return [_PATH_OR_URL.sub(" ", _IMPORT_LINE.sub(" ", text)) for text in texts]
+
+
+def edit_applies(text: str, kind: str, path: str) -> bool:
+    """Whether a learning (``text``) whose anchor of ``kind`` matched an edit of ``path`` applies to it."""
+    if place(text) == "tests" and not is_test_path(path):
+        return False
+    fixed = _FIXED_BY_EDIT.match(text)
+    return kind != "file" or not fixed or os.path.basename(path) in fixed["files"]
+
+
+def is_bookkeeping(path: str) -> bool:
+    """True for a changelog-like file, where every change is recorded."""
+    return bool(BOOKKEEPING.match(os.path.basename(path)))
