@@ -72,7 +72,9 @@ def whole(file: dict | None) -> bool:
 def replay(conn, config, transcript: Path) -> list[dict]:
     """Every whole-file Read of ``transcript`` whose file is recoverable, with what the hook does to it."""
     from memory.signatures.preread import PassThrough, plan_read
-    from memory.signatures.accounting import record_edit, record_read
+    from memory.continuity.events import event_from_call
+    from memory.signatures.accounting import record_read
+    from memory.store import events
 
     cwd, calls = reads_of(transcript)
     session = f"replay-{transcript.stem}"
@@ -88,7 +90,8 @@ def replay(conn, config, transcript: Path) -> list[dict]:
         for call in calls:
             path, target = call["input"]["file_path"], local(call["input"]["file_path"])
             if call["input"]["tool"] in EDIT_TOOLS:
-                record_edit(conn, session, str(target))  # as the PostToolUse hook does
+                edit = event_from_call(call["input"]["tool"], {"file_path": str(target)}, None, str(project))
+                events.insert(conn, session, None, edit)  # as the PostToolUse hook does
                 continue
             ranged = "offset" in call["input"] or "limit" in call["input"]
             if not ranged and whole(call["file"]):  # the file as this Read found it
@@ -105,7 +108,7 @@ def replay(conn, config, transcript: Path) -> list[dict]:
                                  "original_tokens": plan.original_tokens, "delivered_tokens": plan.delivered_tokens})
                     continue  # its own PostToolUse is not a follow-up
             if call["file"] is not None:  # the PostToolUse accounting of this Read, as the hook runs it
-                record_read(conn, session, str(target), call["input"], {"file": call["file"]}, None)
+                record_read(conn, session, str(target), call["input"], {"file": call["file"]}, None, str(project))
         for row in rows:
             if row["narrowed"]:
                 found = conn.execute(

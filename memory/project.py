@@ -52,3 +52,29 @@ def _repo_name(common: str, worktree: str) -> str:
     if os.path.basename(common) == ".git":
         return os.path.basename(os.path.dirname(common))
     return os.path.basename(worktree)
+
+
+def canonical_path(path: str, root: str) -> tuple[str, bool]:
+    """The one stored name of a file a session touched, and whether it lies outside the project.
+
+    Inside the project ``root`` (a real path, see ``find_project``): relative to it (``"."`` for the root
+    itself), also when ``path`` reaches it through a symlinked folder (``/tmp/x`` for ``/private/tmp/x``).
+    Outside: absolute and normalized as written. A relative ``path`` is taken relative to ``root``. The file
+    is never opened; only a path outside the root by its spelling is resolved.
+    """
+    if not os.path.isabs(path):
+        path = os.path.join(root, path)
+    path = os.path.normpath(path)
+    root = os.path.normpath(root)
+    inside = _inside(path, root)
+    if inside is None:
+        inside = _inside(os.path.realpath(path), root)
+    return (path, True) if inside is None else (inside, False)
+
+
+def _inside(path: str, root: str) -> str | None:
+    """``path`` relative to ``root`` when it lies inside it, else None."""
+    if path == root:
+        return "."
+    prefix = root.rstrip(os.sep) + os.sep
+    return path[len(prefix):] if path.startswith(prefix) else None

@@ -32,9 +32,7 @@ memory: no file ever holds the text.
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -55,6 +53,59 @@ class _Lazy:
         if self._compiled is None:
             self._compiled = re.compile(*self._args)
         return getattr(self._compiled, name)
+
+class Redacted(str):
+    """Text that has been through ``redact``: ``redact`` and ``redact_data`` (the answer door) return it as it
+    is. Made only here: by ``redacted``, ``join_blocks``, and ``restored`` for stored text whose stamp says it
+    was redacted by these very rules."""
+
+    __slots__ = ()
+
+
+def redacted(text: str) -> Redacted:
+    """``redact(text)``, marked as having been through the door."""
+    return text if isinstance(text, Redacted) else Redacted(redact(text))
+
+
+def join_blocks(blocks: list[str]) -> Redacted:
+    """Non-empty ``blocks`` joined by newlines, each redacted unless it already was. Redacting each block is
+    redacting the whole only when no secret can span two of them: every block after the first must start
+    with text of ours (a label such as "Previous learning:", a numbered outline line)."""
+    return Redacted("\n".join(redacted(block) for block in blocks if block))
+
+
+def lines_from(text: str, first: int) -> str:
+    """``text`` from its line ``first`` (0-based) on, still ``Redacted`` when ``text`` was: a rule either matches
+    within one line or spans lines and was replaced whole, and its look-behinds see a line start as they see
+    a newline, so dropping whole lines from the front uncovers no secret."""
+    rest = "\n".join(text.split("\n")[first:])
+    return Redacted(rest) if isinstance(text, Redacted) else rest
+
+
+_STAMP: list[str | None] = []
+
+
+def stamp() -> str | None:
+    """The identity of these rules, stored with text redacted ahead of time (the outline cache): this file's
+    size and modification time, as the cache identifies a source file (no hash: a cache hit would pay for
+    it). None when the file cannot be seen, and then nothing stored is trusted."""
+    if not _STAMP:
+        import os
+
+        try:
+            info = os.stat(__file__)
+            _STAMP.append(f"{info.st_size:x}.{info.st_mtime_ns:x}")
+        except (OSError, NameError):
+            _STAMP.append(None)
+    return _STAMP[0]
+
+
+def restored(text: str, text_stamp: str | None) -> str:
+    """Stored ``text`` as it comes back: ``Redacted`` when ``text_stamp`` says these rules redacted it before
+    it was stored, else plain text (the door redacts it again)."""
+    current = stamp()
+    return Redacted(text) if current is not None and text_stamp == current else text
+
 
 # (kind, pattern, substrings separated by "|"): a rule's regex runs only when one of its substrings occurs.
 _TOKEN_RULES: list[tuple[str, str, str]] = [
@@ -201,14 +252,41 @@ _ROOTS_RE = _Lazy("|".join(_SECRET_ROOTS))
 
 # Text that could hold a credential: assignments and URLs (``=:@``), long runs (every token format), secret
 # words, PEM armour, commands that take a password by position. Anything else (``ls -la``, ``Read
-# src/app.py``) is returned at once. ``memory.continuity.events.MAYBE_SECRET`` is the same test.
+# src/app.py``) is returned at once. ``memory.store.events.MAYBE_SECRET`` is the same test.
 MAYBE_SECRET = r"[=:@]|[A-Za-z0-9_+/.\-]{20,}|(?i:token|secret|passw|bearer|auth|key|-----|mysql|maria|redis|sshpass|sudo|login| -[up])"
 _MAYBE_SECRET = _Lazy(MAYBE_SECRET)
+# What every rule below needs in the lower-cased text: its secret words (which name every PEM, header,
+# assignment, command-line and prose rule), the command-line rules' hints, a URL's "://". The token rules
+# need a hint inside a run of 16+ non-space characters, the random-run rule a run of 24+ that mixes upper
+# case, lower case and digits, the query rule "=" and one of "?&#;".
+_SUSPECT_WORDS = tuple(sorted(
+    set(_SECRET_ROOTS) | {h for _, _, hints in _CLI_HINTS for h in hints} | set(_API_HEADER_HINTS)
+    | {"bearer", "authorization", "private key", "://"}))
+
+
+def _could_hold_secret(text: str) -> bool:
+    """False only when no rule of ``redact`` can change ``text``: plain string tests, no pattern compiled (each
+    costs 0.05-0.4 ms the first time in a process), so a header line or a path costs microseconds."""
+    lower = text.lower()
+    if any(word in lower for word in _SUSPECT_WORDS):
+        return True
+    if "pin" in lower and (" is " in lower or " was " in lower):  # the prose rule's one word not above
+        return True
+    if "=" in text and any(c in text for c in "?&#;"):
+        return True
+    runs = [run for run in text.split() if len(run) >= 16]
+    if not runs:
+        return False
+    joined = "\n".join(runs)
+    if any(hint in joined for hint in _HINTS):
+        return True
+    return any(len(run) >= 24 and run != run.lower() and run != run.upper() and any(c.isdigit() for c in run)
+               for run in runs)
 
 
 def redact(text: str) -> str:
     """``text`` with every secret we recognize replaced by ``[REDACTED:<kind>]``."""
-    if not text or not _MAYBE_SECRET.search(text):
+    if not text or isinstance(text, Redacted) or not _could_hold_secret(text) or not _MAYBE_SECRET.search(text):
         return text
     if "PRIVATE KEY-----" in text:
         text = _PEM_RE.sub(_marker("private-key"), text)
@@ -303,7 +381,10 @@ def _sub_assignments(text: str) -> str:
 
 def redact_data(value: Any, *, keep: frozenset[str] = frozenset()) -> Any:
     """``value`` (a JSON-like structure) with every string in it redacted, at any depth; dict keys are kept,
-    and so are the values under a key in ``keep`` (structural fields such as a tool's ``updatedInput``)."""
+    and so are the values under a key in ``keep`` (structural fields such as a tool's ``updatedInput``).
+    A ``Redacted`` text has been through the door already and is kept as it is."""
+    if isinstance(value, Redacted):
+        return value
     if isinstance(value, str):
         return redact(value)
     if isinstance(value, dict):
@@ -471,7 +552,9 @@ def _looks_random(run: str) -> bool:
         return False  # a path: its parts are words (or public addresses), not random runs
     if _class_switches(core) < SWITCH_RATIO:
         return False  # `TodoItem2Checkbox`: words change case at their boundaries only
-    return shannon_entropy(core) >= ENTROPY_RATIO * math.log2(min(len(core), 64))
+    from math import log2
+
+    return shannon_entropy(core) >= ENTROPY_RATIO * log2(min(len(core), 64))
 
 
 def _mixed(part: str) -> bool:
@@ -495,4 +578,7 @@ def shannon_entropy(text: str) -> float:
     if not text:
         return 0.0
     n = len(text)
-    return -sum(c / n * math.log2(c / n) for c in Counter(text).values())
+    from collections import Counter
+    from math import log2
+
+    return -sum(c / n * log2(c / n) for c in Counter(text).values())

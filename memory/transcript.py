@@ -151,11 +151,13 @@ class ToolExchange:
         return bool(self.result and self.result.is_error)
 
 
-def iter_records(path: str | os.PathLike, *, since_last_compaction: bool = False) -> Iterator[AnyRecord]:
+def iter_records(path: str | os.PathLike, *, since_last_compaction: bool = False,
+                 tail_bytes: int | None = None) -> Iterator[AnyRecord]:
     """Yield the normalized records of the transcript at ``path`` in file order.
 
     With ``since_last_compaction`` only the part from the last compact boundary on is read (the whole file
-    when there is none). A missing or empty file yields nothing.
+    when there is none). With ``tail_bytes`` only the whole lines within the file's last ``tail_bytes`` are
+    read (line numbers then count from the first of them). A missing or empty file yields nothing.
     """
     try:
         f = open(path, "rb")
@@ -167,6 +169,10 @@ def iter_records(path: str | os.PathLike, *, since_last_compaction: bool = False
             return
         with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
             start, line_no = _last_boundary(mm) if since_last_compaction else (0, 1)
+            if tail_bytes is not None and size > tail_bytes:
+                cut = mm.find(b"\n", size - tail_bytes)  # the partial first line is dropped
+                if start <= cut:
+                    start, line_no = (cut + 1 if cut != -1 else size), 1
             yield from _records_from(mm, start, line_no, size)
 
 

@@ -145,9 +145,9 @@ def read(r: Recording, s: Session, rel: str, offset: int | None = None, limit: i
     tool_id = f"toolu_{s.session_id[:4]}{s.n:06d}"
     lines = r.file(rel).split("\n")
     total = len(lines) - (1 if lines[-1] == "" else 0)
+    # The tool_use line is written before PreToolUse runs; the result after the (narrowed) Read.
+    s._assistant({"type": "tool_use", "id": tool_id, "name": "Read", "input": asked})
     if pre_read:
-        # The tool_use line is written before PreToolUse runs; the result after the (narrowed) Read.
-        s._assistant({"type": "tool_use", "id": tool_id, "name": "Read", "input": asked})
         narrowed = offset is None and limit is None
         r.hook(s, "PreToolUse", say, "narrowed" if narrowed else None, tool_name="Read", tool_input=asked,
                tool_use_id=tool_id)

@@ -124,6 +124,13 @@ def test_the_next_session_recalls_what_was_learned(demo: tuple[dict[str, Any], P
     assert "## Continuing:" in hook_step(report, "SessionStart", session=2)["additional_context"]
 
 
+def test_the_next_session_is_told_the_real_last_action(demo: tuple[dict[str, Any], Path]) -> None:
+    """Every recorded tool call is in the transcript too, so the handoff's "Last:" is the session's last call."""
+    report, _ = demo
+    block = hook_step(report, "SessionStart", session=2)["additional_context"]
+    assert "Last: Edited web/cart.ts" in block, block
+
+
 def test_status_is_the_demo_store_and_the_users_memory_is_untouched(demo: tuple[dict[str, Any], Path]) -> None:
     report, tmp = demo
     assert report["status"]["learnings"] == report["summary"]["learnings_stored"] > 0

@@ -24,6 +24,7 @@ class Printer:
     def __init__(self, full: bool) -> None:
         self.full = full
         self.section: str | None = None
+        self.stored = 0  # learnings the worker has stored so far in the replay
 
     def intro(self, ws: Workspace) -> None:
         """What is about to happen, and where."""
@@ -48,7 +49,9 @@ class Printer:
         if not (step.get("additional_context") or step.get("handoff") or step.get("updated_input")):
             self._out(f"{_number(step)} {step['title']:<37} {timing:>7}  {step['say']}")
             if step["event"] in ("SessionStart", "UserPromptSubmit"):
-                self._out("     Claude sees: nothing from the memory (nothing relevant stored yet)")
+                why = ("nothing stored yet" if not self.stored else
+                       "no relevant learning this session has not already seen")
+                self._out(f"     Claude sees: nothing from the memory ({why})")
             return
         self._out(f"{_number(step)} {step['title']}  {timing}\n     {step['say']}")
         if step.get("updated_input"):
@@ -71,6 +74,7 @@ class Printer:
 
     def _worker(self, step: dict[str, Any], timing: str) -> None:
         jobs = ", ".join(f"{n} {s}" for s, n in sorted(step["jobs"].items()))
+        self.stored += len(step["learnings"])
         self._out(f"{_number(step)} {step['title']}  {timing}\n     {step['say']}\n     Jobs: {jobs}\n"
                   f"     Learnings stored ({len(step['learnings'])}):")
         for item in step["learnings"]:

@@ -1,37 +1,29 @@
 """What one tool call means for continuity: a finished tool call turned into an event row.
 
-Pure functions, no I/O: ``event_from_call`` reads only the tool call it is given. Paths are kept relative to the project
-root when they lie inside it; a path outside the project is kept as written (normalized, never resolved or
-opened) and flagged ``outside``. Bash commands and error excerpts are capped and passed through secret
+Pure functions: ``event_from_call`` reads only the tool call it is given. A file is named by
+``memory.project.canonical_path`` (relative to the project root when inside it; otherwise absolute, normalized
+and flagged ``outside``). The row shape (``Event``) and its one writer are ``memory.store.events``. Bash commands and error excerpts are capped and passed through secret
 redaction before they are stored.
 """
 
 from __future__ import annotations
 
-import os
 import re
-from collections import namedtuple
 
 from memory.hooks.wire import BASH, EDIT_TOOLS, READ, TASK_TOOLS, TODO_WRITE
+from memory.project import canonical_path
 from memory.shell import commit_in_output
+from memory.store.events import MAYBE_SECRET, Event
 from memory.text import shorten
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-Event = namedtuple("Event", "tool kind path summary outcome data")
-Event.__doc__ = "One tracked action: tool name, kind (read|modify|bash|todo|task|other), path, summary, outcome, data."
-
 TRACKED_TOOLS = EDIT_TOOLS | TASK_TOOLS | {READ, BASH, TODO_WRITE}
 COMMAND_CAP = 300
 ERROR_CAP = 400
 TEXT_CAP = 200
-
-# Only text that could hold a credential pays for importing the redaction module (~2 ms; its rules compile
-# lazily): a short plain command (``ls -la``, ``npm test``) is stored as is. Keep it a superset of what
-# ``redact`` acts on (the same test opens ``redact`` itself).
-MAYBE_SECRET = r"[=:@]|[A-Za-z0-9_+/.\-]{20,}|(?i:token|secret|passw|bearer|auth|key|-----|mysql|maria|redis|sshpass|sudo|login| -[up])"
 
 
 def event_from_call(tool: str, tool_input: dict[str, Any], response: Any, project_root: str, *,
@@ -53,19 +45,6 @@ def event_from_call(tool: str, tool_input: dict[str, Any], response: Any, projec
     return Event(tool, "other", None, tool, outcome, {"error": _excerpt(error)} if error else {})
 
 
-def relative_path(path: str, project_root: str) -> tuple[str, bool]:
-    """``path`` relative to the project root, or normalized as given when outside it (then ``True``)."""
-    if not os.path.isabs(path):
-        path = os.path.join(project_root, path)
-    path = os.path.normpath(path)
-    root = os.path.normpath(project_root)
-    if path == root:
-        return ".", False
-    if path.startswith(root.rstrip(os.sep) + os.sep):
-        return path[len(root.rstrip(os.sep)) + 1:], False
-    return path, True
-
-
 def scrub(text: str) -> str:
     """``text`` with credentials redacted (the redaction module is loaded only when it could matter)."""
     if not text or not re.search(MAYBE_SECRET, text):
@@ -77,23 +56,12 @@ def scrub(text: str) -> str:
     return redact(text)
 
 
-def maybe_secret(value: Any) -> bool:
-    """True when some string in ``value`` (a JSON-like structure) could hold a credential (``MAYBE_SECRET``)."""
-    if isinstance(value, str):
-        return bool(re.search(MAYBE_SECRET, value))
-    if isinstance(value, dict):
-        return any(maybe_secret(item) for item in value.values())
-    if isinstance(value, (list, tuple)):
-        return any(maybe_secret(item) for item in value)
-    return False
-
-
 def _file_event(tool: str, tool_input: dict, response: Any, root: str, outcome: str, error: str | None) -> Event:
     raw = tool_input.get("file_path") or tool_input.get("notebook_path") or _response_path(response)
     kind = "read" if tool == "Read" else "modify"
     if not isinstance(raw, str) or not raw:
         return Event(tool, kind, None, tool, outcome, {"error": _excerpt(error)} if error else {})
-    path, outside = relative_path(raw, root)
+    path, outside = canonical_path(raw, root)
     data: dict[str, Any] = {"outside": True} if outside else {}
     if tool == "Write" and isinstance(response, dict) and response.get("type") in ("create", "update"):
         data["write"] = response["type"]

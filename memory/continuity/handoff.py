@@ -34,8 +34,9 @@ from memory.continuity import queries
 from memory.continuity import requests as session_requests
 from memory.continuity import results as session_results
 from memory.continuity import state as session_state
-from memory.continuity.events import relative_path, scrub
+from memory.continuity.events import scrub
 from memory.hooks.wire import EDIT_TOOLS
+from memory.project import canonical_path
 from memory.continuity.inspection import handoff_state
 from memory.continuity.render import one_line
 
@@ -280,13 +281,8 @@ def transcript_facts(path: str | None, project_root: str, max_bytes: int, skip_l
 
 def _records(transcript: Any, path: str, size: int, max_bytes: int, since_last_compaction: bool) -> list:
     """The transcript's records, from its last ``max_bytes`` only when it is larger."""
-    if size <= max_bytes:
-        return list(transcript.iter_records(path, since_last_compaction=since_last_compaction))
-    tail = _tail_copy(path, max_bytes)
-    try:
-        return list(transcript.iter_records(tail, since_last_compaction=since_last_compaction))
-    finally:
-        os.unlink(tail)
+    return list(transcript.iter_records(path, since_last_compaction=since_last_compaction,
+                                        tail_bytes=max_bytes if size > max_bytes else None))
 
 
 def _facts_from(transcript: Any, records: list, project_root: str) -> dict[str, Any]:
@@ -300,11 +296,11 @@ def _facts_from(transcript: Any, records: list, project_root: str) -> dict[str, 
     exchanges = transcript.pair_tool_calls(records)
     touched = transcript.files_touched(exchanges)  # subagents' work counts too
     written, removed = _shell_file_changes([ex for ex in exchanges if not ex.failed and ex.result is not None])
-    modified = [relative_path(p, project_root)[0] for p in touched.modified]
-    modified += [rel for rel, outside in (relative_path(p, project_root) for p in written) if not outside]
+    modified = [canonical_path(p, project_root)[0] for p in touched.modified]
+    modified += [rel for rel, outside in (canonical_path(p, project_root) for p in written) if not outside]
     facts["files_modified"] = _union(modified, [])
-    facts["files_removed"] = [relative_path(p, project_root)[0] for p in removed]
-    facts["files_read"] = [relative_path(p, project_root)[0] for p in touched.read]
+    facts["files_removed"] = [canonical_path(p, project_root)[0] for p in removed]
+    facts["files_read"] = [canonical_path(p, project_root)[0] for p in touched.read]
     facts["todos"] = [{"id": i + 1, **t} for i, t in enumerate(transcript.latest_todos(main))]
     steps, decided, instructions, reported = _walk(transcript, main)
     facts["blockers"], rejections = session_blockers.open_blockers(steps)
@@ -491,26 +487,6 @@ def _covered_event_id(row: Any) -> int:
 def transcript_cap(config: Config) -> int:
     """The most of a transcript a hook reads, in bytes: ``continuity.transcript_max_mb``, the one setting."""
     return int(float(config.get("continuity", "transcript_max_mb")) * 1024 * 1024)
-
-
-def _tail_copy(path: str, max_bytes: int) -> str:
-    """The last ``max_bytes`` of ``path`` from a line start, copied to a private temporary file."""
-    import tempfile
-
-    from memory import paths
-
-    folder = paths.ensure_private_dir(os.path.join(paths.data_home(), "tmp"))
-    with open(path, "rb") as source:
-        source.seek(-max_bytes, os.SEEK_END)
-        source.readline()  # drop the partial first line
-        fd, tail = tempfile.mkstemp(suffix=".jsonl", dir=folder)
-        with os.fdopen(fd, "wb") as target:
-            while True:
-                chunk = source.read(1 << 20)
-                if not chunk:
-                    break
-                target.write(chunk)
-    return tail
 
 
 def _union(first: list, second: list) -> list:

@@ -1,48 +1,17 @@
-"""The SQL of continuity: events, session state snapshots and handoffs (the session row itself is written by
-``memory.store.core.upsert_session``)."""
+"""The SQL of continuity: reading events, session state snapshots and handoffs (an event is written by
+``memory.store.events.insert``, the session row by ``memory.store.core.upsert_session``)."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
 
-from memory.store import SQL_NOW, SQL_NOW_OFFSET, transaction
+from memory.store import SQL_NOW, SQL_NOW_OFFSET
 from memory.store.core import upsert_session
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
-
-    from memory.continuity.events import Event
-
-
-
-def insert_event(conn: sqlite3.Connection, session_id: str, project_id: int, event: Event,
-                 tool_use_id: str | None, cwd: str | None, transcript_path: str | None,
-                 at: str | None = None) -> int | None:
-    """Store one event and count it on its session, atomically; return the session's new action count.
-
-    ``at`` is when the call was made (the transcript's timestamp of its tool_use, ``%Y-%m-%dT%H:%M:%S.fffZ``);
-    without it, now. Events are read back in that order, whatever order their (async) hooks arrived in.
-    A repeated ``tool_use_id`` (a replayed or duplicated hook call) stores nothing and returns None.
-    """
-    from memory.continuity.events import maybe_secret
-
-    summary, data = event.summary, event.data or None
-    if maybe_secret([summary, data]):  # a plain `Read src/app.py` skips loading the redaction module
-        from memory.redact import redact, redact_data
-
-        summary, data = redact(summary), redact_data(data)
-    with transaction(conn):
-        cur = conn.execute(
-            "INSERT OR IGNORE INTO events(session_id, project_id, tool, kind, path, summary, outcome, data_json,"
-            f" tool_use_id, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(?, {SQL_NOW}))",
-            (session_id, project_id, event.tool, event.kind, event.path, summary, event.outcome,
-             json.dumps(data, ensure_ascii=False) if data else None, tool_use_id, at),
-        )
-        if cur.rowcount != 1:
-            return None
-        return upsert_session(conn, session_id, project_id, cwd=cwd, transcript_path=transcript_path, actions=1)
 
 
 def session_events(conn: sqlite3.Connection, session_id: str, limit: int = 5000) -> list[sqlite3.Row]:

@@ -17,6 +17,7 @@ import os
 
 from memory.continuity import queries
 from memory.continuity.events import TRACKED_TOOLS, event_from_call, with_task_subject
+from memory.store import events
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ def record(conn: sqlite3.Connection, config: Config, *, session_id: str, project
         from memory.transcript_tail import tool_use_time
 
         at = tool_use_time(transcript_path, tool_use_id)
-    count = queries.insert_event(conn, session_id, project_id, event, tool_use_id, cwd, transcript_path, at)
+    count = events.insert(conn, session_id, project_id, event, tool_use_id, cwd, transcript_path, at)
     if count is None:
         return  # already recorded
     every = max(1, int(config.get("continuity", "save_every")))

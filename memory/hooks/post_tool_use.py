@@ -21,6 +21,7 @@ def handle(ctx: HookContext) -> dict[str, Any] | None:
     tool, tool_input = payload["tool_name"], payload["tool_input"]
     failed = ctx.event == "PostToolUseFailure"
     tool_use_id = wire.text_field(payload, "tool_use_id")
+    signatures = ctx.config.feature_enabled("signatures")
     if ctx.config.feature_enabled("continuity"):
         from memory.continuity import tracking
 
@@ -30,17 +31,21 @@ def handle(ctx: HookContext) -> dict[str, Any] | None:
                             response=payload.get("tool_response"), error=wire.text_field(payload, "error"),
                             failed=failed, tool_use_id=tool_use_id, cwd=payload.get("cwd"),
                             transcript_path=payload.get("transcript_path"))
-    if ctx.config.feature_enabled("signatures"):
-        path = wire.file_path(tool_input)
-        if path and tool in wire.EDIT_TOOLS:
-            from memory.signatures import accounting
+    elif signatures and tool in wire.EDIT_TOOLS:  # an edit is stored once, as an event: the pre-read reads it there
+        from memory.continuity.events import event_from_call
+        from memory.store import events
 
-            accounting.record_edit(ctx.db, ctx.session_id, accounting.absolute(path, ctx.cwd))
-        elif path and tool == wire.READ and not failed:  # a failed Read delivered nothing
+        event = event_from_call(tool, tool_input, payload.get("tool_response"), ctx.project.root,
+                                error=wire.text_field(payload, "error"), failed=failed)
+        events.insert(ctx.db, ctx.session_id, ctx.project_id, event, tool_use_id, payload.get("cwd"),
+                      payload.get("transcript_path"))
+    if signatures:
+        path = wire.file_path(tool_input)
+        if path and tool == wire.READ and not failed:  # a failed Read delivered nothing
             from memory.signatures import accounting
 
             accounting.record_read(ctx.db, ctx.session_id, accounting.absolute(path, ctx.cwd), tool_input,
-                                   payload.get("tool_response"), tool_use_id)
+                                   payload.get("tool_response"), tool_use_id, ctx.project.root)
     if ctx.config.feature_enabled("learning"):
         _check_anchors(ctx, tool, tool_input)
     if ctx.config.feature_enabled("recall") and ctx.config.get("recall", "at_action"):

@@ -2,8 +2,8 @@
 
 - ``plan_read(conn, config, root, path, ...)``: how a whole-file Read is answered, or ``PassThrough``
   (``preread``); the PreToolUse handler turns a plan into Claude Code's answer.
-- ``record_edit`` / ``record_read``: PostToolUse bookkeeping: edits, and follow-up Reads charged to the saving
-  (``accounting``).
+- ``record_read``: PostToolUse bookkeeping: follow-up Reads charged to the saving (``accounting``); an edit
+  is the session's ``modify`` event (``memory.store.events``), which ``was_edited`` reads.
 - ``savings_summary(conn, session_id=None)``: net savings, for ``status`` (``accounting``).
 
 The cache is ``cache``, the eligibility rules ``eligibility``, the context text ``view``, file learnings

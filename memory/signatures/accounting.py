@@ -6,7 +6,8 @@ of any range, which counts against the saving (``followup``) -- until the sessio
 an edit reads text that neither the narrowed Read nor a whole one could have shown. Net saving = original - delivered - followup;
 it can be negative, and is reported as it is. All counts use ``memory.tokens.estimate_tokens``.
 
-Edits (table ``signature_edits``): once a session edits a file, later Reads of it pass untouched.
+Edits: once a session edits a file, later Reads of it pass untouched. An edit is stored once, as the session's
+``modify`` event (written by ``memory.store.events``); ``was_edited`` reads it there.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import os
 import sqlite3
 
+from memory.project import canonical_path
 from memory.tokens import estimate_tokens
 
 TYPE_CHECKING = False
@@ -50,27 +52,22 @@ def already_claimed(conn: sqlite3.Connection, session_id: str, path: str, conten
     return row is not None
 
 
-def was_edited(conn: sqlite3.Connection, session_id: str, paths: list[str]) -> bool:
-    """True when the session edited any of ``paths`` (our own record, or the continuity events)."""
-    names = [name for name in dict.fromkeys(paths) if name]
-    marks = ",".join("?" * len(names))
+def was_edited(conn: sqlite3.Connection, session_id: str, path: str, project_root: str) -> bool:
+    """True when the session changed the file at ``path`` (absolute), named as given or by its real path: an edit
+    is one of the session's ``modify`` events (written by ``memory.store.events``), under its canonical name."""
+    names = list(dict.fromkeys(canonical_path(name, project_root)[0] for name in (path, os.path.realpath(path))))
     row = conn.execute(
-        f"SELECT 1 FROM signature_edits WHERE session_id = ? AND path IN ({marks}) "
-        f"UNION ALL SELECT 1 FROM events WHERE session_id = ? AND kind = 'modify' AND path IN ({marks}) LIMIT 1",
-        (session_id, *names, session_id, *names),
+        f"SELECT 1 FROM events WHERE session_id = ? AND kind = 'modify' AND path IN ({','.join('?' * len(names))})"
+        " LIMIT 1",
+        (session_id, *names),
     ).fetchone()
     return row is not None
 
 
-def record_edit(conn: sqlite3.Connection, session_id: str, path: str) -> None:
-    """Remember that ``session_id`` edited ``path`` (absolute)."""
-    conn.execute("INSERT OR IGNORE INTO signature_edits(session_id, path) VALUES (?, ?)", (session_id, path))
-
-
 def record_read(conn: sqlite3.Connection, session_id: str, path: str, tool_input: dict[str, Any],
-                response: Any, tool_use_id: str | None) -> None:
-    """Account for a completed Read of ``path`` (absolute): the narrowed Read itself, or a follow-up that costs
-    tokens."""
+                response: Any, tool_use_id: str | None, project_root: str) -> None:
+    """Account for a completed Read of ``path`` (absolute) in the project at ``project_root``: the narrowed Read
+    itself, or a follow-up that costs tokens."""
     row = conn.execute(
         "SELECT id, tool_use_id, head_limit, own_read_seen FROM signature_reads WHERE session_id = ? AND path = ? "
         "ORDER BY id DESC LIMIT 1",
@@ -81,7 +78,7 @@ def record_read(conn: sqlite3.Connection, session_id: str, path: str, tool_input
     if _is_narrowed_read(row, tool_input, tool_use_id):
         conn.execute("UPDATE signature_reads SET own_read_seen = 1 WHERE id = ?", (row["id"],))
         return
-    if was_edited(conn, session_id, [path]):  # edits stop narrowing, so this edit followed the narrowed Read
+    if was_edited(conn, session_id, path, project_root):  # edits stop narrowing, so this edit followed the narrowed Read
         return
     tokens = response_tokens(response)
     conn.execute(

@@ -5,6 +5,10 @@ reading the file. Otherwise the caller hashes the content; a row for the same co
 path) and the same parser version and render budget is reused. So any change -- an editor, a formatter, a
 ``git checkout`` -- is seen, and moving back to known content costs no parse. The table holds at most
 ``signatures.cache_max_entries`` rows; the least recently used are evicted.
+
+An outline is stored redacted, and its row's version ends with the stamp of the redaction rules that did it
+(``/r<stamp>``): a row redacted by other rules is not found (the file is parsed and stored again), and every
+outline the cache returns is ``memory.redact.Redacted``, which the hook's answer door passes as it is.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ def lookup_fresh(
     row = conn.execute(f"SELECT {_COLUMNS} FROM file_signatures WHERE path = ?", (path,)).fetchone()
     if row is None or (row["size"], row["mtime_ns"]) != (size, mtime_ns):
         return None
-    if (row["parser_version"], row["render_chars"]) != (version, render_chars):
+    if (row["parser_version"], row["render_chars"]) != (_key(version), render_chars):
         return None
     return _outline(row)
 
@@ -44,7 +48,7 @@ def lookup_content(conn: sqlite3.Connection, content_hash: str, version: str, re
     row = conn.execute(
         f"SELECT {_COLUMNS} FROM file_signatures WHERE hash = ? AND parser_version = ? AND render_chars = ? "
         "LIMIT 1",
-        (content_hash, version, render_chars),
+        (content_hash, _key(version), render_chars),
     ).fetchone()
     return _outline(row) if row is not None else None
 
@@ -59,23 +63,26 @@ def store(
     version: str,
     render_chars: int,
     max_entries: int,
-) -> None:
-    """Store (or replace) the outline of ``path`` and evict the least recently used rows beyond ``max_entries``."""
-    from memory.redact import redact
+) -> Outline:
+    """Store (or replace) the outline of ``path``, redacted, and evict the least recently used rows beyond
+    ``max_entries``; return it as stored (as a lookup will return it)."""
+    from memory.redact import redact, restored, stamp
     from memory.store import now_iso
 
     now = now_iso()
+    outline = outline._replace(text=restored(redact(outline.text), stamp()))
     conn.execute(
         "INSERT OR REPLACE INTO file_signatures(path, language, signature, hash, original_tokens, signature_tokens,"
         " created_at, accessed_at, parser_version, size, mtime_ns, total_lines, definitions, dropped, partial,"
         " render_chars) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            path, outline.language, redact(outline.text), outline.hash, outline.original_tokens, outline.signature_tokens,
-            now, now, version, size, mtime_ns, outline.total_lines, outline.definitions,
+            path, outline.language, outline.text, outline.hash, outline.original_tokens, outline.signature_tokens,
+            now, now, _key(version), size, mtime_ns, outline.total_lines, outline.definitions,
             json.dumps(list(outline.dropped)), int(outline.partial), render_chars,
         ),
     )
     evict(conn, max_entries)
+    return outline
 
 
 def touch(conn: sqlite3.Connection, path: str) -> None:
@@ -109,13 +116,22 @@ def entries(conn: sqlite3.Connection, under: str | None = None) -> list[sqlite3.
     ).fetchall()
 
 
+def _key(version: str) -> str:
+    """The version a row is stored and found under: the caller's (parser, detail) and the redaction rules'."""
+    from memory.redact import stamp
+
+    return f"{version}/r{stamp() or '-'}"
+
+
 def _outline(row: sqlite3.Row) -> Outline:
+    from memory.redact import restored
+
     return Outline(
         hash=row["hash"],
         language=row["language"],
         total_lines=row["total_lines"],
         definitions=row["definitions"],
-        text=row["signature"] or "",
+        text=restored(row["signature"] or "", row["parser_version"].rpartition("/r")[2]),
         dropped=tuple(json.loads(row["dropped"] or "[]")),
         partial=bool(row["partial"]),
         original_tokens=row["original_tokens"],

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import sqlite3
 
-from memory.text import shorten
-
 MAX_LEARNINGS = 3
 MAX_LEARNING_CHARS = 300
 PREFIX = "Previous learning: "
@@ -45,6 +43,10 @@ def for_file(
 
 def lines(learnings: list[sqlite3.Row]) -> list[str]:
     """One "Previous learning: …" line each, on a single line, cut visibly ("…") past 300 characters."""
+    if not learnings:
+        return []
+    from memory.text import shorten  # imported when used: every module costs a cache hit its import
+
     out = []
     for row in learnings:
         prefix = STALE_PREFIX if row["stale"] else PREFIX
@@ -54,6 +56,8 @@ def lines(learnings: list[sqlite3.Row]) -> list[str]:
 
 def record_shown(conn: sqlite3.Connection, learnings: list[sqlite3.Row], session_id: str, path: str) -> None:
     """Note that these learnings were shown in ``session_id`` (once per session; counts as a recall)."""
+    if not learnings:
+        return
     from memory.store import recalls
 
     recalls.record(conn, session_id, "PreToolUse:Read", path, [(row["id"], None) for row in learnings])

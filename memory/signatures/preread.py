@@ -16,7 +16,6 @@ import sqlite3
 import stat
 from collections import namedtuple
 
-from memory import hashing
 from memory.signatures import accounting, cache, eligibility, learnings, view
 from memory.tokens import estimate_tokens
 
@@ -67,9 +66,7 @@ def plan_read(
                                    settings["include_vendored"]))
     _check(eligibility.symlink_reason(path, real, project_root))
     info = _stat(real, int(settings["max_file_bytes"]))
-    # Every name the file goes by: absolute, real, and project-relative (how continuity events store paths).
-    names = [path, real, eligibility.relative_to(path, project_root) or ""]
-    if session_id and accounting.was_edited(conn, session_id, names):
+    if session_id and accounting.was_edited(conn, session_id, path, project_root):
         raise PassThrough("edited in this session")
     budget = view.outline_budget(settings["max_context_chars"])
     version = f"{PARSER_VERSION}/d{float(settings['outline_detail_ratio'])}"  # the cache keys on both
@@ -92,6 +89,8 @@ def plan_read(
         raise PassThrough("already summarized in this session")
     head = max(1, min(int(settings["head_lines"]), MAX_HEAD_LINES, outline.total_lines))
     head_tokens = estimate_tokens(_head_text(real, head, source))
+    # Learnings name their file as written when they were learned: absolute, real or project-relative.
+    names = [path, real, eligibility.relative_to(path, project_root) or ""]
     shown = learnings.for_file(conn, names, project_id(), session_id)
     text = _context(settings, project_root, path, outline, head, learnings.lines(shown))
     delivered = head_tokens + estimate_tokens(text)
@@ -162,11 +161,13 @@ def _outline_of(
     if total < int(settings["min_lines"]):
         raise PassThrough(f"{total} lines, under signatures.min_lines")
     _check(eligibility.content_reason(source, total))
-    content_hash = hashing.content_hash(source)
+    from memory.hashing import content_hash as hash_of  # a miss only: a hit never hashes the file
+
+    content_hash = hash_of(source)
     found = cache.lookup_content(conn, content_hash, version, budget)
     if found is None:
         found = _parse(source, language, content_hash, budget, float(settings["outline_detail_ratio"]), path)
-    cache.store(
+    return cache.store(  # as stored: redacted, as a cache hit returns it
         conn,
         path,
         found,
@@ -176,7 +177,6 @@ def _outline_of(
         render_chars=budget,
         max_entries=int(settings["cache_max_entries"]),
     )
-    return found
 
 
 def _parse(source: bytes, language: str, content_hash: str, budget: int, ratio: float, path: str) -> cache.Outline:

@@ -15,7 +15,6 @@ rendered within what is left after room for the header, the note of what was dro
 from __future__ import annotations
 
 from memory.signatures.learnings import MAX_LEARNING_CHARS, MAX_LEARNINGS
-from memory.text import shorten
 
 MORE = "Read a range with offset/limit, or again for the whole file"
 PATH_MAX_CHARS = 200
@@ -41,7 +40,10 @@ def outline_budget(max_context_chars: int) -> int:
 
 def header(path: str, language: str, total_lines: int, head: int, definitions: int, compact: bool) -> str:
     """The one-line header: path, size, what the Read shows, how to read the outline, and how to get more."""
-    path = shorten(path, PATH_MAX_CHARS, keep_end=True)
+    if len(path) > PATH_MAX_CHARS:
+        from memory.text import shorten  # imported when used: every module costs a cache hit its import
+
+        path = shorten(path, PATH_MAX_CHARS, keep_end=True)
     shown = f"line {head}" if head == 1 else f"lines 1-{head}"
     listed = " (`· name:line`: without its text)" if compact else ""
     return (
@@ -59,12 +61,11 @@ def dropped_note(dropped: tuple[str, ...] | list[str]) -> str:
 
 
 def context(head_line: str, outline_text: str, note: str, learning_lines: list[str]) -> str:
-    """Header, signatures, the dropped note and the learnings, one block each, in that order."""
-    parts = [head_line, outline_text]
-    if note:
-        parts.append(note)
-    parts.extend(learning_lines)
-    return "\n".join(part for part in parts if part)
+    """Header, signatures, the dropped note and the learnings, one block each, in that order, redacted: the
+    cached signatures were redacted when stored (``memory.redact.Redacted``), the rest is redacted here."""
+    from memory.redact import join_blocks
+
+    return join_blocks([head_line, outline_text, note, *learning_lines])
 
 
 def after_head(outline_text: str, head: int) -> str:
@@ -79,4 +80,6 @@ def after_head(outline_text: str, head: int) -> str:
         if not number.isdigit() and line.strip() != "⋮":
             break
         start += 1
-    return "\n".join(lines[start:])
+    from memory.redact import lines_from
+
+    return lines_from(outline_text, start)

@@ -192,3 +192,33 @@ def test_our_fixture_covers_compaction_and_torn_line():
     assert isinstance(after[1], CompactSummary)
     assert [r.text for r in user_requests(after)] == ["Please don't use `any` in this codebase. Use unknown and "
                                                       "narrow it."]
+
+
+def _prompt_line(text: str) -> str:
+    return json.dumps({"type": "user", "message": {"role": "user", "content": text}})
+
+
+def test_tail_bytes_reads_only_the_whole_lines_of_the_tail(tmp_path):
+    """A transcript over the cap is read from its last bytes in place: the cut line is dropped, nothing copied."""
+    lines = [_prompt_line(f"request number {i} about the parser") for i in range(10)]
+    path = tmp_path / "t.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    tail = len(lines[-1]) + 1 + len(lines[-2]) + 1 + 5  # the last two lines and 5 bytes of the one before
+    texts = [r.text for r in iter_records(path, tail_bytes=tail) if isinstance(r, UserPrompt)]
+    assert texts == ["request number 8 about the parser", "request number 9 about the parser"]
+    assert len(list(iter_records(path, tail_bytes=10 * path.stat().st_size))) == 10
+
+
+def test_tail_bytes_and_the_last_compaction_take_the_later_start(tmp_path):
+    boundary = json.dumps({"type": "system", "subtype": "compact_boundary", "content": "Conversation compacted"})
+    before, after = [_prompt_line(f"before {i}") for i in range(5)], [_prompt_line(f"after {i}") for i in range(3)]
+    path = tmp_path / "t.jsonl"
+    path.write_text("\n".join([*before, boundary, *after]) + "\n")
+    size = path.stat().st_size
+
+    def texts(tail: int) -> list[str]:
+        return [r.text for r in iter_records(path, since_last_compaction=True, tail_bytes=tail)
+                if isinstance(r, UserPrompt)]
+
+    assert texts(size) == ["after 0", "after 1", "after 2"]  # the boundary is inside the tail
+    assert texts(len(after[-1]) + 2) == ["after 2"]  # the tail starts after the boundary

@@ -151,7 +151,7 @@ def test_store_accounts_each_narrowed_read_once(session: Session) -> None:
     assert {name: (r["language"], r["total_lines"]) for name, r in cached.items()} == {
         "inventory.py": ("python", session.files["py"].source.count("\n")),
         "routing.ts": ("typescript", session.files["ts"].source.count("\n"))}
-    edited = {Path(r["path"]).name for r in rows(data, "SELECT path FROM signature_edits")}
+    edited = {Path(r["path"]).name for r in rows(data, "SELECT path FROM events WHERE kind = 'modify'")}
     assert edited == {"inventory.py", "routing.ts"}
     kinds = [(r["tool"], r["kind"], Path(r["path"]).name) for r in rows(
         data, "SELECT tool, kind, path FROM events WHERE session_id = ? ORDER BY ts, id", (session.run.session_id,))]

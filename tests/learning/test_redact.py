@@ -130,3 +130,60 @@ def test_the_hook_gate_is_the_redaction_gate():
     from memory import redact as module
 
     assert events.MAYBE_SECRET == module.MAYBE_SECRET  # the hook skips the import only when redact would too
+
+
+def _strings(value, out):
+    if isinstance(value, str):
+        out.append(value)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _strings(item, out)
+    elif isinstance(value, list):
+        for item in value:
+            _strings(item, out)
+    return out
+
+
+def test_the_quick_test_skips_only_texts_no_rule_changes(monkeypatch):
+    """``redact`` first asks a test that compiles no pattern; it may skip only a text the rules leave alone:
+    checked on the secrets corpus, its look-alikes, and every string of the real transcripts."""
+    import json
+    from pathlib import Path
+
+    from memory import redact as module
+
+    texts = [text for _, text, _ in SECRET_CASES] + [text for _, text in LOOKALIKES] + list(NON_SECRETS)
+    for transcript in sorted(Path("tests/fixtures/transcripts/real").glob("*.jsonl")):
+        for line in transcript.read_text(encoding="utf-8").splitlines():
+            try:
+                _strings(json.loads(line), texts)
+            except ValueError:
+                continue
+    quick = module._could_hold_secret
+    skipped = [text for text in texts if not quick(text)]
+    monkeypatch.setattr(module, "_could_hold_secret", lambda text: True)
+    assert len(skipped) > 10_000  # the quick test does skip most short texts
+    assert [text for text in skipped if module.redact(text) != text] == []
+    assert all(quick(text) for _, text, _ in SECRET_CASES)
+
+
+def test_redacted_text_passes_the_door_as_it_is():
+    from memory import redact as module
+
+    secret = "ghp_" + "A1b2C3d4" * 5
+    block = module.redacted(f"token = {secret}")
+    assert isinstance(block, module.Redacted) and secret not in block
+    assert module.redact_data({"a": block})["a"] is block
+    joined = module.join_blocks(["header of src/app.py", block, "", f"Previous learning: the key is {secret}"])
+    assert isinstance(joined, module.Redacted) and secret not in joined and joined.count("\n") == 2
+    assert isinstance(module.lines_from(joined, 1), module.Redacted)
+    assert not isinstance(module.lines_from("a\nb", 1), module.Redacted)
+
+
+def test_stored_text_is_trusted_only_under_the_current_rules():
+    from memory import redact as module
+
+    assert module.stamp()
+    assert isinstance(module.restored("outline", module.stamp()), module.Redacted)
+    assert not isinstance(module.restored("outline", "other-rules"), module.Redacted)
+    assert not isinstance(module.restored("outline", None), module.Redacted)

@@ -213,3 +213,28 @@ def test_signature_command_explains_a_pass_through(project, home):
     assert "passes untouched" in result.stderr and "min_lines" in result.stderr
     as_json = run_cli("signature", str(small), "--json", cwd=project, env=Session(project, home).env)
     assert json.loads(as_json.stdout)["narrowed"] is False
+
+
+def test_outline_is_stored_redacted_and_a_hit_answers_it_as_stored(project, home):
+    secret = "ghp_" + "A1b2C3d4" * 5
+    source = python_source(600)[0].replace("def handle_0(", f"def {secret}(", 1)  # a name: always shown
+    path = project / "client.py"
+    path.write_text(source)
+    miss = Session(project, home, "a").pre_read_process(path)
+    hit = profiled(project, home, "b").pre_read_process(path)
+    assert not imported_tree_sitter(hit)
+    assert context_of(json.loads(hit.stdout)) == context_of(json.loads(miss.stdout))
+    assert "[REDACTED:" in miss.stdout.decode() and secret not in (miss.stdout + hit.stdout).decode()
+    (row,) = cache_rows(Session(project, home))
+    assert secret not in row["signature"] and "[REDACTED:" in row["signature"]
+    from memory.redact import stamp
+
+    assert row["parser_version"].endswith(f"/r{stamp()}")  # the rules that redacted it
+
+
+def test_outline_redacted_by_other_rules_is_parsed_again(project, home, py_file):
+    path, _ = py_file
+    profiled(project, home, "a").pre_read_process(path)
+    with Session(project, home).db() as conn:
+        conn.execute("UPDATE file_signatures SET parser_version = replace(parser_version, '/r', '/rolder-')")
+    assert imported_tree_sitter(profiled(project, home, "b").pre_read_process(path))

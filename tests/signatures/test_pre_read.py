@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from memory.continuity.events import event_from_call
 from memory.signatures.view import MORE
+from memory.store import events
 from tests.helpers import run_cli
 from tests.signatures.conftest import Session, context_of, outline_lines, python_source, typescript_source
 
@@ -115,9 +117,10 @@ def test_file_edited_per_continuity_events_passes_untouched(session, py_file):
     path, _ = py_file
     assert session.read(project_file := path.with_name("fresh.py")) is None  # creates the store (file absent)
     project_file.write_text(path.read_text())
-    with session.db() as conn:
-        conn.execute("INSERT INTO events(session_id, tool, kind, path) VALUES (?, 'Edit', 'modify', ?)",
-                     (session.session_id, str(project_file)))
+    with session.db() as conn:  # the one writer of an edit, given the absolute path Claude Code sends
+        event = event_from_call("Edit", {"file_path": str(project_file)}, {"filePath": str(project_file)},
+                                str(session.project))
+        events.insert(conn, session.session_id, None, event)
     assert session.read(project_file) is None
     assert session.read(path) is not None
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from memory import recall
 from memory.continuity import handoff, tracking
 from memory.learning.dedup import text_hash
-from memory.signatures import accounting, preread
+from memory.signatures import preread
 from memory.vectors import builtin, choose, codec
 from tests.support.store import open_store
 
@@ -75,7 +75,8 @@ def test_an_edited_file_is_no_longer_narrowed(memory_home: Path, project_dir: Pa
     plan = preread.plan_read(s.conn, s.config, s.project.root, str(source), session_id="p1",
                              project_id=lambda: s.project_id, tool_use_id="toolu_1")
     assert plan.head >= 1 and "function_59" in plan.context
-    accounting.record_edit(s.conn, "p2", accounting.absolute("big.py", str(project_dir)))
+    tracking.record(s.conn, s.config, session_id="p2", project_id=s.project_id, project_root=s.project.root,
+                    tool="Edit", tool_input={"file_path": str(source)}, response={"filePath": str(source)})
     try:
         preread.plan_read(s.conn, s.config, s.project.root, str(source), session_id="p2",
                           project_id=lambda: s.project_id)
