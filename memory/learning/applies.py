@@ -8,8 +8,9 @@ An anchor says what a learning is about; its text can say more, and the moment o
   fires on edits of test files only.
 - **which package**: a learning about installing one package (it quotes `brew install bfg`) is not about
   installing another (`brew install gitleaks`).
-- **nothing to add**: a learning that only names the command being run ("Run tests with `tox -e unit`.") tells
-  Claude what it is already doing; one about an option the command does not have (`--resource`) concerns a
+- **nothing to add**: a learning that only names the command being run ("Run tests with `tox -e unit`.", or
+  with its siblings, "`tox -e format` and `tox -e lint`") tells Claude what it is already doing (one that names
+  another program, "`cargo test` needs DATABASE_URL: use `make test`", still fires); one about an option the command does not have (`--resource`) concerns a
   run that uses it.
 - **what the extractor wrote** (``memory.learning.rules``): "`A` failed with …; fixed by editing F" is about F
   (the failure is gone), not about running A again; "`A` failed with …; it works as `B`" concerns a run that
@@ -82,14 +83,17 @@ def command_applies(text: str, hit: tuple[str, str | None], command: str) -> boo
     if works_as:
         failing = set(_words(works_as["bad"])) - set(_words(works_as["good"]))
         return not failing or bool(failing & set(words))
-    quoted = [q for q in _QUOTED.findall(text) if hit in shell.invocations(q)]
-    if quoted and len(re.findall(r"\w+", _QUOTED.sub(" ", text))) <= RECIPE_WORDS and not _WARNING.search(text):
-        return False  # it only names what is being run ("Run tests with `tox -e unit`.")
+    spans = _QUOTED.findall(text)
+    if any(hit in shell.invocations(q) for q in spans) and not _WARNING.search(text) \
+            and len(re.findall(r"\w+", _QUOTED.sub(" ", text))) <= RECIPE_WORDS:
+        ran = set(shell.invocations(command))
+        if all(key in ran or key[0] == hit[0] for q in spans for key in shell.invocations(q)):
+            return False  # it only names what is being run ("Run tests with `tox -e unit`."), or its siblings
     options = set(_NO_OPTION.findall(text))
     if options and not options & {w.split("=")[0] for w in words}:
         return False
     if hit[1] in PACKAGE_SUBCOMMANDS:
-        wanted = {w for q in quoted for w in operands(q, hit)}
+        wanted = {w for q in spans if hit in shell.invocations(q) for w in operands(q, hit)}
         if wanted and not wanted & set(operands(command, hit)):
             return False
     return True

@@ -43,6 +43,9 @@ def test_a_learning_that_only_names_the_command_being_run_says_nothing_new():
     assert fires("Run tests with `tox -e unit` (only one .charm file may be in the directory).", "tox -e unit")
     assert fires("Use `pnpm`, never `npm`.", "npm install")  # a warning is never a mere recipe
     assert fires("Run tests with `make test`, which sets DATABASE_URL.", "cargo test", ("cargo", "test"))
+    assert fires("`cargo test` needs DATABASE_URL: use `make test`.", "cargo test --release")  # another program
+    assert not fires("Format and lint with `tox -e format` and `tox -e lint`.", "tox -e format")  # siblings
+    assert fires("Redeploy with `charmcraft pack` then `juju refresh app --path=./app.charm`.", "charmcraft pack")
 
 
 def test_an_option_the_command_does_not_have_concerns_a_run_that_uses_it():
