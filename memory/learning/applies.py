@@ -37,59 +37,65 @@ PACKAGE_SUBCOMMANDS = frozenset({"install", "add", "i", "remove", "uninstall"})
 # Words left besides the quoted commands, at most, for a learning that only names the command ("Run the unit
 # tests with `tox -e unit`." leaves five); one that warns ("never `npm`") is never a mere recipe.
 RECIPE_WORDS = 5
-_WARNING = re.compile(r"\b(?:never|not|no|don't|do not|avoid|instead|fails?|failed|broken|must)\b", re.IGNORECASE)
-BOOKKEEPING = re.compile(r"^(?:changelog|changes|history|news|release[-_ ]?notes)(?:\.(?:md|markdown|rst|txt|adoc))?$",
-                         re.IGNORECASE)
+_WARNING = r"(?i)\b(?:never|not|no|don't|do not|avoid|instead|fails?|failed|broken|must)\b"
+BOOKKEEPING = r"(?i)^(?:changelog|changes|history|news|release[-_ ]?notes)(?:\.(?:md|markdown|rst|txt|adoc))?$"
 
-_QUOTED = re.compile(r"`([^`\n]+)`")
-_FIXED_BY_EDIT = re.compile(r"^`[^`]+` failed with .*?; fixed by editing (?P<files>[^(`]*)")
-_WORKS_AS = re.compile(r"^`(?P<bad>[^`]+)` failed with .*?; it works as `(?P<good>[^`]+)`")
-_NO_OPTION = re.compile(r"\b(?:has no|no such|without an?|does not (?:support|have|accept)|doesn't (?:support|have|"
-                        r"accept)|unsupported|unknown|unrecognized)\s+(?:option\s+|flag\s+)?`?(--?[A-Za-z][\w-]*)")
-_CI = re.compile(r"\b(?:in|on|inside|under)\s+(?:the\s+)?(?:GitHub\s+Actions|GitLab\s+CI|CircleCI|Jenkins|CI)\b"
-                 r"|\bCI\s+(?:runners?|jobs?|workflows?|pipelines?)\b|\bGitHub\s+Actions\s+runners?\b",
-                 re.IGNORECASE)
-_TESTS = re.compile(r"^\s*(?:in|inside|within)\s+(?:the\s+)?(?:unit\s+|integration\s+)?tests?\b", re.IGNORECASE)
-_TEST_PATH = re.compile(r"(?:^|/)(?:tests?|spec|__tests__)/|(?:^|/)test_[^/]*$|_test\.[^/]+$|\.(?:test|spec)\.[^/]+$")
+# Patterns are kept as text: ``re`` compiles one the first time it is used (and caches it), so a hook pays only
+# for those its call needs, not for all of them at import.
+_QUOTED = r"`([^`\n]+)`"
+_FIXED_BY_EDIT = r"^`[^`]+` failed with .*?; fixed by editing (?P<files>[^(`]*)"
+_WORKS_AS = r"^`(?P<bad>[^`]+)` failed with .*?; it works as `(?P<good>[^`]+)`"
+_NO_OPTION = (r"\b(?:has no|no such|without an?|does not (?:support|have|accept)|doesn't (?:support|have|"
+              r"accept)|unsupported|unknown|unrecognized)\s+(?:option\s+|flag\s+)?`?(--?[A-Za-z][\w-]*)")
+_CI = (r"(?i)\b(?:in|on|inside|under)\s+(?:the\s+)?(?:GitHub\s+Actions|GitLab\s+CI|CircleCI|Jenkins|CI)\b"
+       r"|\bCI\s+(?:runners?|jobs?|workflows?|pipelines?)\b|\bGitHub\s+Actions\s+runners?\b")
+_CI_CUES = ("CI", "GitHub", "Github", "GitLab", "Jenkins", "CircleCI")
+_TESTS = r"(?i)^\s*(?:in|inside|within)\s+(?:the\s+)?(?:unit\s+|integration\s+)?tests?\b"
+_TEST_PATH = r"(?:^|/)(?:tests?|spec|__tests__)/|(?:^|/)test_[^/]*$|_test\.[^/]+$|\.(?:test|spec)\.[^/]+$"
 # A name inside a path or a URL (an image `mcr.microsoft.com/playwright:v1`) is not a symbol of the code.
-_PATH_OR_URL = re.compile(r"[^\s\"'`()\[\]{}<>,;]*/[^\s\"'`()\[\]{}<>,;]*")
+_PATH_OR_URL = r"[^\s\"'`()\[\]{}<>,;]*/[^\s\"'`()\[\]{}<>,;]*"
 # Lines that only bring a name in or pass it on: imports, re-exports, includes.
-_IMPORT_LINE = re.compile(
-    r"^\s*(?:from\s+\S+\s+import\b|import\s|export\s+(?:\*|\{)|export\s+default\s+\w+\s*;?\s*$|use\s+[\w:]+|"
+_IMPORT_LINE = (
+    r"(?m)^\s*(?:from\s+\S+\s+import\b|import\s|export\s+(?:\*|\{)|export\s+default\s+\w+\s*;?\s*$|use\s+[\w:]+|"
     r"#\s*include\b|(?:const|let|var)\s+[\w{},\s]+=\s*require\(|__all__\s*[=+]|mod\s+\w+\s*;|package\s+[\w.]+)"
-    r"[^\n]*", re.MULTILINE)
+    r"[^\n]*")
 
 
 def place(text: str) -> str | None:
     """Where the learning says it holds: "ci", "tests", or None (anywhere)."""
-    if _CI.search(text):
+    if any(cue in text for cue in _CI_CUES) and re.search(_CI, text):
         return "ci"
-    if _TESTS.match(text):
+    if text.lstrip()[:2].lower() in ("in", "wi") and re.match(_TESTS, text):
         return "tests"
     return None
 
 
+def _extractor(text: str, pattern: str) -> re.Match | None:
+    """``pattern`` matched on a learning the rules extractor wrote ("`A` failed with …"), else None."""
+    return re.match(pattern, text) if text.startswith("`") and "` failed with " in text else None
+
+
 def is_test_path(path: str) -> bool:
     """True for a file of a test suite (``tests/…``, ``test_x.py``, ``x_test.go``, ``x.spec.ts``)."""
-    return bool(_TEST_PATH.search(path.replace(os.sep, "/")))
+    return bool(re.search(_TEST_PATH, path.replace(os.sep, "/")))
 
 
 def command_applies(text: str, hit: tuple[str, str | None], command: str) -> bool:
     """Whether a learning (``text``) whose command anchor matched ``hit`` in ``command`` applies to it."""
-    if place(text) == "ci" or _FIXED_BY_EDIT.match(text):
+    if place(text) == "ci" or _extractor(text, _FIXED_BY_EDIT):
         return False
     words = _words(command)
-    works_as = _WORKS_AS.match(text)
+    works_as = _extractor(text, _WORKS_AS)
     if works_as:
         failing = set(_words(works_as["bad"])) - set(_words(works_as["good"]))
         return not failing or bool(failing & set(words))
-    spans = _QUOTED.findall(text)
-    if any(hit in shell.invocations(q) for q in spans) and not _WARNING.search(text) \
-            and len(re.findall(r"\w+", _QUOTED.sub(" ", text))) <= RECIPE_WORDS:
+    spans = re.findall(_QUOTED, text) if "`" in text else []
+    if any(hit in shell.invocations(q) for q in spans) and not re.search(_WARNING, text) \
+            and len(re.findall(r"\w+", re.sub(_QUOTED, " ", text))) <= RECIPE_WORDS:
         ran = set(shell.invocations(command))
         if all(key in ran or key[0] == hit[0] for q in spans for key in shell.invocations(q)):
             return False  # it only names what is being run ("Run tests with `tox -e unit`."), or its siblings
-    options = set(_NO_OPTION.findall(text))
+    options = set(re.findall(_NO_OPTION, text)) if "-" in text else set()
     if options and not options & {w.split("=")[0] for w in words}:
         return False
     if hit[1] in PACKAGE_SUBCOMMANDS:
@@ -114,22 +120,27 @@ def operands(command: str, key: tuple[str, str | None]) -> list[str]:
     return found
 
 
+def names_code(path: str) -> bool:
+    """False for prose and data files, whose words are never a change to a symbol's code."""
+    return not path.lower().endswith(PROSE_SUFFIXES + DATA_SUFFIXES)
+
+
 def code_texts(path: str, texts: list[str]) -> list[str]:
     """The parts of an edit's texts where a symbol anchor can match: none in prose or data files, and no
     import or re-export line."""
-    if path.lower().endswith(PROSE_SUFFIXES + DATA_SUFFIXES):
+    if not names_code(path):
         return []
-    return [_PATH_OR_URL.sub(" ", _IMPORT_LINE.sub(" ", text)) for text in texts]
+    return [re.sub(_PATH_OR_URL, " ", re.sub(_IMPORT_LINE, " ", text)) for text in texts]
 
 
 def edit_applies(text: str, kind: str, path: str) -> bool:
     """Whether a learning (``text``) whose anchor of ``kind`` matched an edit of ``path`` applies to it."""
     if place(text) == "tests" and not is_test_path(path):
         return False
-    fixed = _FIXED_BY_EDIT.match(text)
+    fixed = _extractor(text, _FIXED_BY_EDIT)
     return kind != "file" or not fixed or os.path.basename(path) in fixed["files"]
 
 
 def is_bookkeeping(path: str) -> bool:
     """True for a changelog-like file, where every change is recorded."""
-    return bool(BOOKKEEPING.match(os.path.basename(path)))
+    return bool(re.match(BOOKKEEPING, os.path.basename(path)))
