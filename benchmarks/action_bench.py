@@ -11,7 +11,9 @@ back from the additionalContext text the hook returned. Counted per run:
 - repeats: a learning shown twice in one session (must be 0);
 - stale shown: a learning shown while the script has changed what it is anchored to (must be 0);
 - missed (scripted sessions only): a call whose labelled-relevant learning (not shown earlier in the session,
-  not stale) was not shown (anchors are exact: a paraphrased command does not match).
+  not stale) was not shown (anchors are exact: a paraphrased command does not match);
+- store_opened (replays): the PreToolUse calls the anchor index could not answer alone (the others leave no
+  hook_runs row).
 
 1. Scripted sessions (``benchmarks/action_data/scripted.json``): written by us alongside the code, with hard
    cases (look-alike commands, another project's learning, forgotten and superseded learnings, generic symbol
@@ -260,7 +262,7 @@ def replay(source: str, dump: bool = False, plan: list | None = None) -> dict:
 
     labels = json.loads(LABELS.read_text(encoding="utf-8"))
     anchored = json.loads((DATA / "real_anchored.json").read_text(encoding="utf-8"))
-    tally, per_project = Tally(), {}
+    tally, per_project, store_opened = Tally(), {}, 0
     for project, transcripts, learned_from, anchored_from in (plan or real_plan()):
         with memory_home():
             cwd = session_cwd(transcripts[0])
@@ -295,10 +297,14 @@ def replay(source: str, dump: bool = False, plan: list | None = None) -> dict:
                             _label(tally, labels, path.stem, record, texts[learning_id], learning_id in seen, dump)
                             seen.add(learning_id)
                     run_hook("PostToolUse", {**payload, "tool_response": {}})
+            conn = store.connect()  # a PreToolUse the anchor index answered alone leaves no hook_runs row
+            opened = conn.execute("SELECT count(*) FROM hook_runs WHERE event = 'PreToolUse'").fetchone()[0]
+            conn.close()
+            store_opened += opened
             per_project[project] = {"shown": tally.shown - before[0], "relevant": tally.relevant - before[1],
-                                    "learnings": len(texts)}
+                                    "learnings": len(texts), "store_opened": opened}
     return tally.as_dict() | {"labelled_relevant": None, "missed": None,  # relevance is labelled per injection
-                              "per_project": per_project, "injections": tally.details}
+                              "store_opened": store_opened, "per_project": per_project, "injections": tally.details}
 
 
 def label_key(learning_text: str) -> str:

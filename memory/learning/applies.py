@@ -59,6 +59,7 @@ _IMPORT_LINE = (
     r"(?m)^\s*(?:from\s+\S+\s+import\b|import\s|export\s+(?:\*|\{)|export\s+default\s+\w+\s*;?\s*$|use\s+[\w:]+|"
     r"#\s*include\b|(?:const|let|var)\s+[\w{},\s]+=\s*require\(|__all__\s*[=+]|mod\s+\w+\s*;|package\s+[\w.]+)"
     r"[^\n]*")
+_IMPORT_CUES = ("import", "export", "use ", "include", "require(", "__all__", "mod ", "package ")
 
 
 def place(text: str) -> str | None:
@@ -130,7 +131,15 @@ def code_texts(path: str, texts: list[str]) -> list[str]:
     import or re-export line."""
     if not names_code(path):
         return []
-    return [re.sub(_PATH_OR_URL, " ", re.sub(_IMPORT_LINE, " ", text)) for text in texts]
+    return [_without_paths(_without_imports(text)) for text in texts]
+
+
+def _without_imports(text: str) -> str:
+    return re.sub(_IMPORT_LINE, " ", text) if any(cue in text for cue in _IMPORT_CUES) else text
+
+
+def _without_paths(text: str) -> str:
+    return re.sub(_PATH_OR_URL, " ", text) if "/" in text else text
 
 
 def edit_applies(text: str, kind: str, path: str) -> bool:
@@ -143,4 +152,5 @@ def edit_applies(text: str, kind: str, path: str) -> bool:
 
 def is_bookkeeping(path: str) -> bool:
     """True for a changelog-like file, where every change is recorded."""
-    return bool(re.match(BOOKKEEPING, os.path.basename(path)))
+    name = os.path.basename(path)
+    return name[:1] in "cChHnNrR" and bool(re.match(BOOKKEEPING, name))
