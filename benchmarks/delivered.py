@@ -22,7 +22,7 @@ Delivery = namedtuple("Delivery", "narrowed reason text original_tokens delivere
 _SOURCE_LINE = re.compile(r"^ *(\d+)│ (.*)$")
 
 
-def deliver(conn, config, path: Path, session: str) -> Delivery:
+def deliver(conn, signatures, path: Path, session: str) -> Delivery:
     """The text Claude receives for a whole Read of ``path`` (the file's folder taken as the project)."""
     from memory.signatures.preread import PassThrough, plan_read
     from memory.signatures.outline import READ_DEFAULT_LINES, whole_read_tokens
@@ -31,7 +31,7 @@ def deliver(conn, config, path: Path, session: str) -> Delivery:
 
     source = path.read_bytes()
     try:
-        plan = plan_read(conn, config, str(path.parent), str(path), session_id=session)
+        plan = plan_read(conn, signatures, str(path.parent), str(path), session_id=session)
     except PassThrough as exc:
         text = read_result(source.split(b"\n", READ_DEFAULT_LINES)[:READ_DEFAULT_LINES])
         tokens = whole_read_tokens(source)

@@ -71,7 +71,7 @@ def throughput(language: str, files: dict[Path, bytes]) -> float:
     return size / 1e6 / best
 
 
-def measure(language: str, paths: list[Path], conn, config) -> dict:
+def measure(language: str, paths: list[Path], conn, signatures) -> dict:
     """All numbers for one language."""
     files = {p: p.read_bytes() for p in paths}
     files = {p: s for p, s in files.items() if s.count(b"\n") > MIN_LINES}
@@ -79,7 +79,7 @@ def measure(language: str, paths: list[Path], conn, config) -> dict:
     found = total = narrowed = found_narrowed = total_narrowed = 0
     lost: list[dict] = []
     for path in files:
-        delivery = delivered.deliver(conn, config, path, f"bench-{language}-{path}")
+        delivery = delivered.deliver(conn, signatures, path, f"bench-{language}-{path}")
         wanted = expected.get(path, [])
         gone = delivered.missing(wanted, delivery)
         total += len(wanted)
@@ -129,19 +129,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as home:
         os.environ["MEMORY_HOME"] = home
         from memory import store
-        from memory.config import load_config
+        from memory.config import load_settings
 
         # Defaults, except MEMORY_SIGNATURES_* settings given on purpose (to compare policies).
-        config = load_config(None, environ={k: v for k, v in os.environ.items() if k.startswith("MEMORY_SIGNATURES_")})
+        signatures = load_settings(None, environ={k: v for k, v in os.environ.items()
+                                                  if k.startswith("MEMORY_SIGNATURES_")}).signatures
         conn = store.connect()
-        results = {language: measure(language, paths, conn, config) for language, paths in sorted(corpus.items())}
+        results = {language: measure(language, paths, conn, signatures) for language, paths in sorted(corpus.items())}
         conn.close()
     print(markdown(results))
     for language, r in sorted(results.items()):
         for item in r["missing"][:5]:
             print(f"  {language} missing: {item}")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    meta = {"parser_version": PARSER_VERSION, "min_lines": MIN_LINES, "settings": dict(config.section("signatures")),
+    meta = {"parser_version": PARSER_VERSION, "min_lines": MIN_LINES, "settings": signatures.as_dict(),
             "python": platform.python_version(), "machine": platform.machine()}
     RESULTS.write_text(json.dumps({"meta": meta, "languages": results}, indent=2) + "\n")
     print(f"\nwritten {RESULTS.relative_to(ROOT)}")

@@ -76,13 +76,13 @@ def seed_store(home: str, learnings: list[dict], project_root: str) -> tuple[int
 def quality(learnings: list[dict], prompts: list[dict]) -> dict:
     """hit@3, MRR@10 and recall@3 per ranking mode, plus what the hook would inject (hybrid, 400 tokens)."""
     from memory import recall, store
-    from memory.config import load_config
+    from memory.config import load_settings
 
     with tempfile.TemporaryDirectory() as home, tempfile.TemporaryDirectory() as project:
         project_id, ids = seed_store(home, learnings, project)
         key_of = {v: k for k, v in ids.items()}
         conn = store.connect()
-        config = load_config(project)
+        config = load_settings(project)
         results = {}
         for mode in ("bm25", "vector", "hybrid"):
             hits, rr, rec3 = 0, 0.0, 0.0

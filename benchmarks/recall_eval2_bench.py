@@ -80,7 +80,7 @@ def seed(home: str, learnings: list[dict], embedder) -> tuple[dict[str, str], di
 def in_process(home: str, roots: dict[str, str], ids: dict[str, int], prompts: list[dict]) -> list[dict]:
     """Every prompt ranked by ``memory.recall.rank`` without the gate: the ranked keys and their scores."""
     from memory import recall, store
-    from memory.config import load_config
+    from memory.config import load_settings
     from memory.project import find_project
     from memory.store.core import project_id
 
@@ -89,7 +89,7 @@ def in_process(home: str, roots: dict[str, str], ids: dict[str, int], prompts: l
     rows = []
     for item in prompts:
         root = roots[item["project"]]
-        config = load_config(root)
+        config = load_settings(root)
         scopes = [project_id(conn, find_project(root)), None]
         ranked = recall.rank(conn, config, item["prompt"], scopes)
         rows.append({"id": item["id"], "model": ranked[0]["model"] if ranked else None,
@@ -104,7 +104,7 @@ def in_process(home: str, roots: dict[str, str], ids: dict[str, int], prompts: l
 def unlinked_superseded(home: str, ids: dict[str, int], roots: dict[str, str], prompts: list[dict]) -> dict:
     """Superseded prompts ranked with every ``superseded_by`` link removed: is the current one above the old?"""
     from memory import recall, store
-    from memory.config import load_config
+    from memory.config import load_settings
     from memory.project import find_project
     from memory.store.core import project_id
 
@@ -118,7 +118,7 @@ def unlinked_superseded(home: str, ids: dict[str, int], roots: dict[str, str], p
             if item["class"] != "superseded":
                 continue
             root = roots[item["project"]]
-            ranked = [r["id"] for r in recall.rank(conn, load_config(root), item["prompt"],
+            ranked = [r["id"] for r in recall.rank(conn, load_settings(root), item["prompt"],
                                                     [project_id(conn, find_project(root)), None])]
             old = ids[item["superseded"]]
             current = [ids[k] for k in item["relevant"]]

@@ -138,11 +138,12 @@ def savings(corpus: dict[str, list[Path]]) -> dict:
         os.environ["MEMORY_HOME"] = home
         from benchmarks.delivered import deliver
         from memory import store
-        from memory.config import load_config
+        from memory.config import load_settings
 
         # Defaults, except MEMORY_SIGNATURES_* settings given on purpose (to compare policies).
-        config = load_config(None, environ={k: v for k, v in os.environ.items() if k.startswith("MEMORY_SIGNATURES_")})
-        min_lines = int(config.get("signatures", "min_lines"))
+        signatures = load_settings(None, environ={k: v for k, v in os.environ.items()
+                                                  if k.startswith("MEMORY_SIGNATURES_")}).signatures
+        min_lines = signatures.min_lines
         conn = store.connect()
         per_language: dict[str, dict] = {}
         started = time.perf_counter()
@@ -157,7 +158,7 @@ def savings(corpus: dict[str, list[Path]]) -> dict:
                 lines = count_lines(source)
                 if lines <= min_lines:
                     continue
-                delivery = deliver(conn, config, path, f"bench-{language}-{path}")
+                delivery = deliver(conn, signatures, path, f"bench-{language}-{path}")
                 totals["whole_read_tokens"] += delivery.original_tokens
                 totals["delivered_tokens"] += delivery.delivered_tokens
                 band = size_bucket(lines)
@@ -191,7 +192,7 @@ def savings(corpus: dict[str, list[Path]]) -> dict:
                                       **quantiles(everything)},
             "savings_token_weighted": {**totals, "saved_pct": round(
                 100 * (1 - totals["delivered_tokens"] / max(1, totals["whole_read_tokens"])), 1)},
-            "settings": dict(config.section("signatures")),
+            "settings": signatures.as_dict(),
             "cache": cache, "savings_seconds": round(elapsed, 1)}
 
 

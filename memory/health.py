@@ -18,7 +18,7 @@ import urllib.request
 from dataclasses import dataclass
 
 from memory import bootstrap, paths
-from memory.config import Config
+from memory.config import Settings
 from memory.store import SQL_NOW_OFFSET
 from memory.store.migrations import latest_version
 
@@ -35,13 +35,13 @@ class Check:
     detail: str
 
 
-def run_checks(config: Config, *, with_plugin_validation: bool = True) -> list[Check]:
+def run_checks(settings: Settings, *, with_plugin_validation: bool = True) -> list[Check]:
     """Every check, in the order a person would want to read them."""
     checks = [check_python(), check_dependencies(), check_data_folder(), *check_database(), check_disk(),
-              check_config(config), check_plugin_files()]
+              check_config(settings), check_plugin_files()]
     if with_plugin_validation:
         checks.append(check_plugin_validation())
-    checks += [check_ollama(config), check_api_key(), check_recent_errors()]
+    checks += [check_ollama(settings), check_api_key(), check_recent_errors()]
     return checks
 
 
@@ -134,11 +134,11 @@ def check_disk() -> Check:
     return Check("disk space", status, f"{free // (1024 * 1024)} MB free at {target}")
 
 
-def check_config(config: Config) -> Check:
-    """Problems met while loading the configuration (defaults are used for those values)."""
-    if config.problems:
-        return Check("config", "warn", "; ".join(config.problems))
-    if not config.enabled:
+def check_config(settings: Settings) -> Check:
+    """Problems met while loading the settings (the lower layer's value is kept for those)."""
+    if settings.problems:
+        return Check("config", "warn", "; ".join(settings.problems))
+    if not settings.enabled:
         return Check("config", "warn", "the plugin is switched off (MEMORY_DISABLE or general.enabled)")
     return Check("config", "ok", "valid")
 
@@ -179,11 +179,11 @@ def check_plugin_validation() -> Check:
     return Check("plugin validation", "fail", " ".join(output[-3:])[:300])
 
 
-def check_ollama(config: Config) -> Check:
+def check_ollama(settings: Settings) -> Check:
     """Whether the local Ollama answers (without it the local MiniLM embedder is used)."""
-    host = config.get("embeddings", "ollama_host").rstrip("/")
-    if config.get("embeddings", "provider") in ("builtin", "minilm"):
-        return Check("ollama", "ok", f"not used (embeddings.provider = {config.get('embeddings', 'provider')})")
+    host = settings.embeddings.ollama_host.rstrip("/")
+    if settings.embeddings.provider in ("builtin", "minilm"):
+        return Check("ollama", "ok", f"not used (embeddings.provider = {settings.embeddings.provider})")
     try:
         with urllib.request.urlopen(f"{host}/api/version", timeout=1.0) as response:
             version = json.loads(response.read() or b"{}").get("version", "?")

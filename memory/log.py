@@ -19,9 +19,10 @@ def _get_logger():  # returns a logging.Logger, imported lazily
         import logging
         from logging.handlers import RotatingFileHandler
 
-        from memory.config import DEFAULTS
+        from memory.config import load_settings
 
-        general = DEFAULTS["general"]
+        general = load_settings().general  # user file and environment: one log serves every project
+
         target = paths.log_path()
         paths.ensure_private_dir(os.path.dirname(target))
         class PrivateFileHandler(RotatingFileHandler):
@@ -33,7 +34,7 @@ def _get_logger():  # returns a logging.Logger, imported lazily
 
         logging.raiseExceptions = False  # a record that cannot be written is dropped, never printed on stderr
         handler = PrivateFileHandler(
-            target, maxBytes=int(general["log_max_bytes"]), backupCount=int(general["log_backups"]),
+            target, maxBytes=general.log_max_bytes, backupCount=general.log_backups,
             encoding="utf-8", delay=True, errors="backslashreplace",
         )
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(process)d] %(message)s"))

@@ -37,7 +37,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from memory.config import Config
+    from memory.config import Embeddings, Settings
 
 CANDIDATES = 30
 MAX_QUERY_TERMS = 16
@@ -58,24 +58,24 @@ HEADER = "Relevant learnings from earlier sessions (compound-memory; `memory sho
 _TERM_RE = re.compile(r"[A-Za-z0-9_]{3,}")
 
 
-def prompt_context(conn: sqlite3.Connection, config: Config, *, project_id: int, session_id: str,
+def prompt_context(conn: sqlite3.Connection, settings: Settings, *, project_id: int, session_id: str,
                    prompt: str) -> str | None:
     """UserPromptSubmit: learnings relevant to the prompt not yet shown this session, as context text."""
-    return recall_for(conn, config, project_id=project_id, session_id=session_id, event="UserPromptSubmit",
-                      query=prompt, token_budget=int(config.get("recall", "prompt_tokens")))
+    return recall_for(conn, settings, project_id=project_id, session_id=session_id, event="UserPromptSubmit",
+                      query=prompt, token_budget=settings.recall.prompt_tokens)
 
 
-def session_start_context(conn: sqlite3.Connection, config: Config, *, project_id: int, session_id: str,
+def session_start_context(conn: sqlite3.Connection, settings: Settings, *, project_id: int, session_id: str,
                           project_root: str) -> str | None:
     """SessionStart: learnings relevant to the last task, the branch and the recently changed files. The query's
     vector is the one the worker prepared (``memory.vectors.next_query``); without it, keywords only."""
     from memory.vectors import next_query
 
     query = session_query(conn, project_id, project_root)
-    scopes = [project_id, None] if config.get("recall", "global_preferences") else [project_id]
+    scopes = [project_id, None] if settings.recall.global_preferences else [project_id]
     prepared = next_query.load(project_id, stored_model(scopes), query)
-    return recall_for(conn, config, project_id=project_id, session_id=session_id, event="SessionStart",
-                      query=query, token_budget=int(config.get("recall", "session_start_tokens")),
+    return recall_for(conn, settings, project_id=project_id, session_id=session_id, event="SessionStart",
+                      query=query, token_budget=settings.recall.session_start_tokens,
                       query_vector=prepared, embed=False)
 
 
@@ -113,7 +113,7 @@ def git_branch(root: str) -> str | None:
     return head[16:] if head.startswith("ref: refs/heads/") else None
 
 
-def recall_for(conn: sqlite3.Connection, config: Any, *, project_id: int | None, session_id: str, event: str,
+def recall_for(conn: sqlite3.Connection, settings: Settings, *, project_id: int | None, session_id: str, event: str,
                query: str, token_budget: int, query_vector: list[float] | None = None,
                embed: bool = True) -> str | None:
     """Rank, pick within ``token_budget``, record and render; None when nothing relevant is new.
@@ -121,18 +121,18 @@ def recall_for(conn: sqlite3.Connection, config: Any, *, project_id: int | None,
     if not query.strip() or token_budget <= 0:
         return None
     scopes: list[int | None] = [project_id]
-    if config.get("recall", "global_preferences"):
+    if settings.recall.global_preferences:
         scopes.append(None)
-    ranked = rank(conn, config, query, scopes, exclude_session=session_id, query_vector=query_vector, embed=embed)
-    ranked = relevant(ranked, gate(config, ranked[0]["model"] if ranked else None))
-    chosen = pick(ranked, token_budget, int(config.get("recall", "max_items")))
+    ranked = rank(conn, settings, query, scopes, exclude_session=session_id, query_vector=query_vector, embed=embed)
+    ranked = relevant(ranked, gate(settings, ranked[0]["model"] if ranked else None))
+    chosen = pick(ranked, token_budget, settings.recall.max_items)
     if not chosen:
         return None
     record_recalls(conn, chosen, session_id, event, query)
     return render(chosen)
 
 
-def rank(conn: sqlite3.Connection, config: Any, query: str, scopes: list[int | None], *,
+def rank(conn: sqlite3.Connection, settings: Settings, query: str, scopes: list[int | None], *,
          exclude_session: str | None = None, mode: str = "hybrid",
          query_vector: list[float] | None = None, embed: bool = True) -> list[dict[str, Any]]:
     """Candidates as dicts (row fields + ``score``, ``similarity``, ``keyword``, ``model``), best first.
@@ -143,7 +143,7 @@ def rank(conn: sqlite3.Connection, config: Any, query: str, scopes: list[int | N
     """
     lexical = bm25_hits(conn, query, scopes) if mode in ("hybrid", "bm25") else []
     if mode in ("hybrid", "vector"):
-        model, query_vector, similar = vector_hits(conn, config, query, scopes, query_vector, embed)
+        model, query_vector, similar = vector_hits(conn, settings, query, scopes, query_vector, embed)
     else:
         model, query_vector, similar = stored_model(scopes), None, []
     if query_vector is None:
@@ -207,10 +207,10 @@ def score(item: dict[str, Any]) -> float:
     return float(item["similarity"]) + KEYWORD_WEIGHT * float(item["keyword"]) + RECENCY_WEIGHT * fresh
 
 
-def gate(config: Any, model: str | None) -> float:
+def gate(settings: Settings, model: str | None) -> float:
     """The score a candidate needs to be injected: ``recall.min_similarity`` when set (> 0), else the
     model's calibrated gate."""
-    configured = float(config.get("recall", "min_similarity"))
+    configured = settings.recall.min_similarity
     if configured > 0:
         return configured
     return GATES.get(model or "", UNCALIBRATED_GATE)
@@ -256,13 +256,13 @@ def bm25_hits(conn: sqlite3.Connection, query: str, scopes: list[int | None],
     return [(i, float(score)) for i, score in rows if i in in_scope][:limit]
 
 
-def vector_hits(conn: sqlite3.Connection, config: Any, query: str, scopes: list[int | None],
+def vector_hits(conn: sqlite3.Connection, settings: Settings, query: str, scopes: list[int | None],
                 query_vector: list[float] | None = None, embed: bool = True,
                 limit: int = CANDIDATES) -> tuple[str | None, list[float] | None, list[tuple[int, float]]]:
     """(model, query vector, [(id, similarity)]) from the scopes' vectors; no vector when it cannot be made."""
     model = stored_model(scopes)
     if query_vector is None and (embed or model == builtin.MODEL):
-        query_vector = embed_query(config, model, query)
+        query_vector = embed_query(settings.embeddings, model, query)
     if query_vector is None or not any(query_vector):
         return model, None, []
     return model, query_vector, pack.nearest(conn, scopes, model, query_vector, limit)
@@ -285,7 +285,7 @@ def stored_model(scopes: list[int | None]) -> str:
     return pack.model_from_slug(best)
 
 
-def embed_query(config: Any, model: str, query: str) -> list[float] | None:
+def embed_query(embeddings: Embeddings, model: str, query: str) -> list[float] | None:
     """The query's vector in ``model``'s space, or None (Ollama down or slow: BM25 alone then)."""
     if model == builtin.MODEL:
         return builtin.embed(query)
@@ -295,9 +295,8 @@ def embed_query(config: Any, model: str, query: str) -> list[float] | None:
 
     if not model.startswith(MODEL_PREFIX):
         return None
-    settings = config.section("embeddings")
-    timeout = min(float(settings["ollama_timeout_seconds"]), 1.0)
-    return embed_query_http(settings["ollama_host"], model[len(MODEL_PREFIX):], query, timeout)
+    timeout = min(embeddings.ollama_timeout_seconds, 1.0)
+    return embed_query_http(embeddings.ollama_host, model[len(MODEL_PREFIX):], query, timeout)
 
 
 def candidate_rows(conn: sqlite3.Connection, ids: list[int], exclude_session: str | None) -> list[sqlite3.Row]:

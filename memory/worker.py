@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import sqlite3
     from typing import Any
 
+    from memory.config import Worker
     from memory.project import Project
 
 
@@ -127,8 +128,8 @@ def _drain(conn: sqlite3.Connection, worker_id: str, stats: dict[str, int], max_
             message = f"{type(exc).__name__}: {exc}"
             log.error("worker", f"job {job['id']} ({job['kind']}) failed: {message}", exc)
             settings = _worker_settings(job)
-            status = jobs.fail(conn, job, message, max_attempts=settings["max_attempts"],
-                               backoff_seconds=settings["backoff_seconds"])
+            status = jobs.fail(conn, job, message, max_attempts=settings.max_attempts,
+                               backoff_seconds=settings.backoff_seconds)
             stats["failed" if status == "failed" else "retried"] += 1
             _record_error(conn, message, job)
 
@@ -166,7 +167,7 @@ def prepare_next_session(conn: sqlite3.Connection, payload: dict[str, Any]) -> b
     if project_id is None or not root or not os.path.isdir(root):
         return False
     try:
-        from memory.config import load_config
+        from memory.config import load_settings
         from memory.recall import session_query
         from memory.vectors import next_query
         from memory.vectors.choose import worker_embedder
@@ -174,7 +175,7 @@ def prepare_next_session(conn: sqlite3.Connection, payload: dict[str, Any]) -> b
         query = session_query(conn, project_id, root)
         if not query.strip():
             return False
-        embedder = worker_embedder(load_config(root))
+        embedder = worker_embedder(load_settings(root).embeddings)
         next_query.save(project_id, embedder.model, query, embedder.embed_many([query])[0])
         return True
     except Exception as exc:
@@ -188,11 +189,11 @@ def _payload(job: sqlite3.Row) -> dict[str, Any]:
     return json.loads(job["payload_json"] or "{}")
 
 
-def _worker_settings(job: sqlite3.Row) -> dict[str, Any]:
-    from memory.config import load_config
+def _worker_settings(job: sqlite3.Row) -> Worker:
+    from memory.config import load_settings
 
     root = (_payload(job).get("project") or {}).get("root")
-    return load_config(root).section("worker")
+    return load_settings(root).worker
 
 
 def _record_error(conn: sqlite3.Connection, message: str, job: sqlite3.Row) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from memory import jobs, log, paths, store, worker
-from memory.config import load_config
+from memory.config import load_settings
 from memory.store import migrations
 from tests.helpers import hook_env, payload, run_hook
 from tests.learning.fakes import FakeAnthropic
@@ -107,7 +107,7 @@ def haiku_env(memory_home, monkeypatch):
 
     def point_at(url: str):
         monkeypatch.setenv("ANTHROPIC_BASE_URL", url)
-        return load_config(None)
+        return load_settings(None)
     return point_at
 
 

@@ -69,14 +69,15 @@ def _scripted(stem: str, records: list, **env: str) -> Iterator[object]:
 def _run(records: list, stem: str, llm, with_rules: bool) -> list:
     """The LLM extractor's learnings, alone or merged with the rules' as the worker merges them."""
     from memory import store
-    from memory.config import load_config
+    from memory.config import load_settings
     from memory.learning.extractors import merge
     from memory.learning.llm_prompt import drop_echoed_tasks
     from memory.learning.rules import extract
 
     conn = store.connect()
     try:
-        found = drop_echoed_tasks(llm.extract(records, session_id=stem, config=load_config(), conn=conn), records)
+        learning = load_settings().learning
+        found = drop_echoed_tasks(llm.extract(records, session_id=stem, learning=learning, conn=conn), records)
     finally:
         conn.close()
     return merge(list(extract(records, session_id=stem)) + found) if with_rules else found

@@ -182,7 +182,7 @@ class Replayer:
         """The session's newest handoff state and the block SessionStart would give Claude."""
         import sqlite3
 
-        from memory.config import load_config
+        from memory.config import load_settings
         from memory.continuity import restore
 
         conn = sqlite3.connect(self.home / "memory.db")
@@ -194,7 +194,7 @@ class Replayer:
             conn.close()
         if row is None:
             return {}, ""
-        tokens = int(load_config(str(self.project)).get("continuity", "handoff_tokens"))
+        tokens = load_settings(str(self.project)).continuity.handoff_tokens
         return json.loads(row["state_json"]), restore.render(row, "next-session", tokens)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from memory.cli.common import add_command, current_project, print_json, print_table
-from memory.config import load_config
+from memory.config import load_settings
 
 
 def register(subparsers) -> None:
@@ -17,17 +17,17 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print every setting with its value and source; problems go to stderr-free notes below the table."""
-    config = load_config(current_project().root)
+    settings = load_settings(current_project().root)
     rows = [
-        (f"{section}.{key}", value, config.sources[f"{section}.{key}"])
-        for section, values in config.values.items()
+        (f"{section}.{key}", value, settings.sources[f"{section}.{key}"])
+        for section, values in settings.as_dict().items()
         for key, value in values.items()
     ]
     if args.json:
         print_json({"settings": {name: {"value": value, "source": source} for name, value, source in rows},
-                    "problems": config.problems})
+                    "problems": settings.problems})
         return 0
     print_table(None, ("setting", "value", "source"), rows)
-    for problem in config.problems:
+    for problem in settings.problems:
         print(f"problem: {problem}")
     return 0

@@ -6,7 +6,7 @@ import argparse
 from dataclasses import asdict
 
 from memory.cli.common import add_command, current_project, print_json, print_table
-from memory.config import load_config
+from memory.config import load_settings
 from memory.health import run_checks
 
 MARKS = {"ok": "ok", "warn": "WARN", "fail": "FAIL"}
@@ -20,7 +20,7 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run every check; exit 1 when any fails."""
-    checks = run_checks(load_config(current_project().root), with_plugin_validation=not args.no_validate)
+    checks = run_checks(load_settings(current_project().root), with_plugin_validation=not args.no_validate)
     failed = any(check.status == "fail" for check in checks)
     if args.json:
         print_json({"ok": not failed, "checks": [asdict(check) for check in checks]})

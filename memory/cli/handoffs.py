@@ -62,7 +62,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_show(args: argparse.Namespace) -> int:
     """Show one handoff."""
-    from memory.config import load_config
+    from memory.config import load_settings
     from memory.continuity import inspection, queries
     from memory.continuity.render import format_handoff
 
@@ -74,7 +74,7 @@ def run_show(args: argparse.Namespace) -> int:
     if args.json:
         print_json(record)
         return 0
-    tokens = load_config(current_project().root).get("continuity", "handoff_tokens")
+    tokens = load_settings(current_project().root).continuity.handoff_tokens
     print(f"Handoff {record['id']} · session {record['session_id']} · {record['trigger']} · "
           f"{record['created_at']}" + (f" · resumed {record['resumed_at']}" if record["resumed_at"] else ""))
     print()
@@ -84,16 +84,16 @@ def run_show(args: argparse.Namespace) -> int:
 
 def run_current(args: argparse.Namespace) -> int:
     """Show the handoff that would be restored now, without marking it restored."""
-    from memory.config import load_config
+    from memory.config import load_settings
     from memory.continuity import inspection, restore
 
     conn = open_store()
     project = current_project()
-    config = load_config(project.root)
+    continuity = load_settings(project.root).continuity
     session_id = os.environ.get("CLAUDE_CODE_SESSION_ID") or None
     stored = project_id(conn, project)
     row, when = (None, "no handoff saved for this project") if stored is None else restore.pending_handoff(
-        conn, stored, session_id, float(config.get("continuity", "restore_max_age_hours")))
+        conn, stored, session_id, continuity.restore_max_age_hours)
     if args.json:
         print_json({"handoff": inspection.handoff_record(row) if row else None,
                     "restored_on": when if row else None, "reason": None if row else when})
@@ -107,5 +107,5 @@ def run_current(args: argparse.Namespace) -> int:
     print(f"Handoff #{row['id']} ({row['trigger']}, {row['created_at'][:16].replace('T', ' ')} UTC) would be "
           f"restored {on}:")
     print()
-    print(restore.render(row, session_id or "", int(config.get("continuity", "handoff_tokens"))))
+    print(restore.render(row, session_id or "", continuity.handoff_tokens))
     return 0

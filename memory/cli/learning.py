@@ -10,7 +10,7 @@ from typing import Any
 
 from memory.cli.common import (CliError, add_command, current_project, open_store, positive_int, print_json,
                                print_table, progress, shorten)
-from memory.config import load_config
+from memory.config import load_settings
 from memory.store.core import project_id
 
 CATEGORIES = "fix, gotcha, instruction, fact, dead-end"
@@ -122,9 +122,9 @@ def _rank(conn: sqlite3.Connection, query: str, scopes: list[int | None]) -> lis
     first; each with ``would_recall``: whether it passes recall's gate."""
     from memory import recall
 
-    config = load_config(current_project().root)
-    ranked = recall.rank(conn, config, query, scopes)
-    threshold = recall.gate(config, ranked[0]["model"] if ranked else None)
+    settings = load_settings(current_project().root)
+    ranked = recall.rank(conn, settings, query, scopes)
+    threshold = recall.gate(settings, ranked[0]["model"] if ranked else None)
     gated = {item["id"] for item in recall.relevant(ranked, threshold)}
     return [{**item, "would_recall": item["id"] in gated} for item in ranked
             if item["bm25_rank"] is not None or item["similarity"] >= threshold]
@@ -242,7 +242,7 @@ def cmd_unforget(args: argparse.Namespace) -> int:
     if not unforget(conn, args.id):
         print_json({"id": args.id, "restored": False}) if args.json else print(f"Learning #{args.id} is not forgotten.")
         return 0
-    embedder = worker_embedder(load_config(current_project().root))
+    embedder = worker_embedder(load_settings(current_project().root).embeddings)
     vector = embedder.embed_many([row["text"]])[0]
     set_vector(conn, args.id, to_blob(vector), embedder.model)
     refresh_indexes(conn, [args.id], {row["project_id"]})
@@ -263,21 +263,21 @@ def cmd_prune(args: argparse.Namespace) -> int:
     from memory.learning.storage import forget, prunable
 
     conn = open_store()
-    learning = load_config(current_project().root).section("learning")
-    rows = prunable(conn, learning["prune_after_days"], learning["prune_below_confidence"])
+    learning = load_settings(current_project().root).learning
+    rows = prunable(conn, learning.prune_after_days, learning.prune_below_confidence)
     if not args.dry_run and rows:
         for row in rows:
             forget(conn, row["id"])
         _drop_from_indexes(conn, [r["id"] for r in rows])
     data = {"dry_run": args.dry_run, "pruned": [dict(r) for r in rows],
-            "rule": {"never_recalled": True, "below_confidence": learning["prune_below_confidence"],
-                     "unseen_days": learning["prune_after_days"]}}
+            "rule": {"never_recalled": True, "below_confidence": learning.prune_below_confidence,
+                     "unseen_days": learning.prune_after_days}}
     if args.json:
         print_json(data)
         return 0
     verb = "Would forget" if args.dry_run else "Forgot"
-    print(f"{verb} {len(rows)} learning(s) never recalled, below confidence {learning['prune_below_confidence']} "
-          f"and unseen for {learning['prune_after_days']} days.")
+    print(f"{verb} {len(rows)} learning(s) never recalled, below confidence {learning.prune_below_confidence} "
+          f"and unseen for {learning.prune_after_days} days.")
     if rows:
         print_table(None, ["id", "category", "confidence", "created", "text"],
                     [(r["id"], r["category"], f"{r['confidence']:.2f}", r["created_at"][:10], shorten(r["text"]))

@@ -13,7 +13,7 @@ import os
 import sys
 
 from memory.cli.common import add_command, current_project, open_store, positive_int, print_json, print_table
-from memory.config import load_config
+from memory.config import load_settings
 
 
 def register(subparsers) -> None:
@@ -43,10 +43,11 @@ def show_one(args: argparse.Namespace) -> int:
 
     path = os.path.abspath(args.path)
     project = current_project()
-    config = load_config(project.root)
+    settings = load_settings(project.root)
     conn = open_store(create=True)
     try:
-        plan = plan_read(conn, config, project.root, path, project_id=lambda: upsert_project(conn, project))
+        plan = plan_read(conn, settings.signatures, project.root, path,
+                         project_id=lambda: upsert_project(conn, project))
     except PassThrough as exc:
         if args.json:
             print_json({"path": path, "narrowed": False, "reason": str(exc)})

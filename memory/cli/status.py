@@ -15,7 +15,7 @@ from typing import Any
 
 from memory import paths
 from memory.cli.common import CliError, add_command, check_database, current_project, human_size, print_json
-from memory.config import load_config
+from memory.config import Settings, load_settings
 from memory.health import check_api_key, check_config, check_dependencies, check_ollama
 
 SINCE_24H = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 day')"
@@ -38,9 +38,9 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print the status block."""
     project = current_project()
-    config = load_config(project.root)
+    settings = load_settings(project.root)
     conn, problem = _connect()
-    data = collect(conn, project, config, os.environ.get("CLAUDE_CODE_SESSION_ID") or None)
+    data = collect(conn, project, settings, os.environ.get("CLAUDE_CODE_SESSION_ID") or None)
     if problem:
         data["degraded"].insert(0, f"database: {problem}")
     if args.json:
@@ -64,7 +64,8 @@ def _connect() -> tuple[sqlite3.Connection | None, str | None]:
     return store.connect(), None
 
 
-def collect(conn: sqlite3.Connection | None, project: Any, config: Any, session_id: str | None) -> dict[str, Any]:
+def collect(conn: sqlite3.Connection | None, project: Any, settings: Settings,
+            session_id: str | None) -> dict[str, Any]:
     """Everything ``status`` shows, as data."""
     db = paths.db_path()
     data: dict[str, Any] = {
@@ -72,18 +73,18 @@ def collect(conn: sqlite3.Connection | None, project: Any, config: Any, session_
         "project": {"name": project.name, "root": project.root},
     }
     if conn is not None:
-        data.update(_store_counts(conn, project, config, session_id))
-    data["degraded"] = degraded(config)
+        data.update(_store_counts(conn, project, settings, session_id))
+    data["degraded"] = degraded(settings)
     return data
 
 
-def _store_counts(conn: sqlite3.Connection, project: Any, config: Any, session_id: str | None) -> dict[str, Any]:
+def _store_counts(conn: sqlite3.Connection, project: Any, settings: Settings, session_id: str | None) -> dict[str, Any]:
     from memory.continuity.inspection import current_session_summary
     from memory.learning.summary import learning_summary
     from memory.signatures.accounting import savings_summary
 
     session = current_session_summary(conn, project, session_id)
-    learning = learning_summary(conn, config)
+    learning = learning_summary(conn, settings.learning)
     return {
         "handoffs": _scalar(conn, "SELECT count(*) FROM handoffs"),
         "signatures": _signature_stats(conn),
@@ -102,11 +103,11 @@ def _store_counts(conn: sqlite3.Connection, project: Any, config: Any, session_i
     }
 
 
-def degraded(config: Any) -> list[str]:
+def degraded(settings: Settings) -> list[str]:
     """What runs in a degraded mode: dependencies missing or installing, config problems, no Ollama, no key."""
-    notes = [f"{c.name}: {c.detail}" for c in (check_dependencies(), check_config(config), check_ollama(config))
+    notes = [f"{c.name}: {c.detail}" for c in (check_dependencies(), check_config(settings), check_ollama(settings))
              if c.status != "ok"]
-    if not os.environ.get("ANTHROPIC_API_KEY") and config.feature_enabled("learning"):
+    if not os.environ.get("ANTHROPIC_API_KEY") and settings.feature_enabled("learning"):
         notes.append(f"api key: {check_api_key().detail}")
     return notes
 

@@ -14,7 +14,7 @@ import sys
 from typing import Any
 
 from memory.cli.common import CliError, add_command, current_project, open_store, print_json, progress
-from memory.config import load_config
+from memory.config import load_settings
 from memory.store.core import project_id
 
 MAX_BAD_LINES_SHOWN = 5
@@ -90,7 +90,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     target = upsert_project(conn, project)
     with progress(f"Importing {len(learnings) + len(handoffs)} item(s)", total=2) as advance:
         counts = import_learnings(conn, learnings, source=source_name(args.file, "\n".join(lines)),
-                                  project_id=target, config=load_config(project.root))
+                                  project_id=target, settings=load_settings(project.root))
         advance(1)
         handoff_counts = _import_handoffs(conn, handoffs, target)
         advance(1)

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     import sqlite3
     from typing import Any
 
-    from memory.config import Config
+    from memory.config import Continuity
 
 # What the part since the last compaction alone decides, even when it is empty.
 LOOKBACK_SKIPS = ("request", "latest_request", "blockers", "turn_open", "stopped_on_blocker", "steps")
@@ -80,17 +80,18 @@ USER_INSTRUCTION = re.compile(
     re.I)
 
 
-def on_pre_compact(conn: sqlite3.Connection, config: Config, *, session_id: str, project_id: int, project_root: str,
-                   trigger: str | None, transcript_path: str | None, instructions: str | None) -> int:
+def on_pre_compact(conn: sqlite3.Connection, continuity: Continuity, *, session_id: str, project_id: int,
+                   project_root: str, trigger: str | None, transcript_path: str | None,
+                   instructions: str | None) -> int:
     """PreCompact: build the handoff from events and transcript, store it; return its id."""
     trigger = trigger if trigger in ("manual", "auto") else "auto"
     handoff = build(conn, session_id, project_root, transcript_path=transcript_path, instructions=instructions,
-                    max_transcript_bytes=transcript_cap(config))
+                    max_transcript_bytes=transcript_cap(continuity))
     return store(conn, session_id, project_id, trigger, handoff)
 
 
-def on_session_end(conn: sqlite3.Connection, config: Config, *, session_id: str, project_id: int, project_root: str,
-                   reason: str | None, transcript_path: str | None) -> int | None:
+def on_session_end(conn: sqlite3.Connection, continuity: Continuity, *, session_id: str, project_id: int,
+                   project_root: str, reason: str | None, transcript_path: str | None) -> int | None:
     """SessionEnd: mark the session ended; leave a handoff when it did something not yet handed off.
 
     The handoff written here is what ``/clear`` and the next ``startup`` restore -- when its work is not
@@ -105,7 +106,7 @@ def on_session_end(conn: sqlite3.Connection, config: Config, *, session_id: str,
     if last_event == 0 or last_event <= _covered_event_id(previous):
         return None
     handoff = build(conn, session_id, project_root, transcript_path=transcript_path,
-                    max_transcript_bytes=transcript_cap(config), skip_larger=True)
+                    max_transcript_bytes=transcript_cap(continuity), skip_larger=True)
     return store(conn, session_id, project_id, "session_end", handoff)
 
 
@@ -484,9 +485,9 @@ def _covered_event_id(row: Any) -> int:
     return int(handoff_state(row).get("last_event_id") or 0)
 
 
-def transcript_cap(config: Config) -> int:
+def transcript_cap(continuity: Continuity) -> int:
     """The most of a transcript a hook reads, in bytes: ``continuity.transcript_max_mb``, the one setting."""
-    return int(float(config.get("continuity", "transcript_max_mb")) * 1024 * 1024)
+    return int(continuity.transcript_max_mb * 1024 * 1024)
 
 
 def _union(first: list, second: list) -> list:

@@ -24,12 +24,12 @@ if TYPE_CHECKING:
     import sqlite3
     from typing import Any
 
-    from memory.config import Config
+    from memory.config import Continuity
 
 SAME_SESSION_SOURCES = ("compact", "resume")
 
 
-def session_start_context(conn: sqlite3.Connection, config: Config, *, session_id: str, project_id: int,
+def session_start_context(conn: sqlite3.Connection, continuity: Continuity, *, session_id: str, project_id: int,
                           project_root: str, source: str | None) -> str | None:
     """The "Continuing: …" block for this SessionStart (``source``: startup, resume, clear, compact), or None when
     there is nothing to continue."""
@@ -38,13 +38,12 @@ def session_start_context(conn: sqlite3.Connection, config: Config, *, session_i
     if source in SAME_SESSION_SOURCES:
         row = queries.latest_session_handoff(conn, session_id)
     if row is None and source != "compact":
-        recover_crashed_sessions(conn, config, session_id=session_id, project_id=project_id,
+        recover_crashed_sessions(conn, continuity, session_id=session_id, project_id=project_id,
                                  project_root=project_root)
-        row = _offerable_project_handoff(conn, project_id, session_id,
-                                         float(config.get("continuity", "restore_max_age_hours")))
+        row = _offerable_project_handoff(conn, project_id, session_id, continuity.restore_max_age_hours)
     if row is None:
         return None
-    text = render(row, session_id, int(config.get("continuity", "handoff_tokens")))
+    text = render(row, session_id, continuity.handoff_tokens)
     queries.mark_resumed(conn, row["id"])
     return text
 
@@ -81,17 +80,16 @@ def pending_handoff(conn: sqlite3.Connection, project_id: int, session_id: str |
     return None, f"the newest handoff (#{newest['id']}) is older than {max_age_hours:g} h"
 
 
-def recover_crashed_sessions(conn: sqlite3.Connection, config: Config, *, session_id: str, project_id: int,
+def recover_crashed_sessions(conn: sqlite3.Connection, continuity: Continuity, *, session_id: str, project_id: int,
                              project_root: str) -> list[int]:
     """Build ``crash`` handoffs for this project's sessions (other than ``session_id``) that died; return their
     ids."""
     from memory.continuity import handoff
 
     made = []
-    for session in queries.abandoned_sessions(conn, project_id, session_id,
-                                              float(config.get("continuity", "crash_idle_minutes")),
-                                              float(config.get("continuity", "restore_max_age_hours"))):
-        made.append(handoff.recover_crash(conn, session, project_root, handoff.transcript_cap(config)))
+    for session in queries.abandoned_sessions(conn, project_id, session_id, continuity.crash_idle_minutes,
+                                              continuity.restore_max_age_hours):
+        made.append(handoff.recover_crash(conn, session, project_root, handoff.transcript_cap(continuity)))
     return made
 
 

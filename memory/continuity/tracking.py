@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     import sqlite3
     from typing import Any
 
-    from memory.config import Config
+    from memory.config import Continuity
     from memory.continuity.events import Event
 
 
@@ -33,7 +33,7 @@ def tracks(tool: str) -> bool:
     return tool in TRACKED_TOOLS
 
 
-def record(conn: sqlite3.Connection, config: Config, *, session_id: str, project_id: int, project_root: str,
+def record(conn: sqlite3.Connection, continuity: Continuity, *, session_id: str, project_id: int, project_root: str,
            tool: str, tool_input: dict[str, Any], response: Any, error: str | None = None, failed: bool = False,
            tool_use_id: str | None = None, cwd: str | None = None, transcript_path: str | None = None) -> None:
     """Track one finished tool call (``failed`` when Claude Code reported it as failed)."""
@@ -52,10 +52,10 @@ def record(conn: sqlite3.Connection, config: Config, *, session_id: str, project
     count = events.insert(conn, session_id, project_id, event, tool_use_id, cwd, transcript_path, at)
     if count is None:
         return  # already recorded
-    every = max(1, int(config.get("continuity", "save_every")))
+    every = max(1, continuity.save_every)
     if count % every == 0:
         save_snapshot(conn, session_id, project_id, count)
-    if _touches_plans(event) and config.get("continuity", "plan_progress"):
+    if _touches_plans(event) and continuity.plan_progress:
         plans_dir = os.path.join(project_root, "planning")
         if os.path.isdir(plans_dir):
             from memory.continuity import plans

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 def handle(ctx: HookContext) -> dict[str, Any] | None:
     """Attach the summary to this session's newest handoff; answers nothing."""
-    if ctx.config.feature_enabled("continuity"):
+    if ctx.settings.feature_enabled("continuity"):
         from memory.continuity import handoff
 
         handoff.on_post_compact(ctx.db, session_id=ctx.session_id,

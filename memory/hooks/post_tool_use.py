@@ -21,12 +21,12 @@ def handle(ctx: HookContext) -> dict[str, Any] | None:
     tool, tool_input = payload["tool_name"], payload["tool_input"]
     failed = ctx.event == "PostToolUseFailure"
     tool_use_id = wire.text_field(payload, "tool_use_id")
-    signatures = ctx.config.feature_enabled("signatures")
-    if ctx.config.feature_enabled("continuity"):
+    signatures = ctx.settings.feature_enabled("signatures")
+    if ctx.settings.feature_enabled("continuity"):
         from memory.continuity import tracking
 
         if tracking.tracks(tool):
-            tracking.record(ctx.db, ctx.config, session_id=ctx.session_id, project_id=ctx.project_id,
+            tracking.record(ctx.db, ctx.settings.continuity, session_id=ctx.session_id, project_id=ctx.project_id,
                             project_root=ctx.project.root, tool=tool, tool_input=tool_input,
                             response=payload.get("tool_response"), error=wire.text_field(payload, "error"),
                             failed=failed, tool_use_id=tool_use_id, cwd=payload.get("cwd"),
@@ -46,9 +46,9 @@ def handle(ctx: HookContext) -> dict[str, Any] | None:
 
             accounting.record_read(ctx.db, ctx.session_id, accounting.absolute(path, ctx.cwd), tool_input,
                                    payload.get("tool_response"), tool_use_id, ctx.project.root)
-    if ctx.config.feature_enabled("learning"):
+    if ctx.settings.feature_enabled("learning"):
         _check_anchors(ctx, tool, tool_input)
-    if ctx.config.feature_enabled("recall") and ctx.config.get("recall", "at_action"):
+    if ctx.settings.feature_enabled("recall") and ctx.settings.recall.at_action:
         from memory.learning import anchor_index
 
         anchor_index.refresh(ctx.db)  # a learning stored since (by the worker) reaches the next PreToolUse

@@ -14,13 +14,13 @@ def handle(ctx: HookContext) -> dict[str, Any] | None:
     """Build and store the handoff; enqueue extraction and start the worker detached."""
     payload = ctx.payload
     transcript_path = wire.text_field(payload, "transcript_path")
-    if ctx.config.feature_enabled("continuity"):
+    if ctx.settings.feature_enabled("continuity"):
         from memory.continuity import handoff
 
-        handoff.on_pre_compact(ctx.db, ctx.config, session_id=ctx.session_id, project_id=ctx.project_id,
+        handoff.on_pre_compact(ctx.db, ctx.settings.continuity, session_id=ctx.session_id, project_id=ctx.project_id,
                                project_root=ctx.project.root, trigger=payload.get("trigger"),
                                transcript_path=transcript_path, instructions=payload.get("custom_instructions"))
-    if ctx.config.feature_enabled("learning"):
+    if ctx.settings.feature_enabled("learning"):
         from memory import worker
 
         worker.extract_later(ctx.db, reason="pre_compact", session_id=ctx.session_id, project=ctx.project,

@@ -20,14 +20,14 @@ def handle(ctx: HookContext) -> dict[str, Any] | None:
         return _narrow_read(ctx)
     if tool not in wire.EDIT_TOOLS and tool != wire.BASH:
         return None
-    if not ctx.config.feature_enabled("recall") or not ctx.config.get("recall", "at_action"):
+    if not ctx.settings.feature_enabled("recall") or not ctx.settings.recall.at_action:
         return None
     return wire.additional_context("PreToolUse", _action_context(ctx, tool, ctx.payload["tool_input"]) or "")
 
 
 def _narrow_read(ctx: HookContext) -> dict[str, Any] | None:
     """Answer allow + updatedInput + signatures for a large code file; None lets the read pass untouched."""
-    if not ctx.config.feature_enabled("signatures"):
+    if not ctx.settings.feature_enabled("signatures"):
         return None
     tool_input = ctx.payload["tool_input"]
     if wire.asks_for_range(tool_input):
@@ -38,7 +38,8 @@ def _narrow_read(ctx: HookContext) -> dict[str, Any] | None:
     from memory.signatures import accounting, preread
 
     try:
-        plan = preread.plan_read(ctx.db, ctx.config, ctx.project.root, accounting.absolute(file_path, ctx.cwd),
+        plan = preread.plan_read(ctx.db, ctx.settings.signatures, ctx.project.root,
+                                 accounting.absolute(file_path, ctx.cwd),
                                  session_id=ctx.session_id, project_id=lambda: ctx.project_id,
                                  tool_use_id=wire.text_field(ctx.payload, "tool_use_id"))
     except preread.PassThrough:
@@ -82,7 +83,7 @@ def _action_context(ctx: HookContext, tool: str, tool_input: dict[str, Any]) -> 
     only = anchor_index.candidates(index, keys) if index is not None else None
     if only is not None and not only:
         return None
-    include_global = bool(ctx.config.get("recall", "global_preferences"))
+    include_global = ctx.settings.recall.global_preferences
     if tool == wire.BASH:
         return at_action.for_command(ctx.db, project_id=ctx.project_id, session_id=ctx.session_id,
                                      command=command, include_global=include_global, only=only)

@@ -17,7 +17,7 @@ import sys
 import time
 
 from memory import log, paths
-from memory.config import Config, load_config
+from memory.config import Settings, load_settings
 from memory.deadline import OutOfTime as HookTimeout, time_budget
 from memory.hooks.wire import COMMON_OPTIONAL, COMMON_REQUIRED, EVENT_FIELDS
 from memory.project import Project, find_project
@@ -46,12 +46,12 @@ class BadPayload(ValueError):
 
 
 class HookContext:
-    """What a handler gets: the checked payload, the configuration, the project, and a lazily opened store."""
+    """What a handler gets: the checked payload, the settings, the project, and a lazily opened store."""
 
-    def __init__(self, event: str, payload: dict[str, Any], config: Config, project: Project) -> None:
+    def __init__(self, event: str, payload: dict[str, Any], settings: Settings, project: Project) -> None:
         self.event = event
         self.payload = payload
-        self.config = config
+        self.settings = settings
         self.project = project
         self._db: sqlite3.Connection | None = None
         self._project_id: int | None = None
@@ -114,10 +114,10 @@ def main(event: str, stdin: BinaryIO | None = None, stdout: TextIO | None = None
             raise BadPayload(f"unknown hook event {event!r}")
         payload = parse_payload(raw, event)
         project = find_project(payload.get("cwd") or None)
-        config = load_config(project.root)
-        if not config.enabled:
+        settings = load_settings(project.root)
+        if not settings.enabled:
             return 0  # switched off: do nothing, store nothing
-        ctx = HookContext(event=event, payload=payload, config=config, project=project)
+        ctx = HookContext(event=event, payload=payload, settings=settings, project=project)
         module_name, budget = EVENTS[event]
         handler: Callable[[HookContext], dict[str, Any] | None] = importlib.import_module(
             f"memory.hooks.{module_name}"

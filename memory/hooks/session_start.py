@@ -18,26 +18,26 @@ def handle(ctx: HookContext) -> dict[str, Any] | None:
     payload = ctx.payload
     upsert_session(ctx.db, ctx.session_id, ctx.project_id, cwd=payload.get("cwd"),
                    transcript_path=payload.get("transcript_path"), source=payload.get("source"))
-    prune_hook_runs(ctx.db, ctx.config.get("general", "hook_runs_keep_days"))
+    prune_hook_runs(ctx.db, ctx.settings.general.hook_runs_keep_days)
     parts = []
-    if ctx.config.feature_enabled("continuity"):
+    if ctx.settings.feature_enabled("continuity"):
         from memory.continuity import restore
 
-        parts.append(restore.session_start_context(ctx.db, ctx.config, session_id=ctx.session_id,
+        parts.append(restore.session_start_context(ctx.db, ctx.settings.continuity, session_id=ctx.session_id,
                                                    project_id=ctx.project_id, project_root=ctx.project.root,
                                                    source=payload.get("source")))
-    if ctx.config.feature_enabled("recall"):
+    if ctx.settings.feature_enabled("recall"):
         from memory import recall
 
-        parts.append(recall.session_start_context(ctx.db, ctx.config, project_id=ctx.project_id,
+        parts.append(recall.session_start_context(ctx.db, ctx.settings, project_id=ctx.project_id,
                                                   session_id=ctx.session_id, project_root=ctx.project.root))
-    if ctx.config.feature_enabled("learning"):
+    if ctx.settings.feature_enabled("learning"):
         from memory import worker
         from memory.learning import staleness
 
         staleness.baseline_new(ctx.db, ctx.project_id, ctx.project.root)
         worker.start_if_pending(ctx.db)
-    if ctx.config.feature_enabled("recall") and ctx.config.get("recall", "at_action"):
+    if ctx.settings.feature_enabled("recall") and ctx.settings.recall.at_action:
         from memory.learning import anchor_index
 
         anchor_index.refresh(ctx.db)

@@ -1,4 +1,5 @@
-"""UserPromptSubmit: recall learnings relevant to the prompt that were not shown yet this session."""
+"""UserPromptSubmit: recall learnings relevant to the prompt that were not shown yet this session; a new request
+begins, so later Reads no longer count against the session's narrowed Reads."""
 
 from __future__ import annotations
 
@@ -12,10 +13,14 @@ if TYPE_CHECKING:
 
 def handle(ctx: HookContext) -> dict[str, Any] | None:
     """Inject "Previous learning: …" lines within the per-prompt token budget."""
-    if not ctx.config.feature_enabled("recall"):
+    if ctx.settings.feature_enabled("signatures"):
+        from memory.signatures import accounting
+
+        accounting.end_turn(ctx.db, ctx.session_id)
+    if not ctx.settings.feature_enabled("recall"):
         return None
     from memory import recall
 
-    text = recall.prompt_context(ctx.db, ctx.config, project_id=ctx.project_id, session_id=ctx.session_id,
+    text = recall.prompt_context(ctx.db, ctx.settings, project_id=ctx.project_id, session_id=ctx.session_id,
                                  prompt=ctx.payload.get("prompt") or "")
     return wire.additional_context("UserPromptSubmit", text or "")

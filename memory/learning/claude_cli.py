@@ -29,7 +29,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from memory.config import Config
+    from memory.config import Learning
 
 NAME = "claude-cli"
 # What the CLI adds to our prompt (its own framing of a -p turn) and the most it may answer, for the estimate.
@@ -37,16 +37,15 @@ CLI_OVERHEAD_TOKENS = 600
 MAX_OUTPUT_TOKENS = 1024
 
 
-def command(config: Config) -> str | None:
+def command(learning: Learning) -> str | None:
     """The claude executable to run (``learning.claude_command``, a path or a name on PATH), or None."""
-    configured = str(config.get("learning", "claude_command") or "claude")
+    configured = learning.claude_command or "claude"
     return configured if os.path.isabs(configured) and os.access(configured, os.X_OK) else shutil.which(configured)
 
 
-def available(config: Config) -> bool:
+def available(learning: Learning) -> bool:
     """True when the user opted in, a budget is set and the CLI can be found (the budget is checked per call)."""
-    return (config.get("learning", "extractor") == "claude-cli"
-            and int(config.get("learning", "daily_token_budget")) > 0 and command(config) is not None)
+    return learning.extractor == "claude-cli" and learning.daily_token_budget > 0 and command(learning) is not None
 
 
 def argv(executable: str, model: str) -> list[str]:
@@ -64,25 +63,25 @@ def child_env(environ: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def extract(records: list[Any], *, session_id: str, config: Config, conn: sqlite3.Connection) -> list[Any]:
+def extract(records: list[Any], *, session_id: str, learning: Learning, conn: sqlite3.Connection) -> list[Any]:
     """Ask the user's `claude -p` for learnings; [] when over budget, on timeout or on an unusable answer."""
     from memory import log
     from memory.learning import budget
     from memory.learning.haiku import condense
     from memory.tokens import estimate_tokens
 
-    executable = command(config)
-    transcript = condense(records, int(config.get("learning", "max_input_tokens")))
+    executable = command(learning)
+    transcript = condense(records, learning.max_input_tokens)
     if executable is None or not transcript.strip():
         return []
     prompt = f"{llm_prompt.JSON_INSTRUCTIONS}\n\n<session>\n{transcript}\n</session>"
     estimate = estimate_tokens(llm_prompt.SYSTEM) + estimate_tokens(prompt) + CLI_OVERHEAD_TOKENS + MAX_OUTPUT_TOKENS
-    limit = int(config.get("learning", "daily_token_budget"))
+    limit = learning.daily_token_budget
     if not budget.allows(conn, limit, estimate):
         log.info(NAME, f"skipped: ~{estimate} tokens would pass today's budget of {limit}")
         return []
-    model = str(config.get("learning", "claude_model"))
-    timeout = float(config.get("learning", "claude_timeout_seconds"))
+    model = learning.claude_model
+    timeout = learning.claude_timeout_seconds
     done = run(argv(executable, model), prompt, timeout)
     if done is None:
         budget.charge(conn, model, "extract", estimate - MAX_OUTPUT_TOKENS, MAX_OUTPUT_TOKENS)

@@ -21,36 +21,36 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from memory.config import Config
+    from memory.config import Learning
 
 
-def names(config: Config) -> list[str]:
-    """The extractors that would run now under ``config`` and this environment."""
+def names(learning: Learning) -> list[str]:
+    """The extractors that would run now under the ``learning`` settings and this environment."""
     from memory.learning import claude_cli, haiku
 
-    return ["rules"] + (["haiku"] if haiku.available(config) else []) + (
-        ["claude-cli"] if claude_cli.available(config) else [])
+    return ["rules"] + (["haiku"] if haiku.available(learning) else []) + (
+        ["claude-cli"] if claude_cli.available(learning) else [])
 
 
-def extract_session(records: list[Any], *, session_id: str, config: Config, conn: sqlite3.Connection) -> list[Any]:
+def extract_session(records: list[Any], *, session_id: str, learning: Learning, conn: sqlite3.Connection) -> list[Any]:
     """All learnings of one session from every available extractor, merged."""
     from memory.learning import rules
 
     from memory.learning.llm_prompt import drop_echoed_tasks
 
     found = list(rules.extract(records, session_id=session_id))
-    chosen = names(config)
+    chosen = names(learning)
     if "haiku" in chosen:
-        found.extend(drop_echoed_tasks(_haiku(records, session_id=session_id, config=config, conn=conn), records))
+        found.extend(drop_echoed_tasks(_haiku(records, session_id=session_id, learning=learning, conn=conn), records))
     if "claude-cli" in chosen:
         from memory.learning import claude_cli
 
-        found.extend(drop_echoed_tasks(claude_cli.extract(records, session_id=session_id, config=config,
+        found.extend(drop_echoed_tasks(claude_cli.extract(records, session_id=session_id, learning=learning,
                                                           conn=conn), records))
     return merge(found)
 
 
-def _haiku(records: list[Any], *, session_id: str, config: Config, conn: sqlite3.Connection) -> list[Any]:
+def _haiku(records: list[Any], *, session_id: str, learning: Learning, conn: sqlite3.Connection) -> list[Any]:
     """Haiku's learnings, or [] when the call fails or runs out of time (never the rules' loss too)."""
     from memory import log
     from memory.deadline import OutOfTime, time_budget
@@ -59,7 +59,7 @@ def _haiku(records: list[Any], *, session_id: str, config: Config, conn: sqlite3
 
     try:
         with time_budget(haiku.TOTAL_SECONDS):
-            return haiku.extract(records, session_id=session_id, config=config, conn=conn)
+            return haiku.extract(records, session_id=session_id, learning=learning, conn=conn)
     except Exception as exc:  # OutOfTime too (the SDK may also report the cut as a connection error)
         message = "timed out" if isinstance(exc, OutOfTime) else f"{type(exc).__name__}: {exc}"
         log.error("haiku", f"extraction call failed, rules' learnings kept: {message}")

@@ -19,7 +19,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Iterable
 
-    from memory.config import Config
+    from memory.config import Learning
 
 NAME = "haiku"
 CONNECT_SECONDS = 5.0  # a local or unreachable endpoint answers (or refuses) at once
@@ -32,11 +32,11 @@ _SEPARATOR = "\n\x00\n"  # between records while they are redacted together (no 
 SYSTEM = llm_prompt.SYSTEM
 
 
-def available(config: Config, environ: dict[str, str] | None = None) -> bool:
-    """True when the configuration and the environment allow Haiku at all (the budget is checked per call)."""
+def available(learning: Learning, environ: dict[str, str] | None = None) -> bool:
+    """True when the settings and the environment allow Haiku at all (the budget is checked per call)."""
     env = os.environ if environ is None else environ
-    return (bool(env.get("ANTHROPIC_API_KEY")) and config.get("learning", "extractor") in ("auto", "haiku")
-            and int(config.get("learning", "daily_token_budget")) > 0)
+    return (bool(env.get("ANTHROPIC_API_KEY")) and learning.extractor in ("auto", "haiku")
+            and learning.daily_token_budget > 0)
 
 
 def condense(records: Iterable[Any], max_tokens: int) -> str:
@@ -80,20 +80,20 @@ def _tool() -> dict[str, Any]:
     return llm_prompt.tool_schema(TOOL_NAME)
 
 
-def extract(records: list[Any], *, session_id: str, config: Config, conn: sqlite3.Connection) -> list[Any]:
+def extract(records: list[Any], *, session_id: str, learning: Learning, conn: sqlite3.Connection) -> list[Any]:
     """Ask Haiku for 3-5 learnings; [] when over budget. Raises on API errors (the extractor keeps the rules')."""
     from memory import log
     from memory.learning import budget
 
-    transcript = condense(records, int(config.get("learning", "max_input_tokens")))
+    transcript = condense(records, learning.max_input_tokens)
     if not transcript.strip():
         return []
     estimate = estimate_tokens(SYSTEM) + estimate_tokens(transcript) + 200 + MAX_OUTPUT_TOKENS
-    limit = int(config.get("learning", "daily_token_budget"))
+    limit = learning.daily_token_budget
     if not budget.allows(conn, limit, estimate):
         log.info("haiku", f"skipped: ~{estimate} tokens would pass today's budget of {limit}")
         return []
-    model = config.get("learning", "haiku_model")
+    model = learning.haiku_model
     response = _client().messages.create(
         model=model, max_tokens=MAX_OUTPUT_TOKENS, system=SYSTEM, tools=[_tool()],
         tool_choice={"type": "tool", "name": TOOL_NAME},

@@ -10,7 +10,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from memory.config import Config
+    from memory.config import Settings
 
 
 def parse_item(item: Any) -> Any | None:
@@ -48,7 +48,7 @@ def _timestamp(value: Any) -> str | None:
 
 
 def import_learnings(conn: sqlite3.Connection, items: list[dict[str, Any]], *, source: str, project_id: int,
-                     config: Config) -> dict[str, int]:
+                     settings: Settings) -> dict[str, int]:
     """Import exported learnings (dicts); return counts (added, reinforced, unchanged, suppressed, skipped).
 
     ``source`` (e.g. a hash of the file) is the "session" of the import, so importing the same file twice
@@ -62,7 +62,7 @@ def import_learnings(conn: sqlite3.Connection, items: list[dict[str, Any]], *, s
         chosen = [p for p in parsed if p is not None and p[1] == is_global]
         if chosen:
             result = store_learnings(conn, [redacted(p[0]) for p in chosen], project_id=project_id,
-                                     session_id=source, config=config, times=[p[2] for p in chosen])
+                                     session_id=source, settings=settings, times=[p[2] for p in chosen])
             for key, value in result.items():
                 counts[key] = counts.get(key, 0) + value
     return counts

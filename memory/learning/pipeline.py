@@ -13,21 +13,22 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from memory.config import Config
+    from memory.config import Settings
 
 
 def run_extraction(conn: sqlite3.Connection, job_id: int, payload: dict[str, Any]) -> dict[str, int]:
     """Extract, store and index the learnings of the session in ``payload``; return outcome counts."""
-    from memory.config import load_config
+    from memory.config import load_settings
     from memory.transcript import iter_records
     from memory.learning.extractors import extract_session
 
     project = payload.get("project") or {}
-    config = load_config(project.get("root"))
+    settings = load_settings(project.get("root"))
     session_id = payload["session_id"]
     records = list(iter_records(payload["transcript_path"])) if _readable(payload["transcript_path"]) else []
-    learnings = [redacted(item) for item in extract_session(records, session_id=session_id, config=config, conn=conn)]
-    return store_learnings(conn, learnings, project_id=project.get("id"), session_id=session_id, config=config,
+    found = extract_session(records, session_id=session_id, learning=settings.learning, conn=conn)
+    learnings = [redacted(item) for item in found]
+    return store_learnings(conn, learnings, project_id=project.get("id"), session_id=session_id, settings=settings,
                            job_id=job_id)
 
 
@@ -55,7 +56,7 @@ def redacted(learning: Any) -> Any:
 
 
 def store_learnings(conn: sqlite3.Connection, learnings: list[Any], *, project_id: int | None, session_id: str,
-                    config: Config, job_id: int | None = None,
+                    settings: Settings, job_id: int | None = None,
                     times: list[tuple[str | None, str | None]] | None = None) -> dict[str, int]:
     """Embed, deduplicate and store ``learnings`` (marking ``job_id`` done in the same transaction), then
     refresh the derived indexes. Return how many were added, reinforced, unchanged, suppressed, superseded
@@ -66,9 +67,9 @@ def store_learnings(conn: sqlite3.Connection, learnings: list[Any], *, project_i
     from memory.store import transaction
     from memory.vectors.choose import enqueue_reembed_if_needed, worker_embedder
 
-    embedder = worker_embedder(config)
+    embedder = worker_embedder(settings.embeddings)
     vectors = embedder.embed_many([item.text for item in learnings]) if learnings else []
-    threshold = float(config.get("learning", "near_duplicate_threshold"))
+    threshold = settings.learning.near_duplicate_threshold
     counts = {"added": 0, "reinforced": 0, "unchanged": 0, "suppressed": 0, "superseded": 0, "promoted": 0}
     touched: list[int] = []
     scopes: set[int | None] = set()

@@ -8,10 +8,10 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from memory.config import Config
+    from memory.config import Learning
 
 
-def learning_summary(conn: sqlite3.Connection, config: Config) -> dict[str, Any]:
+def learning_summary(conn: sqlite3.Connection, learning: Learning) -> dict[str, Any]:
     """Counts (live, forgotten, per category, global), LLM tokens today vs the budget, and the job queue."""
     from memory import jobs
     from memory.learning import budget
@@ -32,8 +32,8 @@ def learning_summary(conn: sqlite3.Connection, config: Config) -> dict[str, Any]
         "by_category": per_category,
         "recalls": recalled,
         "embedding_models": models,
-        "extractors": names(config),
+        "extractors": names(learning),
         "llm_tokens_today": budget.used_today(conn),
-        "llm_daily_budget": int(config.get("learning", "daily_token_budget")),
+        "llm_daily_budget": learning.daily_token_budget,
         "queue": jobs.queue_summary(conn),
     }

@@ -1,6 +1,6 @@
 """Token savings: a whole-file Read of a large code file becomes its head plus its tree-sitter signatures.
 
-- ``plan_read(conn, config, root, path, ...)``: how a whole-file Read is answered, or ``PassThrough``
+- ``plan_read(conn, settings, root, path, ...)``: how a whole-file Read is answered, or ``PassThrough``
   (``preread``); the PreToolUse handler turns a plan into Claude Code's answer.
 - ``record_read``: PostToolUse bookkeeping: follow-up Reads charged to the saving (``accounting``); an edit
   is the session's ``modify`` event (``memory.store.events``), which ``was_edited`` reads.

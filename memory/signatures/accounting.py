@@ -2,9 +2,15 @@
 
 Per narrowed Read (table ``signature_reads``): the tokens a plain Read would have returned (``original``), the
 tokens delivered instead (head lines + context), and every later Read of the same file in the same session,
-of any range, which counts against the saving (``followup``) -- until the session edits the file: a Read after
-an edit reads text that neither the narrowed Read nor a whole one could have shown. Net saving = original - delivered - followup;
-it can be negative, and is reported as it is. All counts use ``memory.tokens.estimate_tokens``.
+of any range, which counts against the saving (``followup``) -- until the session edits the file (a Read after
+an edit reads text that neither the narrowed Read nor a whole one could have shown) or the user sends the next
+prompt (``end_turn``): a Read for a new request is one Claude Code makes whether or not the first Read was
+narrowed: in the 16 real sessions of ``benchmarks/signatures_replay.py``, which ran without this plugin, 5 of
+the 7 whole re-reads of a file read whole (no edit between) came after a new prompt -- Claude re-read
+``deep_manifest.py`` whole, all of it still in its context, to start the next feature -- and the other two
+re-read an 8-line file and a background task's growing output. Net saving =
+original - delivered - followup; it can be negative, and is reported as it is. All counts use
+``memory.tokens.estimate_tokens``.
 
 Edits: once a session edits a file, later Reads of it pass untouched. An edit is stored once, as the session's
 ``modify`` event (written by ``memory.store.events``); ``was_edited`` reads it there.
@@ -64,12 +70,18 @@ def was_edited(conn: sqlite3.Connection, session_id: str, path: str, project_roo
     return row is not None
 
 
+def end_turn(conn: sqlite3.Connection, session_id: str) -> None:
+    """The user sent a new prompt: later Reads no longer count against this session's narrowed Reads."""
+    conn.execute("UPDATE signature_reads SET turn_ended = 1 WHERE session_id = ? AND turn_ended = 0", (session_id,))
+
+
 def record_read(conn: sqlite3.Connection, session_id: str, path: str, tool_input: dict[str, Any],
                 response: Any, tool_use_id: str | None, project_root: str) -> None:
     """Account for a completed Read of ``path`` (absolute) in the project at ``project_root``: the narrowed Read
     itself, or a follow-up that costs tokens."""
     row = conn.execute(
-        "SELECT id, tool_use_id, head_limit, own_read_seen FROM signature_reads WHERE session_id = ? AND path = ? "
+        "SELECT id, tool_use_id, head_limit, own_read_seen, turn_ended FROM signature_reads WHERE session_id = ? "
+        "AND path = ? "
         "ORDER BY id DESC LIMIT 1",
         (session_id, path),
     ).fetchone()
@@ -77,6 +89,8 @@ def record_read(conn: sqlite3.Connection, session_id: str, path: str, tool_input
         return
     if _is_narrowed_read(row, tool_input, tool_use_id):
         conn.execute("UPDATE signature_reads SET own_read_seen = 1 WHERE id = ?", (row["id"],))
+        return
+    if row["turn_ended"]:  # a Read for a later request: not one the narrowing caused
         return
     if was_edited(conn, session_id, path, project_root):  # edits stop narrowing, so this edit followed the narrowed Read
         return

@@ -21,9 +21,9 @@ from memory.tokens import estimate_tokens
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable
+    from typing import Callable
 
-    from memory.config import Config
+    from memory.config import Signatures
 
 MAX_HEAD_LINES = 50
 HEAD_READ_BYTES = 65536
@@ -41,7 +41,7 @@ class PassThrough(Exception):
 
 def plan_read(
     conn: sqlite3.Connection,
-    config: Config,
+    settings: Signatures,
     project_root: str,
     path: str,
     *,
@@ -57,27 +57,26 @@ def plan_read(
     from parser import PARSER_VERSION
     from parser.languages import language_for_path
 
-    settings = config.section("signatures")
     language = language_for_path(path)
     if language is None:
         raise PassThrough("not a language the parser supports")
     real = os.path.realpath(path)
-    _check(eligibility.path_reason(path, project_root, settings["exclude"], settings["include_tests"],
-                                   settings["include_vendored"]))
+    _check(eligibility.path_reason(path, project_root, settings.exclude, settings.include_tests,
+                                   settings.include_vendored))
     _check(eligibility.symlink_reason(path, real, project_root))
-    info = _stat(real, int(settings["max_file_bytes"]))
+    info = _stat(real, settings.max_file_bytes)
     if session_id and accounting.was_edited(conn, session_id, path, project_root):
         raise PassThrough("edited in this session")
-    budget = view.outline_budget(settings["max_context_chars"])
-    version = f"{PARSER_VERSION}/d{float(settings['outline_detail_ratio'])}"  # the cache keys on both
+    budget = view.outline_budget(settings.max_context_chars)
+    version = f"{PARSER_VERSION}/d{settings.outline_detail_ratio}"  # the cache keys on both
     outline = cache.lookup_fresh(conn, path, info.st_size, info.st_mtime_ns, version, budget)
     source = None
     if outline is not None:
         cache.touch(conn, path)
     else:
-        source = _read(real, int(settings["max_file_bytes"]))
+        source = _read(real, settings.max_file_bytes)
         outline = _outline_of(conn, settings, path, source, language, info, version, budget)
-    if outline.total_lines < int(settings["min_lines"]):
+    if outline.total_lines < settings.min_lines:
         raise PassThrough(f"{outline.total_lines} lines, under signatures.min_lines")
     if outline.definitions == 0:
         raise PassThrough("no definitions found")
@@ -87,7 +86,7 @@ def plan_read(
     _check(eligibility.thin_reason(outline.total_lines, outline.definitions))
     if session_id and accounting.already_claimed(conn, session_id, path, outline.hash):
         raise PassThrough("already summarized in this session")
-    head = max(1, min(int(settings["head_lines"]), MAX_HEAD_LINES, outline.total_lines))
+    head = max(1, min(settings.head_lines, MAX_HEAD_LINES, outline.total_lines))
     head_tokens = estimate_tokens(_head_text(real, head, source))
     # Learnings name their file as written when they were learned: absolute, real or project-relative.
     names = [path, real, eligibility.relative_to(path, project_root) or ""]
@@ -148,7 +147,7 @@ def _read(real: str, max_bytes: int) -> bytes:
 
 def _outline_of(
     conn: sqlite3.Connection,
-    settings: dict[str, Any],
+    settings: Signatures,
     path: str,
     source: bytes,
     language: str,
@@ -158,7 +157,7 @@ def _outline_of(
 ) -> cache.Outline:
     """The outline of ``source``: from the cache by content hash, else parsed now; stored for ``path``."""
     total = eligibility.count_lines(source)
-    if total < int(settings["min_lines"]):
+    if total < settings.min_lines:
         raise PassThrough(f"{total} lines, under signatures.min_lines")
     _check(eligibility.content_reason(source, total))
     from memory.hashing import content_hash as hash_of  # a miss only: a hit never hashes the file
@@ -166,7 +165,7 @@ def _outline_of(
     content_hash = hash_of(source)
     found = cache.lookup_content(conn, content_hash, version, budget)
     if found is None:
-        found = _parse(source, language, content_hash, budget, float(settings["outline_detail_ratio"]), path)
+        found = _parse(source, language, content_hash, budget, settings.outline_detail_ratio, path)
     return cache.store(  # as stored: redacted, as a cache hit returns it
         conn,
         path,
@@ -175,7 +174,7 @@ def _outline_of(
         mtime_ns=info.st_mtime_ns,
         version=version,
         render_chars=budget,
-        max_entries=int(settings["cache_max_entries"]),
+        max_entries=settings.cache_max_entries,
     )
 
 
@@ -209,7 +208,7 @@ def _head_text(real: str, head: int, source: bytes | None) -> str:
 
 
 def _context(
-    settings: dict[str, Any],
+    settings: Signatures,
     project_root: str,
     path: str,
     outline: cache.Outline,
@@ -217,7 +216,7 @@ def _context(
     learning_lines: list[str],
 ) -> str:
     """The context text: header, the outline past the head, what it leaves out, learnings; under the cap."""
-    max_chars = int(settings["max_context_chars"])
+    max_chars = settings.max_context_chars
     shown_path = eligibility.relative_to(path, project_root) or path
     body = view.after_head(outline.text, head)
     compact = any(line.lstrip().startswith("· ") for line in body.split("\n"))

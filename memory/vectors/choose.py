@@ -18,19 +18,19 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from memory.config import Config
+    from memory.config import Embeddings
 
 
-def worker_embedder(config: Config):
-    """The embedder the worker should use now (an object with ``model`` and ``embed_many``)."""
+def worker_embedder(embeddings: Embeddings):
+    """The embedder the worker should use now (an object with ``model`` and ``embed_many``) under the
+    ``embeddings`` settings."""
     from memory import log
     from memory.vectors import minilm, ollama
 
-    settings = config.section("embeddings")
-    provider = settings["provider"]
+    provider = embeddings.provider
     if provider in ("auto", "ollama"):
-        host, model = settings["ollama_host"], settings["ollama_model"]
-        timeout = float(settings["ollama_timeout_seconds"])
+        host, model = embeddings.ollama_host, embeddings.ollama_model
+        timeout = embeddings.ollama_timeout_seconds
         if ollama.reachable(host, model, timeout):
             return ollama.OllamaEmbedder(host, model, timeout)
         if provider == "ollama":
@@ -64,11 +64,11 @@ def enqueue_reembed_if_needed(conn: sqlite3.Connection, model: str) -> int | Non
 def reembed_all(conn: sqlite3.Connection, job_id: int, payload: dict[str, Any], *, batch: int = 64) -> int:
     """Re-embed every stale learning with the current embedder, rebuild the indexes, mark the job done."""
     from memory import jobs
-    from memory.config import load_config
+    from memory.config import load_settings
     from memory.store import transaction
     from memory.vectors.codec import to_blob
 
-    embedder = worker_embedder(load_config(payload.get("root")))
+    embedder = worker_embedder(load_settings(payload.get("root")).embeddings)
     done = 0
     while True:
         rows = conn.execute(

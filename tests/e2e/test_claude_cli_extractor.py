@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from memory.config import load_config
+from memory.config import load_settings
 from memory.transcript import iter_records
 from memory.learning import claude_cli, llm_prompt
 from memory.learning.model import Learning
@@ -58,7 +58,7 @@ def installed(claude: Claude, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
     conn = store.connect()
     store_learnings(conn, [Learning("instruction", SEEDED, scope="global", scope_reason="seeded by the test")],
-                    project_id=None, session_id="seed", config=load_config(str(claude.cwd)))
+                    project_id=None, session_id="seed", settings=load_settings(str(claude.cwd)))
     conn.close()
     return claude
 
@@ -68,10 +68,10 @@ def _extract(claude: Claude, monkeypatch: pytest.MonkeyPatch, **env: str):
 
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    config = load_config(str(claude.cwd))
+    config = load_settings(str(claude.cwd))
     conn = store.connect()
     try:
-        found = claude_cli.extract(list(iter_records(SESSION)), session_id="s1", config=config, conn=conn)
+        found = claude_cli.extract(list(iter_records(SESSION)), session_id="s1", learning=config.learning, conn=conn)
         usage = [dict(r) for r in conn.execute("SELECT model, purpose, input_tokens, output_tokens FROM llm_usage")]
     finally:
         conn.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from memory import store
-from memory.config import load_config
+from memory.config import load_settings
 from memory.learning import budget, extractors, haiku
 from tests.learning.fakes import FakeAnthropic
 
@@ -37,7 +37,7 @@ def anthropic_env(memory_home, monkeypatch):
     def start(server):
         monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-key")
         monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
-        return load_config(None)
+        return load_settings(None)
     return start
 
 
@@ -45,21 +45,21 @@ def test_haiku_is_asked_with_a_redacted_condensed_session_and_charged(anthropic_
     with FakeAnthropic(ANSWER, input_tokens=1234, output_tokens=321) as server:
         config = anthropic_env(server)
         conn = store.connect()
-        assert extractors.names(config) == ["rules", "haiku"]
-        found = haiku.extract(_records(), session_id="s1", config=config, conn=conn)
+        assert extractors.names(config.learning) == ["rules", "haiku"]
+        found = haiku.extract(_records(), session_id="s1", learning=config.learning, conn=conn)
     # An answer in the old category names is read in the new ones (tip -> fact, preference -> instruction).
     assert [(f.category, f.extractor) for f in found] == [("fact", "haiku"), ("instruction", "haiku")]
     assert found[0].files == ["Makefile"] and found[0].confidence == 0.9
     (request,) = server.requests
     body = request["body"]
-    assert request["path"] == "/v1/messages" and body["model"] == config.get("learning", "haiku_model")
+    assert request["path"] == "/v1/messages" and body["model"] == config.learning.haiku_model
     assert body["tool_choice"] == {"type": "tool", "name": haiku.TOOL_NAME}
     sent = body["messages"][0]["content"]
     assert "make db" in sent and "relation invoices does not exist" in sent
     assert "sk-ant-api03-AAAA" not in sent  # redacted before it left the machine
     assert budget.used_today(conn) == 1234 + 321
     row = conn.execute("SELECT model, purpose, input_tokens, output_tokens FROM llm_usage").fetchone()
-    assert tuple(row) == (config.get("learning", "haiku_model"), "extract", 1234, 321)
+    assert tuple(row) == (config.learning.haiku_model, "extract", 1234, 321)
 
 
 def test_the_budget_is_checked_before_each_call(anthropic_env, monkeypatch):
@@ -68,7 +68,7 @@ def test_the_budget_is_checked_before_each_call(anthropic_env, monkeypatch):
         config = anthropic_env(server)
         conn = store.connect()
         budget.charge(conn, "claude-haiku-4-5", "extract", 3500, 500)  # 4000 of 5000 spent today
-        assert haiku.extract(_records(), session_id="s1", config=config, conn=conn) == []
+        assert haiku.extract(_records(), session_id="s1", learning=config.learning, conn=conn) == []
     assert server.requests == []  # no call at all: the estimate (with the output cap) does not fit
     assert budget.used_today(conn) == 4000
 
@@ -76,13 +76,13 @@ def test_the_budget_is_checked_before_each_call(anthropic_env, monkeypatch):
 def test_budget_zero_or_no_key_means_rules_only(memory_home, monkeypatch):
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-key")
     monkeypatch.setenv("MEMORY_LEARNING_DAILY_TOKEN_BUDGET", "0")
-    assert extractors.names(load_config(None)) == ["rules"]
+    assert extractors.names(load_settings(None).learning) == ["rules"]
     monkeypatch.setenv("MEMORY_LEARNING_DAILY_TOKEN_BUDGET", "1000")
     monkeypatch.setenv("MEMORY_LEARNING_EXTRACTOR", "rules")
-    assert extractors.names(load_config(None)) == ["rules"]
+    assert extractors.names(load_settings(None).learning) == ["rules"]
     monkeypatch.delenv("ANTHROPIC_API_KEY")
     monkeypatch.setenv("MEMORY_LEARNING_EXTRACTOR", "auto")
-    assert extractors.names(load_config(None)) == ["rules"]
+    assert extractors.names(load_settings(None).learning) == ["rules"]
 
 
 def test_an_api_error_fails_the_job_for_a_retry_and_charges_nothing(anthropic_env):
@@ -92,7 +92,7 @@ def test_an_api_error_fails_the_job_for_a_retry_and_charges_nothing(anthropic_en
         config = anthropic_env(server)
         conn = store.connect()
         with pytest.raises(anthropic.APIStatusError):
-            haiku.extract(_records(), session_id="s1", config=config, conn=conn)
+            haiku.extract(_records(), session_id="s1", learning=config.learning, conn=conn)
     assert budget.used_today(conn) == 0
 
 

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 from memory import recall, store
-from memory.config import load_config
+from memory.config import load_settings
 from memory.learning.dedup import text_hash
 from memory.project import find_project
 from memory.store.core import upsert_project
@@ -113,7 +113,7 @@ def test_token_budget_and_forget_are_respected(memory_home, project_dir):
     ids = _seed(project_dir)
     conn = store.connect()
     project_id = upsert_project(conn, find_project(str(project_dir)))
-    config = load_config(str(project_dir))
+    config = load_settings(str(project_dir))
     query = "make db pytest alembic migration DATABASE_URL handlers services S3 moto minio pnpm"
     everything = recall.recall_for(conn, config, project_id=project_id, session_id="a", event="UserPromptSubmit",
                                    query=query, token_budget=400)
@@ -193,7 +193,7 @@ def test_superseded_learnings_are_never_recalled_and_unlinked_older_ones_rank_be
             (project_id, "tip", text, text_hash(text), 0.8, minilm.MODEL, codec.to_blob(vector), age, age)).lastrowid
     conn.commit()
     choose.write_packs(conn)
-    config = load_config(str(project_dir))
+    config = load_settings(str(project_dir))
     query = "how is command-line argument parsing done?"
     # not linked (the extractor missed it): the newer one on the same subject comes first
     ranked = recall.rank(conn, config, query, [project_id, None])

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from memory import store
-from memory.config import load_config
+from memory.config import load_settings
 from memory.learning.model import Learning
 from memory.learning.pipeline import store_learnings
 from memory.learning.storage import export_rows, get, list_learnings, successor_of
@@ -27,7 +27,7 @@ def conn(memory_home):
 
 
 def _store(conn, learnings, project_id, session="s1"):
-    return store_learnings(conn, learnings, project_id=project_id, session_id=session, config=load_config())
+    return store_learnings(conn, learnings, project_id=project_id, session_id=session, settings=load_settings())
 
 
 def _row(conn, text):
@@ -103,7 +103,7 @@ def test_superseded_learnings_are_never_recalled(conn, memory_home):
     _store(conn, [Learning("fact", "Run tests with `npx jest --ci` in the web folder.")], 1, "old")
     _store(conn, [Learning("instruction", "We moved from Jest to Vitest: run `pnpm vitest` in the web folder.")],
            1, "new")
-    hits = rank(conn, load_config(), "how do I run the jest tests in the web folder", [1, None])
+    hits = rank(conn, load_settings(), "how do I run the jest tests in the web folder", [1, None])
     assert hits and all("npx jest" not in h["text"] for h in hits)
 
 
@@ -115,7 +115,7 @@ def test_import_keeps_created_and_last_seen_timestamps(conn):
               "global": False},
              {"type": "learning", "category": "preference", "text": "Answer in French.", "global": True,
               "scope_reason": 'the user said "in all my projects"', "created_at": "not a date"}]
-    counts = import_learnings(conn, items, source="import:test", project_id=3, config=load_config())
+    counts = import_learnings(conn, items, source="import:test", project_id=3, settings=load_settings())
     assert counts["added"] == 2
     row = _row(conn, "Run the linter with `ruff check .`.")
     assert (row["created_at"], row["last_seen_at"]) == ("2025-03-04T05:06:07.000Z", "2025-06-07T08:09:10.000Z")

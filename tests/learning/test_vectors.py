@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from memory import jobs, store
-from memory.config import load_config
+from memory.config import load_settings
 from memory.vectors import builtin, choose, codec, lance, minilm, ollama, pack
 from tests.learning.fakes import FakeOllama, fake_embedding
 
@@ -89,7 +89,7 @@ def test_worker_uses_ollama_when_reachable_and_reembeds_in_the_background(memory
     with FakeOllama(dimension=16) as server:
         monkeypatch.setenv("MEMORY_EMBEDDINGS_PROVIDER", "auto")
         monkeypatch.setenv("MEMORY_EMBEDDINGS_OLLAMA_HOST", server.url)
-        embedder = choose.worker_embedder(load_config(None))
+        embedder = choose.worker_embedder(load_settings(None).embeddings)
         assert embedder.model == "ollama:nomic-embed-text"
         job_id = choose.enqueue_reembed_if_needed(conn, embedder.model)
         assert job_id is not None and choose.enqueue_reembed_if_needed(conn, embedder.model) is None
@@ -110,9 +110,9 @@ def test_auto_falls_back_to_minilm_when_ollama_is_down_and_to_builtin_while_it_i
     monkeypatch.setenv("MEMORY_EMBEDDINGS_PROVIDER", "auto")
     monkeypatch.setenv("MEMORY_EMBEDDINGS_OLLAMA_HOST", "http://127.0.0.1:9")
     monkeypatch.setenv("MEMORY_EMBEDDINGS_OLLAMA_TIMEOUT_SECONDS", "0.3")
-    assert choose.worker_embedder(load_config(None)).model == minilm.MODEL
+    assert choose.worker_embedder(load_settings(None).embeddings).model == minilm.MODEL
     monkeypatch.setenv("MEMORY_MINILM_DIR", str(tmp_path))  # no weights there: the package is not installed yet
-    assert choose.worker_embedder(load_config(None)).model == builtin.MODEL
+    assert choose.worker_embedder(load_settings(None).embeddings).model == builtin.MODEL
 
 
 def test_lancedb_index_follows_sqlite_and_reindex_rebuilds_it(memory_home):

@@ -241,3 +241,24 @@ def test_outline_redacted_by_other_rules_is_parsed_again(project, home, py_file)
     with Session(project, home).db() as conn:
         conn.execute("UPDATE file_signatures SET parser_version = replace(parser_version, '/r', '/rolder-')")
     assert imported_tree_sitter(profiled(project, home, "b").pre_read_process(path))
+
+
+def test_a_read_after_the_next_prompt_is_not_a_follow_up(project, home, py_file):
+    """Claude Code re-reads files for a new request whether or not a Read was narrowed: a Read after the user's
+    next prompt (UserPromptSubmit) does not count against the narrowed Read; one before it does."""
+    from tests.helpers import payload, run_hook
+
+    path, _ = py_file
+    session = Session(project, home, "turns")
+    assert session.read(path) is not None
+    session.post("Read", {"file_path": str(path), "offset": 1, "limit": 1}, read_response(path, 1, 1),
+                 tool_use_id=session.last_tool_use_id)
+    session.post("Read", {"file_path": str(path), "offset": 40, "limit": 20}, read_response(path, 40, 20))
+    prompt = payload("UserPromptSubmit", "turns", str(project), prompt="now add a feature to services.py")
+    run_hook("UserPromptSubmit", prompt, env={**session.env, "MEMORY_RECALL_ENABLED": "0"})
+    session.post("Read", {"file_path": str(path)}, read_response(path))
+    with session.db() as conn:
+        row = dict(conn.execute("SELECT * FROM signature_reads").fetchone())
+    assert row["turn_ended"] == 1
+    assert row["followup_reads"] == 1  # the ranged Read of the same turn, not the whole Read after the prompt
+    assert row["followup_tokens"] == estimate_tokens(read_result(path.read_bytes().split(b"\n")[39:59], 40))

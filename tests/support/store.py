@@ -7,22 +7,22 @@ from pathlib import Path
 from typing import NamedTuple
 
 from memory import store
-from memory.config import Config, load_config
+from memory.config import Settings, load_settings
 from memory.project import Project, find_project
 from memory.store.core import upsert_project
 
 
 class StoreFixture(NamedTuple):
-    """An open store, a project in it, and the effective configuration for that project."""
+    """An open store, a project in it, and the effective settings for that project."""
 
     conn: sqlite3.Connection
     project: Project
     project_id: int
-    config: Config
+    settings: Settings
 
 
 def open_store(project_dir: Path, environ: dict[str, str] | None = None) -> StoreFixture:
     """The store of the current data folder (``MEMORY_HOME``), with ``project_dir`` registered as a project."""
     conn = store.connect()
     project = find_project(str(project_dir))
-    return StoreFixture(conn, project, upsert_project(conn, project), load_config(project.root, environ))
+    return StoreFixture(conn, project, upsert_project(conn, project), load_settings(project.root, environ))

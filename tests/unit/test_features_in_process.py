@@ -22,9 +22,9 @@ def test_tracking_records_one_event_per_call_and_counts_the_session(memory_home:
     call = dict(session_id="s1", project_id=s.project_id, project_root=s.project.root, tool="Edit",
                 tool_input={"file_path": str(project_dir / "app.py"), "old_string": "a", "new_string": "b"},
                 response={"filePath": str(project_dir / "app.py")}, tool_use_id="toolu_1")
-    tracking.record(s.conn, s.config, **call)
-    tracking.record(s.conn, s.config, **call)  # the same tool_use_id again: nothing twice
-    tracking.record(s.conn, s.config, **{**call, "tool": "Bash", "tool_input": {"command": "make test"},
+    tracking.record(s.conn, s.settings.continuity, **call)
+    tracking.record(s.conn, s.settings.continuity, **call)  # the same tool_use_id again: nothing twice
+    tracking.record(s.conn, s.settings.continuity, **{**call, "tool": "Bash", "tool_input": {"command": "make test"},
                                          "response": None, "error": "Exit code 2", "failed": True,
                                          "tool_use_id": "toolu_2"})
     rows = s.conn.execute("SELECT tool, kind, path, outcome FROM events ORDER BY id").fetchall()
@@ -41,10 +41,10 @@ def test_session_end_reads_no_transcript_over_the_configured_cap(memory_home: Pa
     for cap_mb, expect_request in (("4", True), ("1", False)):
         s = open_store(project_dir, {**os.environ, "MEMORY_CONTINUITY_TRANSCRIPT_MAX_MB": cap_mb})
         session = f"end-{cap_mb}"
-        tracking.record(s.conn, s.config, session_id=session, project_id=s.project_id, project_root=s.project.root,
-                        tool="Bash", tool_input={"command": "pytest"}, response=None, error="1 failed",
+        tracking.record(s.conn, s.settings.continuity, session_id=session, project_id=s.project_id,
+                        project_root=s.project.root, tool="Bash", tool_input={"command": "pytest"}, response=None, error="1 failed",
                         failed=True, tool_use_id=f"toolu_{cap_mb}")
-        handoff_id = handoff.on_session_end(s.conn, s.config, session_id=session, project_id=s.project_id,
+        handoff_id = handoff.on_session_end(s.conn, s.settings.continuity, session_id=session, project_id=s.project_id,
                                             project_root=s.project.root, reason="other",
                                             transcript_path=str(transcript))
         state = json.loads(s.conn.execute("SELECT state_json FROM handoffs WHERE id = ?", (handoff_id,)).fetchone()[0])
@@ -59,9 +59,9 @@ def test_prompt_recall_shows_a_relevant_learning_once(memory_home: Path, project
                    (s.project_id, text, text_hash(text), builtin.MODEL, codec.to_blob(builtin.embed(text))))
     choose.write_packs(s.conn)
     ask = dict(project_id=s.project_id, session_id="r1", prompt="the integration tests fail, postgres schema?")
-    shown = recall.prompt_context(s.conn, s.config, **ask)
+    shown = recall.prompt_context(s.conn, s.settings, **ask)
     assert shown and "make db" in shown
-    assert recall.prompt_context(s.conn, s.config, **ask) is None  # once per session
+    assert recall.prompt_context(s.conn, s.settings, **ask) is None  # once per session
     row = s.conn.execute("SELECT event, recall_count FROM recalls JOIN learnings ON learnings.id = learning_id").fetchone()
     assert tuple(row) == ("UserPromptSubmit", 1)
 
@@ -72,13 +72,13 @@ def test_an_edited_file_is_no_longer_narrowed(memory_home: Path, project_dir: Pa
     source.write_text("".join(f"def function_{i}(value: int) -> int:\n    total = 0\n{body}    return total\n\n\n"
                               for i in range(60)))
     s = open_store(project_dir)
-    plan = preread.plan_read(s.conn, s.config, s.project.root, str(source), session_id="p1",
+    plan = preread.plan_read(s.conn, s.settings.signatures, s.project.root, str(source), session_id="p1",
                              project_id=lambda: s.project_id, tool_use_id="toolu_1")
     assert plan.head >= 1 and "function_59" in plan.context
-    tracking.record(s.conn, s.config, session_id="p2", project_id=s.project_id, project_root=s.project.root,
-                    tool="Edit", tool_input={"file_path": str(source)}, response={"filePath": str(source)})
+    tracking.record(s.conn, s.settings.continuity, session_id="p2", project_id=s.project_id,
+                    project_root=s.project.root, tool="Edit", tool_input={"file_path": str(source)}, response={"filePath": str(source)})
     try:
-        preread.plan_read(s.conn, s.config, s.project.root, str(source), session_id="p2",
+        preread.plan_read(s.conn, s.settings.signatures, s.project.root, str(source), session_id="p2",
                           project_id=lambda: s.project_id)
     except preread.PassThrough as exc:
         assert "edited" in str(exc)

@@ -1,4 +1,4 @@
--- Schema version 15 (moment of action, cheaper): a counter of changes to what learnings are anchored to.
+-- Schema version 16 (moment of action, cheaper): a counter of changes to what learnings are anchored to.
 -- The PreToolUse hook of every edit and command first reads a small file of anchor keys
 -- (memory/learning/anchor_index.py) and leaves without opening the store when nothing can match. The file
 -- carries the counter value it was built from; any hook that has the store open rebuilds it when the counter
