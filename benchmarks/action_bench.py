@@ -293,7 +293,9 @@ def replay(source: str, dump: bool = False, plan: list | None = None) -> dict:
                                "tool_input": record.input, "tool_use_id": record.id}
                     if record.name in ACTION_TOOLS:
                         tally.calls += 1
-                        for learning_id in shown_ids(run_hook("PreToolUse", payload)):
+                        shown = shown_ids(run_hook("PreToolUse", payload))
+                        tally.stale_shown += _marked_stale(shown)
+                        for learning_id in shown:
                             _label(tally, labels, path.stem, record, texts[learning_id], learning_id in seen, dump)
                             seen.add(learning_id)
                     run_hook("PostToolUse", {**payload, "tool_response": {}})
@@ -305,6 +307,22 @@ def replay(source: str, dump: bool = False, plan: list | None = None) -> dict:
                                     "learnings": len(texts), "store_opened": opened}
     return tally.as_dict() | {"labelled_relevant": None, "missed": None,  # relevance is labelled per injection
                               "store_opened": store_opened, "per_project": per_project, "injections": tally.details}
+
+
+def _marked_stale(ids: list[int]) -> int:
+    """How many of ``ids`` the store marks "may be stale" right now. (In the replays nothing gets marked: their
+    files are not on this disk and no baseline is taken; the scripted sessions exercise staleness.)"""
+    if not ids:
+        return 0
+    from memory import store
+
+    conn = store.connect()
+    try:
+        marks = ",".join("?" * len(ids))
+        return conn.execute(f"SELECT count(DISTINCT learning_id) FROM anchor_marks WHERE state = 'stale' "
+                            f"AND learning_id IN ({marks})", ids).fetchone()[0]
+    finally:
+        conn.close()
 
 
 def label_key(learning_text: str) -> str:
