@@ -15,9 +15,9 @@ An anchor says what a learning is about; its text can say more, and the moment o
 - **what the extractor wrote** (``memory.learning.rules``): "`A` failed with …; fixed by editing F" is about F
   (the failure is gone), not about running A again; "`A` failed with …; it works as `B`" concerns a run that
   still looks like A (``ipconfig /all``), not one already written like B.
-- **what the edit is about**: a name on an import or re-export line, inside a path or URL, or in a data file
-  (package.json, YAML, TOML) is not a change to that symbol's code; a changelog that a fix was recorded in is not what the fix is
-  about when the learning names other files.
+- **what the edit is about**: a name on an import or re-export line, inside a URL or an image reference, or in
+  a data file (package.json, YAML, TOML) is not a change to that symbol's code; a changelog that a fix was
+  recorded in is not what the fix is about when the learning names other files.
 
 Exact tests on the learning's text and the call: no scores, no model. Standard library only (hooks).
 """
@@ -52,8 +52,9 @@ _CI = (r"(?i)\b(?:in|on|inside|under)\s+(?:the\s+)?(?:GitHub\s+Actions|GitLab\s+
 _CI_CUES = ("CI", "GitHub", "Github", "GitLab", "Jenkins", "CircleCI")
 _TESTS = r"(?i)^\s*(?:in|inside|within)\s+(?:the\s+)?(?:unit\s+|integration\s+)?tests?\b"
 _TEST_PATH = r"(?:^|/)(?:tests?|spec|__tests__)/|(?:^|/)test_[^/]*$|_test\.[^/]+$|\.(?:test|spec)\.[^/]+$"
-# A name inside a path or a URL (an image `mcr.microsoft.com/playwright:v1`) is not a symbol of the code.
-_PATH_OR_URL = r"[^\s\"'`()\[\]{}<>,;]*/[^\s\"'`()\[\]{}<>,;]*"
+# A name inside a URL or an image reference (`mcr.microsoft.com/playwright:v1.48`) is not a symbol of the code;
+# a division (`total/count`) keeps its names.
+_PATH_OR_URL = r"[^\s\"'`()\[\]{}<>,;]*(?:://|/[^\s\"'`()\[\]{}<>,;/]*:)[^\s\"'`()\[\]{}<>,;]*"
 # Lines that only bring a name in or pass it on: imports, re-exports, includes.
 _IMPORT_LINE = (
     r"(?m)^\s*(?:from\s+\S+\s+import\b|import\s|export\s+(?:\*|\{)|export\s+default\s+\w+\s*;?\s*$|use\s+[\w:]+|"
@@ -139,7 +140,7 @@ def _without_imports(text: str) -> str:
 
 
 def _without_paths(text: str) -> str:
-    return re.sub(_PATH_OR_URL, " ", text) if "/" in text else text
+    return re.sub(_PATH_OR_URL, " ", text) if "/" in text and ":" in text else text
 
 
 def edit_applies(text: str, kind: str, path: str) -> bool:

@@ -77,6 +77,8 @@ def test_what_an_edit_is_about_leaves_out_imports_paths_urls_and_data_files():
     assert not applies.code_texts("/r/package.json", ['{"dependencies": {"playwright": "^1.48.0"}}'])
     assert not applies.code_texts("/r/docs/plan.md", ["call round_total()"])
     assert "playwright" not in " ".join(applies.code_texts("/r/Dockerfile", ["FROM mcr.microsoft.com/playwright:v1"]))
+    assert "playwright" not in " ".join(applies.code_texts("/r/a.py", ['URL = "https://x.org/playwright/docs"']))
+    assert "count" in " ".join(applies.code_texts("/r/a.py", ["ratio = self.total/self.count  # see: notes"]))
     assert words("/r/a.rs", "use cosmic::app::Message;\nfn init() -> Message {}") == {"fn", "init()", "->",
                                                                                    "Message", "{}"}
 
