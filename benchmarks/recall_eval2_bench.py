@@ -10,8 +10,11 @@
    class, and the best score of each prompt; from these, the gate's trade-off curve (per threshold: hit rate of
    lexical and semantic prompts, false-injection rate of nothing-relevant and cross-project prompts). The
    gate is chosen on the calibration half of the prompts (odd position within each class) and reported on
-   the other half too. Superseded pairs are also ranked with their link removed (as if the supersede had not
-   been detected): does recency put the current learning above the old one?
+   the other half too. Other gates are chosen the same way and compared (``GATE_VARIANTS``: the cosine alone,
+   its z-score against the prompt's background, its margin over the tenth-best, a logistic model fitted on the
+   calibration half), each with the best it can do within the false-injection aim. Superseded pairs are also
+   ranked with their link removed (as if the supersede had not been detected): does recency put the current
+   learning above the old one?
 3. Each prompt is sent through ``hooks/run UserPromptSubmit`` as its own process (a fresh session each), and
    what the hook injects is read from its stdout: per class, injected hit@3 (a target among the first three
    injected), false injection, superseded learnings injected, and tokens injected per prompt.
@@ -78,7 +81,8 @@ def seed(home: str, learnings: list[dict], embedder) -> tuple[dict[str, str], di
 
 
 def in_process(home: str, roots: dict[str, str], ids: dict[str, int], prompts: list[dict]) -> list[dict]:
-    """Every prompt ranked by ``memory.recall.rank`` without the gate: the ranked keys and their scores."""
+    """Every prompt ranked by ``memory.recall.rank`` without the gate: the ranked keys, their scores, and the
+    first ten candidates' gate features (score, cosine, keyword bonus, z-score of the cosine)."""
     from memory import recall, store
     from memory.config import load_settings
     from memory.project import find_project
@@ -92,13 +96,38 @@ def in_process(home: str, roots: dict[str, str], ids: dict[str, int], prompts: l
         config = load_settings(root)
         scopes = [project_id(conn, find_project(root)), None]
         ranked = recall.rank(conn, config, item["prompt"], scopes)
-        rows.append({"id": item["id"], "model": ranked[0]["model"] if ranked else None,
+        model = ranked[0]["model"] if ranked else None
+        mean, spread, tenth = background(config, model, item["prompt"], scopes)
+        rows.append({"id": item["id"], "model": model,
                      "ranked": [key_of[r["id"]] for r in ranked[:10]],
                      "scores": [round(r["score"], 4) for r in ranked[:10]],
+                     "cands": [{"key": key_of[r["id"]], "score": r["score"], "similarity": r["similarity"],
+                                "keyword": r["keyword"], "z": (r["similarity"] - mean) / spread,
+                                "over_tenth": r["similarity"] - tenth}
+                               for r in ranked[:10]],
                      "parts": [(key_of[r["id"]], round(r["similarity"], 4), round(r["keyword"], 4),
                                 round(r["age_days"] or 0, 1)) for r in ranked]})
     conn.close()
     return rows
+
+
+def background(config, model: str | None, prompt: str, scopes: list) -> tuple[float, float, float]:
+    """(mean, standard deviation, tenth highest) of the prompt's cosines to every learning of the scopes: the
+    background that a z-score gate, or a margin over the tenth-best gate, measures a candidate against."""
+    import numpy as np
+
+    from memory import recall
+    from memory.vectors import pack
+
+    vector = recall.embed_query(config, model, prompt) if model else None
+    if vector is None:
+        return 0.0, 1.0, 0.0
+    query = np.asarray(vector, dtype=np.float32)
+    sims = [np.asarray(matrix) @ query for scope in scopes
+            for _, matrix, dimension, _ in [pack.read_pack(scope, model)]
+            if matrix is not None and dimension == len(query)]
+    every = np.sort(np.concatenate(sims) if sims else np.zeros(1))[::-1]
+    return float(every.mean()), float(every.std()) or 1.0, float(every[min(9, len(every) - 1)])
 
 
 def unlinked_superseded(home: str, ids: dict[str, int], roots: dict[str, str], prompts: list[dict]) -> dict:
@@ -148,13 +177,16 @@ def ranking_quality(prompts: list[dict], rows: list[dict]) -> dict:
     return out
 
 
-def gate_point(prompts: list[dict], rows: list[dict], threshold: float, margin: float) -> dict:
-    """Per class at one gate: hit rate (a target among the first 3 passing) or false-injection rate."""
+def gate_point(prompts: list[dict], rows: list[dict], threshold: float, margin: float,
+               stat: str = "score") -> dict:
+    """Per class at one gate: hit rate (a target among the first 3 passing) or false-injection rate. A candidate
+    passes when its ``stat`` reaches ``threshold`` and its score is within ``margin`` of the best passing one
+    (with ``stat`` "score", exactly the shipped gate: ``memory.recall.relevant``)."""
     per: dict[str, list[bool]] = {cls: [] for cls in CLASSES}
     for item, row in zip(prompts, rows):
-        best = row["scores"][0] if row["scores"] else None
-        passing = [] if best is None or best < threshold else \
-            [k for k, s in zip(row["ranked"], row["scores"]) if s >= max(threshold, best - margin)]
+        above = [c for c in row["cands"] if c[stat] >= threshold]
+        best = max((c["score"] for c in above), default=0.0)
+        passing = [c["key"] for c in above if c["score"] >= best - margin]
         if item["class"] in ("lexical", "semantic", "superseded"):
             per[item["class"]].append(any(k in item["relevant"] for k in passing[:3]))
         else:
@@ -177,24 +209,101 @@ def split(prompts: list[dict]) -> tuple[list[int], list[int]]:
     return calibration, held_out
 
 
+OBJECTIVE = "max (lexical + semantic hit) - 2 x (nothing-relevant + cross-project false injection)"
+
+
+def objective(point: dict) -> float:
+    """The gate's objective (``OBJECTIVE``): a wrong injection counts twice a miss, since the issue asks for quiet."""
+    return point["lexical"] + point["semantic"] - 2 * (point["none"] + point["cross"])
+
+
+def subset(prompts: list[dict], rows: list[dict], positions: list[int]) -> tuple[list[dict], list[dict]]:
+    """The prompts and rows at ``positions`` (one half of the split)."""
+    return [prompts[i] for i in positions], [rows[i] for i in positions]
+
+
 def choose_gate(prompts: list[dict], rows: list[dict], margin: float) -> dict:
-    """The threshold that maximizes (lexical + semantic hit rate) - 2 x (nothing-relevant + cross-project false
-    injection rate) on the calibration half (a wrong injection counted twice a miss: the issue asks for quiet);
+    """The threshold on the shipped score (steps of 0.02) that maximizes ``objective`` on the calibration half;
     its figures on both halves."""
     calibration, held_out = split(prompts)
-
-    def subset(positions):
-        return [prompts[i] for i in positions], [rows[i] for i in positions]
-
-    def objective(point):
-        return point["lexical"] + point["semantic"] - 2 * (point["none"] + point["cross"])
-
-    cal_points = curve(*subset(calibration), margin)
+    cal_points = curve(*subset(prompts, rows, calibration), margin)
     best = max(cal_points, key=lambda p: (round(objective(p), 6), p["threshold"]))
-    return {"objective": "max (lexical + semantic hit) - 2 x (nothing-relevant + cross-project false injection)",
-            "threshold": best["threshold"], "calibration": best,
-            "held_out": gate_point(*subset(held_out), best["threshold"], margin),
+    return {"objective": OBJECTIVE, "threshold": best["threshold"], "calibration": best,
+            "held_out": gate_point(*subset(prompts, rows, held_out), best["threshold"], margin),
             "calibration_prompts": len(calibration), "held_out_prompts": len(held_out)}
+
+
+# The gates compared (benchmarks only; the hook ships "score"): each is a statistic of one candidate, and a
+# threshold on it chosen on the calibration half.
+GATE_VARIANTS = (
+    ("score", "score, the statistic the hook gates on (cosine + keyword and freshness bonuses)"),
+    ("similarity", "cosine alone"),
+    ("z", "z-score of the cosine against the prompt's cosines to every learning of its scopes"),
+    ("over_tenth", "margin of the cosine over the tenth-best cosine among the scopes' learnings"),
+    ("logistic", "logistic model over (cosine, z-score, keyword bonus), fitted on the calibration half"),
+)
+AIM = {"lexical": 0.95, "semantic": 0.70, "none": 0.10, "cross": 0.05}
+
+
+def fit_logistic(prompts: list[dict], rows: list[dict], positions: list[int],
+                 features: tuple[str, ...] = ("similarity", "z", "keyword")) -> dict:
+    """A logistic model of "this candidate is a target" over ``features`` of the first ten candidates of the
+    prompts at ``positions`` (standardized, plain gradient descent, a little L2); every candidate of every row
+    gets its probability as ``logistic``. Returns the fitted weights."""
+    import numpy as np
+
+    def matrix(cands):
+        return np.array([[c[name] for name in features] for c in cands], dtype=float)
+
+    cands, labels = [], []
+    for i in positions:
+        targets = set(prompts[i]["relevant"]) if prompts[i]["class"] in ("lexical", "semantic", "superseded") else set()
+        cands += rows[i]["cands"]
+        labels += [float(c["key"] in targets) for c in rows[i]["cands"]]
+    x, y = matrix(cands), np.array(labels)
+    mean, spread = x.mean(0), x.std(0) + 1e-9
+    x = np.hstack([(x - mean) / spread, np.ones((len(x), 1))])
+    weights = np.zeros(x.shape[1])
+    for _ in range(3000):
+        p = 1 / (1 + np.exp(-x @ weights))
+        weights -= 0.5 * (x.T @ (p - y) / len(y) + 0.01 * np.r_[weights[:-1], 0.0])
+    for row in rows:
+        if row["cands"]:
+            z = np.hstack([(matrix(row["cands"]) - mean) / spread, np.ones((len(row["cands"]), 1))]) @ weights
+            for c, value in zip(row["cands"], 1 / (1 + np.exp(-z))):
+                c["logistic"] = float(value)
+    return {"features": list(features), "weights": [round(float(w), 3) for w in weights[:-1]],
+            "intercept": round(float(weights[-1]), 3)}
+
+
+def meets_aim(point: dict) -> bool:
+    """The issue's bars: lexical >= 0.95, semantic >= 0.70, false injection <= 10% / 5%."""
+    return (point["lexical"] >= AIM["lexical"] and point["semantic"] >= AIM["semantic"]
+            and point["none"] <= AIM["none"] and point["cross"] <= AIM["cross"])
+
+
+def gate_variants(prompts: list[dict], rows: list[dict], margin: float) -> list[dict]:
+    """Each gate of ``GATE_VARIANTS``: its threshold chosen on the calibration half (the objective of
+    ``choose_gate``), its figures on both halves, and its best point on the whole set: the highest semantic hit
+    rate any threshold reaches while false injection stays within the aim (10% nothing-relevant, 5%
+    cross-project), and whether any threshold meets every aim at once."""
+    calibration, held_out = split(prompts)
+    model = fit_logistic(prompts, rows, calibration)
+    out = []
+    for stat, label in GATE_VARIANTS:
+        values = sorted({round(c[stat], 4) for row in rows for c in row["cands"]})
+        values.append(values[-1] + 1.0 if values else 1.0)  # above every candidate: inject nothing
+        cal = [(t, gate_point(*subset(prompts, rows, calibration), t, margin, stat)) for t in values]
+        threshold, best = max(cal, key=lambda tp: (round(objective(tp[1]), 6), tp[0]))
+        whole = [(t, gate_point(prompts, rows, t, margin, stat)) for t in values]
+        quiet = [(t, p) for t, p in whole if p["none"] <= AIM["none"] and p["cross"] <= AIM["cross"]]
+        top = max(quiet, key=lambda tp: (tp[1]["semantic"], tp[1]["lexical"], -tp[0]), default=None)
+        out.append({"gate": stat, "label": label, "threshold": round(threshold, 4), "calibration": best,
+                    "held_out": gate_point(*subset(prompts, rows, held_out), threshold, margin, stat),
+                    "best_quiet_point": {"threshold": round(top[0], 4), **top[1]} if top else None,
+                    "any_threshold_meets_every_aim": any(meets_aim(p) for _, p in whole),
+                    **({"model": model} if stat == "logistic" else {})})
+    return out
 
 
 def through_hooks(home: str, roots: dict[str, str], ids: dict[str, int], prompts: list[dict]) -> dict:
@@ -283,14 +392,16 @@ def main() -> None:
         "superseded_unlinked": unlinked_superseded(home, ids, roots, prompts),
         "curve": curve(prompts, rows, recall.MARGIN),
         "gate_choice": choose_gate(prompts, rows, recall.MARGIN),
+        "gate_variants": gate_variants(prompts, rows, recall.MARGIN),
         "shipped_gate": {"threshold": recall.GATES.get(embedder.model), "margin": recall.MARGIN,
                          "keyword_weight": recall.KEYWORD_WEIGHT, "recency_weight": recall.RECENCY_WEIGHT},
     }
-    print(json.dumps({k: result[k] for k in ("eval", "ranking", "superseded_unlinked", "gate_choice")}, indent=1))
+    print(json.dumps({k: result[k] for k in ("eval", "ranking", "superseded_unlinked", "gate_choice",
+                                             "gate_variants")}, indent=1))
     if not args.skip_hooks:
         result["hooks"] = through_hooks(home, roots, ids, prompts)
         print(json.dumps(result["hooks"]["per_class"], indent=1))
-    result["in_process"] = [{k: v for k, v in row.items() if k != "parts"} for row in rows]
+    result["in_process"] = [{k: v for k, v in row.items() if k not in ("parts", "cands")} for row in rows]
     print(write_result("recall_eval2", result))
 
 

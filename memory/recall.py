@@ -12,7 +12,9 @@ Ranking, for a query text (vector first, with a keyword bonus):
 3. Relevance gate: a candidate is injected only when its score reaches the model's calibrated gate
    (``GATES``; ``recall.min_similarity`` > 0 overrides it) and lies within ``MARGIN`` of the best one. So an
    unrelated prompt injects nothing. The gate was chosen on benchmarks/recall_eval2 (see its README for the
-   precision/recall curve).
+   precision/recall curve). Calibrated alternatives measured there (the cosine alone, its z-score against the
+   prompt's background, its margin over the tenth-best, a logistic model over those features) separate
+   "nothing relevant" from paraphrases no better, so the simplest gate stays.
 Only live learnings are candidates: not forgotten, not superseded (``superseded_by`` set), and in the scopes
 asked for (the project, and the global store: ``project_id IS NULL``). One whose anchor changed (the code it
 names was redefined or deleted: ``memory.learning.staleness``) loses ``STALE_PENALTY`` and says it may be stale. A learning is injected at most once

@@ -36,6 +36,7 @@ import re
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from typing import Any, Callable
 
 
@@ -54,10 +55,11 @@ class _Lazy:
             self._compiled = re.compile(*self._args)
         return getattr(self._compiled, name)
 
+
 class Redacted(str):
     """Text that has been through ``redact``: ``redact`` and ``redact_data`` (the answer door) return it as it
-    is. Made only here: by ``redacted``, ``join_blocks``, and ``restored`` for stored text whose stamp says it
-    was redacted by these very rules."""
+    is. Made only here: by ``redacted``, ``redact_code``, ``join_blocks``, ``lines_from``, and ``restored`` for
+    stored text whose stamp says it was redacted by these very rules."""
 
     __slots__ = ()
 
@@ -80,6 +82,34 @@ def lines_from(text: str, first: int) -> str:
     a newline, so dropping whole lines from the front uncovers no secret."""
     rest = "\n".join(text.split("\n")[first:])
     return Redacted(rest) if isinstance(text, Redacted) else rest
+
+
+def redact_code(text: str, names: Iterable[str]) -> Redacted:
+    """``redact(text)`` for text that shows code (an outline), with the identifiers ``names`` (its definitions)
+    kept as they are unless one holds a provider token format: the rules for assignments and random-looking
+    runs would take ``EventLoopToken:72{`` for a token's value and ``V1ValidatorWithValuesKwOnly`` for a
+    random key. Values, defaults and constants in the text are redacted as anywhere else."""
+    kept = sorted({name for name in names if name and _could_hold_secret(name) and _token_formats(name) == name
+                   and name.isidentifier()}, key=len, reverse=True)
+    if not kept or "\x00" in text:
+        return redacted(text)
+    slots: list[str] = []
+
+    def hide(match: re.Match) -> str:
+        slots.append(match.group(0))
+        return f"\x00{len(slots) - 1}\x01"  # no rule sees a word, a key or a run in it
+
+    # A name stands alone (`Name:72{`, `class Name(`), never inside a longer run such as a token's segments.
+    masked = re.sub(r"(?<![\w$\-./+=])(?:" + "|".join(map(re.escape, kept)) + r")(?![\w$\-./+=])", hide, text)
+    return Redacted(re.sub("\x00(\\d+)\x01", lambda match: slots[int(match.group(1))], redact(masked)))
+
+
+def _token_formats(text: str) -> str:
+    """``text`` with the provider token formats redacted (none of the heuristic rules)."""
+    for kind, pattern, hints in _COMPILED:
+        if any(hint in text for hint in hints):
+            text = pattern.sub(_marker(kind), text)
+    return text
 
 
 _STAMP: list[str | None] = []

@@ -1,4 +1,6 @@
-"""The ``learnings`` table: add or reinforce, list, show, forget, prune, export and import.
+"""Learnings kept: add or reinforce, list, show, forget, prune, export and import. Every write of the
+``learnings`` table is ``memory.store.learnings`` (``forget``, ``unforget``, ``set_vector``, ``supersede`` and
+``make_global`` are its own, named here for the features and commands that use this module).
 
 Writing is idempotent per session: a learning already backed by evidence from a session is not reinforced
 again by that session (a transcript extracted at PreCompact and again at SessionEnd, or a job retried after
@@ -12,8 +14,14 @@ import json
 import sqlite3
 
 from memory.learning.dedup import DEFAULT_NEAR_THRESHOLD, is_near_duplicate, text_hash
-from memory.store import SQL_NOW, SQL_NOW_OFFSET
+from memory.store import SQL_NOW_OFFSET
+from memory.store import learnings as table
+from memory.store.learnings import forget, make_global, set_vector, supersede, unforget
 from memory.vectors.codec import to_blob
+
+__all__ = ["add_or_reinforce", "evidence_entries", "export_rows", "forget", "get", "list_learnings", "live_on_subject",
+           "make_global", "prunable", "recalls_of", "same_instruction_elsewhere", "scope_for", "set_vector",
+           "successor_of", "supersede", "unforget"]
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -74,18 +82,15 @@ def add_or_reinforce(
         if row["forgotten_at"] is not None:
             return row["id"], "suppressed"
         return row["id"], _reinforce(conn, row, evidence, session_id, float(learning.confidence))
-    cur = conn.execute(
-        "INSERT INTO learnings(project_id, category, text, text_hash, files_json, symbols_json, evidence_json, "
-        "confidence, source_session, extractor, embedding_model, vector, scope_reason, anchors_json, created_at, "
-        f"last_seen_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,coalesce(?, {SQL_NOW}),coalesce(?, {SQL_NOW}))",
-        (project_id, learning.category, learning.text, digest, json.dumps(list(learning.files or [])),
-         json.dumps(list(getattr(learning, "symbols", None) or [])), json.dumps(evidence[:MAX_EVIDENCE]),
-         float(learning.confidence), session_id, getattr(learning, "extractor", None), model if vector else None,
-         to_blob(vector) if vector is not None else None,
-         (getattr(learning, "scope_reason", "") or None) if project_id is None else None,
-         json.dumps(list(getattr(learning, "anchors", None) or []), ensure_ascii=False), created_at, last_seen_at),
-    )
-    return cur.lastrowid, "added"
+    learning_id = table.insert(
+        conn, project_id=project_id, category=learning.category, text=learning.text, text_hash=digest,
+        files=list(learning.files or []), symbols=list(getattr(learning, "symbols", None) or []),
+        evidence=evidence[:MAX_EVIDENCE], confidence=float(learning.confidence), source_session=session_id,
+        extractor=getattr(learning, "extractor", None), model=model if vector else None,
+        vector=to_blob(vector) if vector is not None else None,
+        scope_reason=(getattr(learning, "scope_reason", "") or None) if project_id is None else None,
+        anchors=list(getattr(learning, "anchors", None) or []), created_at=created_at, last_seen_at=last_seen_at)
+    return learning_id, "added"
 
 
 def _near_duplicate(conn: sqlite3.Connection, project_id: int | None, vector: list[float], model: str,
@@ -107,12 +112,7 @@ def _reinforce(conn: sqlite3.Connection, row: sqlite3.Row, evidence: list[dict[s
     stored = json.loads(row["evidence_json"] or "[]")
     if any(isinstance(e, dict) and e.get("session") == session_id for e in stored):
         return "unchanged"
-    merged = (stored + evidence)[-MAX_EVIDENCE:]
-    conn.execute(
-        f"UPDATE learnings SET seen_count = seen_count + 1, last_seen_at = {SQL_NOW}, evidence_json = ?, "
-        "confidence = max(confidence, ?) WHERE id = ?",
-        (json.dumps(merged), confidence, row["id"]),
-    )
+    table.reinforce(conn, row["id"], evidence=(stored + evidence)[-MAX_EVIDENCE:], confidence=confidence)
     return "reinforced"
 
 
@@ -144,26 +144,10 @@ def list_learnings(conn: sqlite3.Connection, project_ids: list[int | None] | Non
         (*args, limit)).fetchall()
 
 
-def forget(conn: sqlite3.Connection, learning_id: int, *, purge: bool = False) -> bool:
-    """Stop recalling a learning (kept as forgotten, so it is not learned again) or, with ``purge``, delete it."""
-    if purge:
-        cur = conn.execute("DELETE FROM learnings WHERE id = ?", (learning_id,))
-    else:
-        cur = conn.execute(f"UPDATE learnings SET forgotten_at = {SQL_NOW}, vector = NULL WHERE id = ? "
-                           "AND forgotten_at IS NULL", (learning_id,))
-    return cur.rowcount > 0
 
 
-def unforget(conn: sqlite3.Connection, learning_id: int) -> bool:
-    """Undo ``forget``: recall the learning again (its vector is rebuilt by the caller); False if not forgotten."""
-    cur = conn.execute("UPDATE learnings SET forgotten_at = NULL WHERE id = ? AND forgotten_at IS NOT NULL",
-                       (learning_id,))
-    return cur.rowcount > 0
 
 
-def set_vector(conn: sqlite3.Connection, learning_id: int, vector: bytes, model: str) -> None:
-    """Store a learning's embedding (``vector`` as ``vectors.codec.to_blob`` gives it) and the model that made it."""
-    conn.execute("UPDATE learnings SET vector = ?, embedding_model = ? WHERE id = ?", (vector, model, learning_id))
 
 
 def prunable(conn: sqlite3.Connection, after_days: int, below_confidence: float) -> list[sqlite3.Row]:
@@ -188,11 +172,6 @@ def export_rows(conn: sqlite3.Connection, project_ids: list[int | None] | None =
     } for r in rows]
 
 
-def supersede(conn: sqlite3.Connection, old_id: int, new_id: int) -> bool:
-    """Mark ``old_id`` superseded by ``new_id``: never recalled again (its vector is dropped), still shown."""
-    cur = conn.execute("UPDATE learnings SET superseded_by = ?, vector = NULL WHERE id = ? AND id != ? "
-                       "AND superseded_by IS NULL", (new_id, old_id, new_id))
-    return cur.rowcount > 0
 
 
 def successor_of(conn: sqlite3.Connection, learning_id: int) -> sqlite3.Row | None:
@@ -216,17 +195,3 @@ def same_instruction_elsewhere(conn: sqlite3.Connection, text: str, project_id: 
         "AND forgotten_at IS NULL AND superseded_by IS NULL AND category IN ('instruction', 'preference')",
         (text_hash(text), project_id or 0)).fetchall()
 
-
-def make_global(conn: sqlite3.Connection, learning_id: int, reason: str) -> int:
-    """Move a learning to the global store with ``reason``; return the id now holding it (an existing global
-    row with the same text is reinforced instead, and this one superseded by it)."""
-    row = conn.execute("SELECT text_hash FROM learnings WHERE id = ?", (learning_id,)).fetchone()
-    existing = conn.execute("SELECT id FROM learnings WHERE project_id IS NULL AND text_hash = ?",
-                            (row["text_hash"],)).fetchone()
-    if existing is not None:
-        conn.execute(f"UPDATE learnings SET seen_count = seen_count + 1, last_seen_at = {SQL_NOW} WHERE id = ?",
-                     (existing["id"],))
-        supersede(conn, learning_id, existing["id"])
-        return existing["id"]
-    conn.execute("UPDATE learnings SET project_id = NULL, scope_reason = ? WHERE id = ?", (reason, learning_id))
-    return learning_id

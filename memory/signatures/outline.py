@@ -30,6 +30,8 @@ def build(source: bytes, language: str, content_hash_: str, max_chars: int, deta
     decorators, continuation lines) is dropped while the outline is longer than that fraction of what a
     plain Read would return (at least ``MIN_DETAIL_CHARS``); definitions are kept.
 
+    The text is redacted (``memory.redact.redact_code``: the definitions' names are kept).
+
     Raises ``parser.ParserUnavailable`` (or ImportError) without tree-sitter, and whatever the parser raises on
     a file it cannot handle; the caller passes the Read through.
     """
@@ -46,6 +48,9 @@ def build(source: bytes, language: str, content_hash_: str, max_chars: int, deta
     text, dropped = parser.render_within(sig, source, max_chars, detail_chars)
     if sig.lost:
         text = f"{text}\n{lost_note(sig.lost)}" if text else lost_note(sig.lost)
+    from memory.redact import redact_code
+
+    text = redact_code(text, (d.name for d in sig.definitions))  # names are code, not credentials
     return Outline(
         hash=content_hash_,
         language=language,

@@ -1,16 +1,14 @@
 """The ``recalls`` table: which learning was shown to which session, when, on what event and query.
 
-The one writer of ``recalls`` and of the recall counters it drives (``learnings.recall_count`` and
-``last_recalled_at``): a learning shown again in the same session is neither recorded nor counted twice. Recall
-(UserPromptSubmit, SessionStart) and the pre-read (learnings about a file under its signatures) both write here,
-with the store's one clock (``SQL_NOW``).
+The one writer of ``recalls``; it drives the recall counters (``learnings.recall_count`` and
+``last_recalled_at``, written by ``memory.store.learnings.count_recall``): a learning shown again in the same
+session is neither recorded nor counted twice. Recall (UserPromptSubmit, SessionStart), the pre-read (learnings
+about a file under its signatures) and the moment-of-action recall all write here.
 """
 
 from __future__ import annotations
 
 import sqlite3
-
-from memory.store.clock import SQL_NOW
 
 QUERY_CHARS = 500
 
@@ -33,7 +31,8 @@ def record(conn: sqlite3.Connection, session_id: str, event: str, query: str | N
             "INSERT OR IGNORE INTO recalls(learning_id, session_id, event, query, score) VALUES (?, ?, ?, ?, ?)",
             (learning_id, session_id, event, query, score))
         if cur.rowcount:
-            conn.execute(f"UPDATE learnings SET recall_count = recall_count + 1, last_recalled_at = {SQL_NOW} "
-                         "WHERE id = ?", (learning_id,))
+            from memory.store.learnings import count_recall  # loaded only when something is shown for the first time
+
+            count_recall(conn, learning_id)
             first.append(learning_id)
     return first

@@ -65,7 +65,7 @@ def reembed_all(conn: sqlite3.Connection, job_id: int, payload: dict[str, Any], 
     """Re-embed every stale learning with the current embedder, rebuild the indexes, mark the job done."""
     from memory import jobs
     from memory.config import load_settings
-    from memory.store import transaction
+    from memory.store import learnings, transaction
     from memory.vectors.codec import to_blob
 
     embedder = worker_embedder(load_settings(payload.get("root")).embeddings)
@@ -78,8 +78,7 @@ def reembed_all(conn: sqlite3.Connection, job_id: int, payload: dict[str, Any], 
             break
         vectors = embedder.embed_many([r["text"] for r in rows])
         with transaction(conn):
-            conn.executemany("UPDATE learnings SET vector = ?, embedding_model = ? WHERE id = ?",
-                             [(to_blob(v), embedder.model, r["id"]) for r, v in zip(rows, vectors)])
+            learnings.set_vectors(conn, [(r["id"], to_blob(v)) for r, v in zip(rows, vectors)], embedder.model)
         done += len(rows)
     reindex(conn)
     jobs.complete(conn, job_id)

@@ -49,3 +49,32 @@ def test_lexical_prompts_do_share_words_and_the_check_can_fail():
     assert all(any(shared_tokens(item, keys).values()) for item in lexical)
     # stemming and stop words as FTS5 and recall see them
     assert content_tokens("The workers were redelivering tasks") == {"worker", "redeliv", "task"}
+
+
+def _synthetic(separating: str, misleading: str) -> tuple[list[dict], list[dict]]:
+    """Prompts of four classes whose candidates ``separating`` tells apart perfectly and ``misleading`` ranks
+    backwards (the distractors above the targets)."""
+    prompts, rows = [], []
+    for cls in ("lexical", "semantic", "none", "cross"):
+        for n in range(4):
+            target = cls in ("lexical", "semantic")
+            key = f"{cls}{n}"
+            prompts.append({"id": key, "class": cls, "relevant": [key] if target else []})
+            stats = {"score": 0.4 if target else 0.9, "similarity": 0.3, "z": 0.0, "over_tenth": 0.0,
+                     "keyword": 0.0}
+            stats[separating] = 0.8 if target else 0.2
+            stats[misleading] = 0.4 if target else 0.9
+            rows.append({"cands": [{"key": key if target else "distractor", **stats}]})
+    return prompts, rows
+
+
+def test_gate_variants_tell_a_separating_gate_from_one_that_cannot_meet_the_aims():
+    from benchmarks.recall_eval2_bench import gate_variants
+
+    prompts, rows = _synthetic("similarity", "score")
+    by_gate = {v["gate"]: v for v in gate_variants(prompts, rows, margin=0.1)}
+    assert by_gate["similarity"]["any_threshold_meets_every_aim"]
+    assert by_gate["similarity"]["held_out"] == {"lexical": 1.0, "semantic": 1.0, "none": 0.0, "cross": 0.0,
+                                                 "superseded": None}
+    assert not by_gate["score"]["any_threshold_meets_every_aim"]
+    assert by_gate["score"]["best_quiet_point"]["semantic"] == 0.0

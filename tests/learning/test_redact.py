@@ -187,3 +187,29 @@ def test_stored_text_is_trusted_only_under_the_current_rules():
     assert isinstance(module.restored("outline", module.stamp()), module.Redacted)
     assert not isinstance(module.restored("outline", "other-rules"), module.Redacted)
     assert not isinstance(module.restored("outline", None), module.Redacted)
+
+
+def test_code_keeps_its_definition_names_and_loses_its_secrets():
+    """An outline's names are code: ``redact`` alone takes ``EventLoopToken:72{`` for a token's value and a long
+    mixed-case name for a random key; ``redact_code`` keeps the names it is given, and redacts values as ever."""
+    from memory.redact import Redacted, redact_code
+
+    secret = "ghp_" + "A1b2C3d4" * 5
+    text = ("   · EventLoopToken:72{native_token:80} V1ValidatorWithValuesKwOnly:27{__call__:30}\n"
+            f" 88│ API_TOKEN = '{secret}'\n 90│ def connect(password='hunter2xyz9'):")
+    names = ["EventLoopToken", "native_token", "V1ValidatorWithValuesKwOnly", "__call__", "API_TOKEN", "connect"]
+    assert "EventLoopToken:72{" not in redact(text) and "V1ValidatorWithValuesKwOnly" not in redact(text)
+    out = redact_code(text, names)
+    assert isinstance(out, Redacted)
+    assert "EventLoopToken:72{native_token:80} V1ValidatorWithValuesKwOnly:27{__call__:30}" in out
+    assert secret not in out and "hunter2xyz9" not in out and " 88│ API_TOKEN = " in out
+    named_like_a_token = redact_code(f" 12│ def {secret}(self):", [secret])
+    assert secret not in named_like_a_token  # a provider token format is never kept, even as a name
+
+
+def test_a_name_inside_a_longer_run_is_not_kept():
+    from memory.redact import redact_code
+
+    token = "xK9mP2vL8qR4wN7tY3zB6cF1hJ5-EventLoopToken-aQ8sD3gH6jK9lZ2xC5vB"
+    out = redact_code(f"   · EventLoopToken:72\n 90│ SESSION = '{token}'", ["EventLoopToken"])
+    assert not leaked(token, out) and "EventLoopToken:72" in out

@@ -134,5 +134,6 @@ def test_no_real_session_read_is_narrowed_for_more_than_it_delivered():
         # A loss by the plugin's accounting is at most what the narrowed Read delivered: the session read
         # the same, unedited file whole again (it did so with the whole file in hand, too).
         assert row["net_saved_tokens"] >= -row["delivered_tokens"], row
+    assert result["net_losses"] == 0  # follow-ups counted within the turn (a new request re-reads anyway)
     page = [r for r in result["reads"] if r["file"] == "page.tsx" and r["lines"] == 104]
     assert page and not page[0]["narrowed"]
