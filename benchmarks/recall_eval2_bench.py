@@ -179,14 +179,14 @@ def ranking_quality(prompts: list[dict], rows: list[dict]) -> dict:
 
 def gate_point(prompts: list[dict], rows: list[dict], threshold: float, margin: float,
                stat: str = "score") -> dict:
-    """Per class at one gate: hit rate (a target among the first 3 passing) or false-injection rate. A candidate
-    passes when its ``stat`` reaches ``threshold`` and its score is within ``margin`` of the best passing one
-    (with ``stat`` "score", exactly the shipped gate: ``memory.recall.relevant``)."""
+    """Per class at one gate: hit rate (a target among the first 3 injected) or false-injection rate. The gate
+    opens when a candidate's ``stat`` reaches ``threshold``; then the candidates whose score is within ``margin``
+    of the best one are injected (with ``stat`` "score", exactly the shipped rule: ``memory.recall.relevant``)."""
     per: dict[str, list[bool]] = {cls: [] for cls in CLASSES}
     for item, row in zip(prompts, rows):
-        above = [c for c in row["cands"] if c[stat] >= threshold]
-        best = max((c["score"] for c in above), default=0.0)
-        passing = [c["key"] for c in above if c["score"] >= best - margin]
+        cands = row["cands"]
+        opens = any(c[stat] >= threshold for c in cands)
+        passing = [c["key"] for c in cands if c["score"] >= cands[0]["score"] - margin] if opens else []
         if item["class"] in ("lexical", "semantic", "superseded"):
             per[item["class"]].append(any(k in item["relevant"] for k in passing[:3]))
         else:

@@ -15,7 +15,7 @@ answer); PostToolUse Bash command and output; PostToolUseFailure Bash error text
 400-character cut); TodoWrite, TaskCreate and TaskUpdate text; Edit and Write contents; a transcript with the
 secret in prompts, assistant text, tool calls and failed results, handed to PreCompact and SessionEnd (which
 queue extraction) and restored by the next SessionStart; the detached worker's extraction, with the rules and
-with "Haiku" answered by the scripted loopback Messages API server (``tests/e2e/api_server.py``), whose answer
+with "Haiku" answered by the scripted loopback Messages API server (``tests/support/api_server.py``), whose answer
 itself carries secrets; ``memory export`` and the CLI's listings.
 
 Then every byte under the data folder (SQLite with its FTS tables, WAL and free pages; JSON files; logs; LanceDB
@@ -39,7 +39,7 @@ import uuid
 from pathlib import Path
 
 from benchmarks.harness import PYTHON, REPO, write_result
-from tests.e2e.api_server import ScriptedServer
+from tests.support.api_server import ScriptedServer
 from tests.fixtures.secrets_corpus import LOOKALIKES, SECRET_CASES, fragments
 
 LAUNCHER = REPO / "hooks" / "run"

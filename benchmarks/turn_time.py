@@ -30,9 +30,9 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.harness import REPO, write_result
-from tests.e2e.api_server import ScriptedServer, in_order, text, tool_use
+from tests.support.api_server import ScriptedServer, in_order, text, tool_use
 from tests.e2e.claude_runner import CLAUDE_VERSIONS, find_claude, make_claude
-from tests.e2e.plugin_store import wait_for_worker
+from tests.support.store import wait_for_worker
 
 TOOL_CALLS = 10
 SOURCE = "".join(f"def f{i}(x):\n    return x + {i}\n\n\n" for i in range(20))  # small: Reads pass through

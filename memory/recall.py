@@ -9,9 +9,9 @@ Ranking, for a query text (vector first, with a keyword bonus):
    ``RECENCY_WEIGHT`` x exp(-age in days / ``RECENCY_DAYS``). Meaning decides; shared rare words and freshness
    only break near ties (so the newer of two learnings on one subject comes first). Without a query vector
    (the model cannot run here) the cosine is the lexical embedder's, computed on the BM25 candidates.
-3. Relevance gate: a candidate is injected only when its score reaches the model's calibrated gate
-   (``GATES``; ``recall.min_similarity`` > 0 overrides it) and lies within ``MARGIN`` of the best one. So an
-   unrelated prompt injects nothing. The gate was chosen on benchmarks/recall_eval2 (see its README for the
+3. Relevance gate: nothing is injected unless the best candidate's score reaches the model's calibrated gate
+   (``GATES``; ``recall.min_similarity`` > 0 overrides it); then the candidates within ``MARGIN`` of the best
+   one are. So an unrelated prompt injects nothing. The gate was chosen on benchmarks/recall_eval2 (see its README for the
    precision/recall curve). Calibrated alternatives measured there (the cosine alone, its z-score against the
    prompt's background, its margin over the tenth-best, a logistic model over those features) separate
    "nothing relevant" from paraphrases no better, so the simplest gate stays.
@@ -219,10 +219,12 @@ def gate(settings: Settings, model: str | None) -> float:
 
 
 def relevant(ranked: list[dict[str, Any]], threshold: float, margin: float = MARGIN) -> list[dict[str, Any]]:
-    """The ranked candidates that pass the relevance gate: score >= ``threshold`` and within ``margin`` of the best."""
+    """The ranked candidates to inject: none unless the best one's score reaches ``threshold`` (the gate answers
+    "is anything here relevant?"); then the best one and those within ``margin`` of it, even below the gate:
+    that close to a relevant learning, a paraphrased prompt's target often ranks second."""
     if not ranked or ranked[0]["score"] < threshold:
         return []
-    floor = max(threshold, ranked[0]["score"] - margin)
+    floor = ranked[0]["score"] - margin
     return [item for item in ranked if item["score"] >= floor]
 
 

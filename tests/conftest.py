@@ -1,10 +1,16 @@
-"""Shared fixtures: a private data folder per test (helpers that run real processes are in helpers.py)."""
+"""Shared fixtures: a private data folder per test (what tests share beyond fixtures is in tests/support)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The in-process unit tests run first: a broken feature fails in a second, before the subprocess tests."""
+    items.sort(key=lambda item: not item.nodeid.startswith("tests/unit/"))
 
 
 @pytest.fixture(autouse=True)

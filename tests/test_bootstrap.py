@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import LAUNCHER, REPO, payload
+from tests.support.session import LAUNCHER, REPO, payload
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import hook_env, payload, run_cli, run_hook
+from tests.support.session import hook_env, payload, run_cli, run_hook
 
 
 def test_help_lists_commands(memory_home: Path) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import REPO, hook_env, run_cli
+from tests.support.session import REPO, hook_env, run_cli
 
 SAMPLE = REPO / "demo" / "project"
 OUTLINE_LINE = re.compile(r"^\s*(\d+)│ (.*)$", re.M)

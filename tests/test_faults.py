@@ -16,8 +16,8 @@ import pytest
 from memory import jobs, log, paths, store, worker
 from memory.config import load_settings
 from memory.store import migrations
-from tests.helpers import hook_env, payload, run_hook
-from tests.learning.fakes import FakeAnthropic
+from tests.support.session import hook_env, payload, run_hook
+from tests.support.api_server import ScriptedServer
 
 TRANSCRIPT_LINES = [
     {"type": "user", "uuid": "u1", "parentUuid": None, "sessionId": "s-f", "message": {
@@ -121,7 +121,7 @@ def _run_job(conn, transcript: Path) -> tuple[str, list[str], list[str]]:
 
 
 def test_the_rules_learnings_are_stored_when_the_api_fails(haiku_env, tmp_path):
-    with FakeAnthropic([], status=529) as server:
+    with ScriptedServer(fail_with=529) as server:
         haiku_env(server.url)
         conn = store.connect()
         status, texts, errors = _run_job(conn, _transcript(tmp_path))
@@ -245,7 +245,7 @@ def test_a_lone_surrogate_in_a_path_prints_nothing_on_stderr(tmp_path):
     import subprocess
     import sys
 
-    from tests.helpers import REPO
+    from tests.support.session import REPO
 
     home = tmp_path / "data"
     env = hook_env(MEMORY_HOME=str(home), PYTHONPATH=str(REPO))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import LAUNCHER, hook_env, hook_output, payload, run_hook
+from tests.support.session import LAUNCHER, hook_env, hook_output, payload, run_hook
 from memory.hooks.runtime import HookTimeout, time_budget
 
 CONTRACT_PAYLOADS = {

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import hook_env, payload, run_hook
+from tests.support.session import hook_env, payload, run_hook
 
 HEAVY = {"lancedb", "pyarrow", "anthropic", "ollama", "numpy", "rich", "detect_secrets"}
 # Costly standard modules (tens of ms together on slow machines); the no-op path must not need them.

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from memory import store
-from tests.helpers import LAUNCHER, hook_env, payload
-from tests.learning.test_worker import transcripts
+from tests.support.session import LAUNCHER, hook_env, payload
+from tests.support.transcript import fixture_transcripts
 
 SHADOW = "import pathlib\npathlib.Path(__file__).resolve().parent.joinpath('SHADOWED').write_text(__name__)\n"
 
@@ -33,7 +33,7 @@ def test_a_project_memory_module_does_not_shadow_the_plugin(memory_home: Path, p
         (project_dir / "memory" / "__init__.py").write_text(SHADOW)
         (project_dir / "memory" / "worker.py").write_text(SHADOW)
     transcript = project_dir / "transcript.jsonl"
-    shutil.copy(max(transcripts(), key=lambda p: p.stat().st_size), transcript)
+    shutil.copy(max(fixture_transcripts(), key=lambda p: p.stat().st_size), transcript)
     event = payload("SessionEnd", session_id="shadow-1", cwd=str(project_dir), transcript_path=str(transcript),
                     reason="prompt_input_exit")
     env = hook_env(MEMORY_CONTINUITY_ENABLED="0")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from memory import paths
-from tests.helpers import REPO
+from tests.support.session import REPO
 
 CASES = {
     "memory home only": ("MEMORY_HOME",),

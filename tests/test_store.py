@@ -13,7 +13,7 @@ import pytest
 
 from memory import store
 from memory.store import migrations
-from tests.helpers import REPO
+from tests.support.session import REPO
 
 FIXTURES = Path(__file__).parent / "fixtures" / "db"
 

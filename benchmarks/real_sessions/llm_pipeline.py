@@ -48,7 +48,7 @@ def answer_for(stem: str, records: list) -> list[dict]:
 def _scripted(stem: str, records: list, **env: str) -> Iterator[object]:
     """A scripted server answering with ``answer_for(stem)``, this process's environment pointed at it, and a
     private data folder (store, budget) for the call."""
-    from tests.e2e.api_server import ScriptedServer
+    from tests.support.api_server import ScriptedServer
 
     saved = dict(os.environ)
     with ScriptedServer(extraction_learnings=answer_for(stem, records)) as server, tempfile.TemporaryDirectory() as tmp:

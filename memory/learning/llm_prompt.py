@@ -12,7 +12,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-# The marker lets the loopback test server recognise an extraction request (tests/e2e/api_server.py).
+# The marker lets the loopback test server recognise an extraction request (tests/support/api_server.py).
 MARKER = "compound-memory learning extraction"
 
 CATEGORY_HELP = {

@@ -11,7 +11,7 @@ from memory.learning import anchors
 from memory.learning.dedup import text_hash
 from memory.project import find_project
 from memory.store.core import upsert_project
-from tests.helpers import hook_env, hook_output, payload, run_hook
+from tests.support.session import hook_env, hook_output, payload, run_hook
 
 PNPM = "Use pnpm, never npm: the lockfile is pnpm-lock.yaml."
 CARGO = "`cargo test` needs DATABASE_URL set: use `make test`, which sets it."
@@ -193,7 +193,7 @@ def test_invocations():
 
 
 def test_why_show_confirm_and_forget_explain_and_undo_an_injection(memory_home, project_dir):
-    from tests.helpers import run_cli
+    from tests.support.session import run_cli
 
     ids = seed(project_dir)
     money = project_dir / "money.py"

@@ -9,8 +9,8 @@ import subprocess
 import pytest
 
 from memory.cli.explain import where
-from tests.cli.conftest import CURRENT_SESSION, CURRENT_TASK, FIRST_SESSION, Store
-from tests.helpers import run_cli
+from tests.support.store import CURRENT_SESSION, CURRENT_TASK, FIRST_SESSION, Store
+from tests.support.session import run_cli
 
 HELP = [["status"], ["learnings"], ["search"], ["show"], ["forget"], ["unforget"], ["prune"], ["reindex"],
         ["worker"], ["handoffs"], ["handoff", "show"], ["handoff", "current"], ["signature"], ["signatures"],
@@ -101,7 +101,7 @@ def test_status_reports_a_failed_job_hook_errors_and_config_problems(store: Stor
         conn.execute("INSERT INTO jobs(kind, payload_json, status, attempts, last_error) VALUES "
                      "('extract', '{}', 'failed', 5, 'Traceback…\nValueError: transcript unreadable')")
     run_cli("status", env=store.env)  # nothing recorded by status itself
-    from tests.helpers import run_hook
+    from tests.support.session import run_hook
 
     run_hook("PostToolUse", b"not json", env=store.env)
     (store.project / ".claude").mkdir(exist_ok=True)

@@ -9,8 +9,10 @@ import time
 from pathlib import Path
 
 from memory.transcript_tail import tool_use_time
-from tests.continuity.conftest import E2E_TRANSCRIPT, Replay, db, errors
-from tests.helpers import LAUNCHER, REPO
+from tests.support.transcript import E2E_TRANSCRIPT
+from tests.support.session import Session
+from tests.support.store import db, errors
+from tests.support.session import LAUNCHER, REPO
 
 
 def _transcript(path: Path, calls: list[tuple[str, str]]) -> Path:
@@ -42,7 +44,7 @@ def test_events_arriving_out_of_order_are_read_in_call_order(tmp_path: Path, env
     stamps = [f"2026-05-01T10:00:0{i}.000Z" for i in range(6)]
     ids = [f"toolu_async{i}" for i in range(6)]
     transcript = _transcript(tmp_path / "t.jsonl", list(zip(ids, stamps)))
-    replay = Replay(git_project, env, session_id="sess-async", transcript=transcript)
+    replay = Session(git_project, env, session_id="sess-async", transcript=transcript)
     commands = [f"step {i}" for i in range(6)]
     for i in (2, 0, 1, 4, 3):  # five actions, as async hooks may deliver them
         replay.bash(commands[i], stdout="ok", tool_use_id=ids[i])
@@ -58,7 +60,7 @@ def test_events_arriving_out_of_order_are_read_in_call_order(tmp_path: Path, env
     assert errors(memory_home) == []
 
 
-def test_without_a_transcript_events_keep_arrival_order(replay: Replay, memory_home: Path) -> None:
+def test_without_a_transcript_events_keep_arrival_order(replay: Session, memory_home: Path) -> None:
     replay.bash("first", stdout="ok")
     replay.bash("second", stdout="ok")
     with db(memory_home) as conn:
@@ -66,7 +68,7 @@ def test_without_a_transcript_events_keep_arrival_order(replay: Replay, memory_h
     assert [json.loads(r["data_json"])["command"] for r in rows] == ["first", "second"]
 
 
-def test_a_recorder_finishes_its_write_when_sent_sigterm(replay: Replay, memory_home: Path) -> None:
+def test_a_recorder_finishes_its_write_when_sent_sigterm(replay: Session, memory_home: Path) -> None:
     replay.bash("creates the folder", stdout="ok")
     data = replay.payload("PostToolUse-Bash", tool_input={"command": "last action", "description": "run"})
     process = subprocess.Popen(["sh", str(LAUNCHER), "PostToolUse"], stdin=subprocess.PIPE, env=replay.env)

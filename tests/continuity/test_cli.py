@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.continuity.conftest import Replay
-from tests.helpers import run_cli
+from tests.support.session import Session
+from tests.support.session import run_cli
 
 
-def test_handoffs_list_show_and_status(replay: Replay, env) -> None:
+def test_handoffs_list_show_and_status(replay: Session, env) -> None:
     replay.task_create("1", "Port the parser to tree-sitter")
     replay.task_update("1", "in_progress")
     replay.edit("parser/core.py")
@@ -31,7 +31,7 @@ def test_handoffs_list_show_and_status(replay: Replay, env) -> None:
 
 def test_handoffs_of_an_unknown_project(tmp_path: Path, env, memory_home: Path) -> None:
     (tmp_path / "elsewhere").mkdir()
-    Replay(tmp_path / "elsewhere", env).edit("a.py")  # creates the store
+    Session(tmp_path / "elsewhere", env).edit("a.py")  # creates the store
     other = tmp_path / "nothing-here"
     other.mkdir()
     result = run_cli("handoffs", cwd=other, env=env)

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from benchmarks.harness import REAL_TRANSCRIPTS
-from tests.continuity.conftest import E2E_TRANSCRIPT, Replay, db, errors
+from tests.support.transcript import E2E_TRANSCRIPT
+from tests.support.session import Session
+from tests.support.store import db, errors
 
 
 def handoffs(memory_home: Path) -> list[dict]:
@@ -18,7 +20,7 @@ def handoffs(memory_home: Path) -> list[dict]:
     return [{**dict(r), "state": json.loads(r["state_json"])} for r in rows]
 
 
-def test_pre_compact_handoff_from_events(replay: Replay, memory_home: Path) -> None:
+def test_pre_compact_handoff_from_events(replay: Session, memory_home: Path) -> None:
     replay.task_create("1", "Add JWT auth to the login endpoint")
     replay.task_update("1", "in_progress")
     replay.read("src/types/user.ts")
@@ -47,7 +49,7 @@ def test_handoff_from_real_transcripts(git_project: Path, env, memory_home: Path
                                        modified: str, last: str) -> None:
     transcript = git_project / name
     shutil.copy(REAL_TRANSCRIPTS / name, transcript)
-    replay = Replay(git_project, env, session_id=f"real-{name}", transcript=transcript)
+    replay = Session(git_project, env, session_id=f"real-{name}", transcript=transcript)
     replay.pre_compact("auto")
     [handoff] = handoffs(memory_home)
     state = handoff["state"]
@@ -63,7 +65,7 @@ def test_transcript_with_several_compactions_reads_the_last_part(git_project: Pa
     transcript = git_project / "t.jsonl"
     # The real e2e transcript (request, tools, a compaction, a new request) played three times over.
     transcript.write_text("\n".join(lines * 3) + "\n")
-    replay = Replay(git_project, env, session_id="multi", transcript=transcript)
+    replay = Session(git_project, env, session_id="multi", transcript=transcript)
     replay.pre_compact("auto")
     replay.pre_compact("auto")
     first, second = handoffs(memory_home)
@@ -81,7 +83,7 @@ def test_user_saying_it_still_fails_is_a_blocker(git_project: Path, env, memory_
         {"type": "user", "message": {"role": "user", "content": "it still fails when the email is empty"}},
     ]
     transcript.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
-    Replay(git_project, env, session_id="s", transcript=transcript).pre_compact()
+    Session(git_project, env, session_id="s", transcript=transcript).pre_compact()
     [handoff] = handoffs(memory_home)
     assert handoff["task"] == "Please fix the login form validation bug"
     assert handoff["state"]["current_request"] == "it still fails when the email is empty"
@@ -89,7 +91,7 @@ def test_user_saying_it_still_fails_is_a_blocker(git_project: Path, env, memory_
 
 
 @pytest.mark.parametrize("content", [None, b"", b"not json at all\n{\"half\": ", b'{"type": "weird"}\n[1,2]\n"x"\n'])
-def test_bad_transcripts_still_give_a_handoff(replay: Replay, memory_home: Path, content: bytes | None) -> None:
+def test_bad_transcripts_still_give_a_handoff(replay: Session, memory_home: Path, content: bytes | None) -> None:
     if content is not None:
         Path(replay.transcript).write_bytes(content)
     replay.edit("a.py")
@@ -107,7 +109,7 @@ def test_100_mb_transcript_is_read_from_its_tail(git_project: Path, env, memory_
         for _ in range(100):
             out.write(filler)
         out.write(tail)
-    replay = Replay(git_project, env, session_id="huge", transcript=transcript)
+    replay = Session(git_project, env, session_id="huge", transcript=transcript)
     replay.pre_compact()
     [handoff] = handoffs(memory_home)
     assert any(p.endswith("README.md") for p in handoff["state"]["files_modified"])
@@ -115,7 +117,7 @@ def test_100_mb_transcript_is_read_from_its_tail(git_project: Path, env, memory_
     assert errors(memory_home) == []
 
 
-def test_session_end_marks_ended_and_hands_off_unfinished_work(replay: Replay, memory_home: Path) -> None:
+def test_session_end_marks_ended_and_hands_off_unfinished_work(replay: Session, memory_home: Path) -> None:
     replay.task_create("1", "Migrate the config loader")
     replay.edit("config.py")
     replay.session_end("clear")
@@ -128,12 +130,12 @@ def test_session_end_marks_ended_and_hands_off_unfinished_work(replay: Replay, m
     assert len(handoffs(memory_home)) == 1
 
 
-def test_session_end_keeps_finished_work_without_offering_it(replay: Replay, memory_home: Path) -> None:
+def test_session_end_keeps_finished_work_without_offering_it(replay: Session, memory_home: Path) -> None:
     replay.session_end("other")
     assert handoffs(memory_home) == []  # an empty session leaves nothing
     replay.task_create("1", "Tiny fix")
     replay.task_update("1", "completed")
-    Replay(replay.project, replay.env, session_id=replay.session_id).session_end("other")
+    Session(replay.project, replay.env, session_id=replay.session_id).session_end("other")
     [handoff] = handoffs(memory_home)
     assert handoff["status"] == "completed" and handoff["trigger"] == "session_end"
-    assert Replay(replay.project, replay.env, session_id="next").session_start("startup") is None
+    assert Session(replay.project, replay.env, session_id="next").session_start("startup") is None

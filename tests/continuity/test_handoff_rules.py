@@ -13,7 +13,8 @@ from memory.prose import STRONG_CUE as STRONG, decision_sentences
 from memory.continuity.render import format_handoff
 from memory.continuity.requests import is_substantive
 from memory.continuity.results import from_command, from_text, keep
-from tests.continuity.conftest import Replay, db
+from tests.support.session import Session
+from tests.support.store import db
 
 REJECTION = ("The user doesn't want to proceed with this tool use. The tool use was rejected (eg. if it was a file "
              "edit, the new_string was NOT written to the file). The user provided the following reason for the "
@@ -248,7 +249,7 @@ def test_hook_handoff_keeps_only_what_is_still_open(git_project: Path, env, memo
         _user("テストが通ったので、次はREADMEを日本語で書いてください"),
         _say("All 15 tests pass. Committed f0bf20a."),
     ])
-    Replay(git_project, env, session_id="rules", transcript=transcript).pre_compact()
+    Session(git_project, env, session_id="rules", transcript=transcript).pre_compact()
     state = _state(memory_home)
     assert state["blockers"] == []  # a probe, a failure fixed later, a rejection: nothing open
     assert state["status"] == "completed"
@@ -257,7 +258,7 @@ def test_hook_handoff_keeps_only_what_is_still_open(git_project: Path, env, memo
     assert any("Vite instead of webpack" in d for d in state["decisions"])
     assert any("f0bf20a" in r for r in state["results"]) and any("15" in r for r in state["results"])
     assert state["user_instructions"][0].startswith("Remember that you are using VS Code on Windows")
-    block = Replay(git_project, env, session_id="rules").session_start("compact")
+    block = Session(git_project, env, session_id="rules").session_start("compact")
     assert block.splitlines()[0] == "## Continuing: テストが通ったので、次はREADMEを日本語で書いてください"
     assert "Task: Set up the dev server" in block and "User instructions:" in block and "Blockers" not in block
 
@@ -268,7 +269,7 @@ def test_hook_handoff_stopped_on_a_failure_is_blocked(git_project: Path, env, me
         _user("Deploy the site to production"),
         *_bash(1, "npm run deploy", "Error: 403 Forbidden: token lacks the deploy scope", error=True),
     ])
-    Replay(git_project, env, session_id="stuck", transcript=transcript).pre_compact()
+    Session(git_project, env, session_id="stuck", transcript=transcript).pre_compact()
     state = _state(memory_home)
     assert state["status"] == "in_progress"  # the assistant had not finished its turn
     _transcript(transcript, [
@@ -276,7 +277,7 @@ def test_hook_handoff_stopped_on_a_failure_is_blocked(git_project: Path, env, me
         *_bash(1, "npm run deploy", "Error: 403 Forbidden: token lacks the deploy scope", error=True),
         _say("The deploy token lacks the deploy scope; I cannot go further without a new token."),
     ])
-    Replay(git_project, env, session_id="stuck2", transcript=transcript).pre_compact()
+    Session(git_project, env, session_id="stuck2", transcript=transcript).pre_compact()
     state = _state(memory_home)
     assert state["blockers"] == ["`npm run deploy` failed: Error: 403 Forbidden: token lacks the deploy scope"]
     assert state["status"] == "blocked"  # its turn ended on that failure
@@ -298,7 +299,7 @@ Summary:
 def test_post_compact_summary_is_kept_and_used_by_the_next_handoff(git_project: Path, env, memory_home: Path) -> None:
     transcript = git_project / "t.jsonl"
     _transcript(transcript, [_user("Build a COSMIC applet with live wattage"), *_bash(1, "cargo build", "Finished")])
-    replay = Replay(git_project, env, session_id="pc", transcript=transcript)
+    replay = Session(git_project, env, session_id="pc", transcript=transcript)
     replay.pre_compact("auto")
     post = {"session_id": "pc", "transcript_path": str(transcript), "cwd": str(git_project),
             "hook_event_name": "PostCompact", "trigger": "auto", "compact_summary": SUMMARY}
@@ -314,7 +315,7 @@ def test_post_compact_summary_is_kept_and_used_by_the_next_handoff(git_project: 
 
 
 @pytest.mark.parametrize("changes", [{"compact_summary": None}, {"compact_summary": ""}, {}])
-def test_post_compact_without_a_summary_or_a_handoff_stores_nothing(replay: Replay, memory_home: Path,
+def test_post_compact_without_a_summary_or_a_handoff_stores_nothing(replay: Session, memory_home: Path,
                                                                      changes: dict) -> None:
     post = {"session_id": replay.session_id, "cwd": str(replay.project), "hook_event_name": "PostCompact",
             "trigger": "manual", **changes}

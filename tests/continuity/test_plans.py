@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from memory.continuity.plans import best_match, render_dashboard, similarity
-from tests.continuity.conftest import Replay
+from tests.support.session import Session
 
 PLAN = """# Auth feature
 
@@ -21,7 +21,7 @@ def _files(folder: Path) -> set[str]:
     return {str(p.relative_to(folder)) for p in folder.rglob("*") if ".git" not in p.parts}
 
 
-def test_task_status_changes_and_commit_reach_the_progress_files(replay: Replay) -> None:
+def test_task_status_changes_and_commit_reach_the_progress_files(replay: Session) -> None:
     planning = replay.project / "planning"
     planning.mkdir()
     plan = planning / "2026-01-11-auth.md"
@@ -45,7 +45,7 @@ def test_task_status_changes_and_commit_reach_the_progress_files(replay: Replay)
     assert progress["tasks"][0]["status"] == "in_progress" and progress["counts"]["done"] == 2
 
 
-def test_no_plan_means_no_file_in_the_repository(replay: Replay) -> None:
+def test_no_plan_means_no_file_in_the_repository(replay: Session) -> None:
     (replay.project / "README.md").write_text("hi\n")
     before = _files(replay.project)
     replay.task_create("1", "Implement JWT login endpoint")

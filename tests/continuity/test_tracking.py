@@ -10,11 +10,12 @@ import subprocess
 import time
 from pathlib import Path
 
-from tests.continuity.conftest import Replay, db, errors
-from tests.helpers import LAUNCHER
+from tests.support.session import Session
+from tests.support.store import db, errors
+from tests.support.session import LAUNCHER
 
 
-def test_every_tracked_tool_becomes_one_event(replay: Replay, memory_home: Path) -> None:
+def test_every_tracked_tool_becomes_one_event(replay: Session, memory_home: Path) -> None:
     replay.read("src/app.py")
     replay.edit("src/app.py")
     replay.tool("PostToolUse-Write")
@@ -46,7 +47,7 @@ def test_every_tracked_tool_becomes_one_event(replay: Replay, memory_home: Path)
     assert errors(memory_home) == []
 
 
-def test_snapshot_every_five_actions_in_db_and_file(replay: Replay, memory_home: Path) -> None:
+def test_snapshot_every_five_actions_in_db_and_file(replay: Session, memory_home: Path) -> None:
     for i in range(4):
         replay.edit(f"f{i}.py")
     state_file = memory_home / "sessions" / f"{replay.session_id}.json"
@@ -69,7 +70,7 @@ def test_snapshot_every_five_actions_in_db_and_file(replay: Replay, memory_home:
     assert json.loads(state_file.read_text())["action_count"] == 10
 
 
-def test_replayed_tool_use_id_is_not_counted_twice(replay: Replay, memory_home: Path) -> None:
+def test_replayed_tool_use_id_is_not_counted_twice(replay: Session, memory_home: Path) -> None:
     data = replay.payload("PostToolUse-Edit")
     for _ in range(3):
         replay.send("PostToolUse", data)
@@ -78,7 +79,7 @@ def test_replayed_tool_use_id_is_not_counted_twice(replay: Replay, memory_home: 
         assert conn.execute("SELECT action_count FROM sessions").fetchone()[0] == 1
 
 
-def test_bad_tool_payloads_still_exit_zero_and_record(replay: Replay, memory_home: Path) -> None:
+def test_bad_tool_payloads_still_exit_zero_and_record(replay: Session, memory_home: Path) -> None:
     replay.tool("PostToolUse-Bash", tool_name="FancyNewTool", tool_input={"x": 1})
     replay.tool("PostToolUse-Edit", tool_response=None)  # no tool_response at all
     replay.tool("PostToolUse-Bash", tool_response="Error: something odd")  # a string response
@@ -98,7 +99,7 @@ def _spawn(payload: dict, env: dict[str, str]) -> subprocess.Popen:
     return proc
 
 
-def test_24_concurrent_hooks_lose_and_duplicate_nothing(replay: Replay, memory_home: Path, env) -> None:
+def test_24_concurrent_hooks_lose_and_duplicate_nothing(replay: Session, memory_home: Path, env) -> None:
     replay.edit("warmup.py")  # the database exists and is migrated, as in a running session
     payloads = [replay.payload("PostToolUse-Edit", tool_input={"file_path": str(replay.project / f"c{i}.py")})
                 for i in range(24)]
@@ -119,7 +120,7 @@ def test_24_concurrent_hooks_lose_and_duplicate_nothing(replay: Replay, memory_h
     assert failures == 0
 
 
-def test_kill_9_mid_write_loses_nothing_committed(replay: Replay, memory_home: Path, env) -> None:
+def test_kill_9_mid_write_loses_nothing_committed(replay: Session, memory_home: Path, env) -> None:
     replay.edit("warmup.py")
     rng = random.Random(7)
     payloads = [replay.payload("PostToolUse-Edit", tool_input={"file_path": str(replay.project / f"k{i}.py")})

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from tests.e2e.api_server import ScriptedServer
+from tests.support.api_server import ScriptedServer
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 INSTALL_SCRIPT = REPO_ROOT / "tests" / "e2e" / "install-claude.sh"

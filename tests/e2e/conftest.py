@@ -13,7 +13,7 @@ from typing import Iterator
 
 import pytest
 
-from tests.e2e.api_server import ScriptedServer
+from tests.support.api_server import ScriptedServer
 from tests.e2e.claude_runner import (CLAUDE_VERSIONS, Claude, ClaudeUnavailable, find_claude, make_claude,
                                      version_key)
 

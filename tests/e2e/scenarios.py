@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from tests.e2e.api_server import Reply, ScriptedServer, end_turn, text, tool_use, tool_uses
+from tests.support.api_server import Reply, ScriptedServer, end_turn, text, tool_use, tool_uses
 from tests.e2e.claude_runner import Claude, Result, make_claude
 from tests.e2e.probe_plugin import ProbePlugin, write_probe_plugin
 

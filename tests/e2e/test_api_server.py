@@ -11,7 +11,7 @@ import urllib.request
 import anthropic
 import pytest
 
-from tests.e2e.api_server import (COMPACTION_MARKER, DEFAULT_SUMMARY, ScriptedServer, assistant_turns, in_order,
+from tests.support.api_server import (COMPACTION_MARKER, DEFAULT_SUMMARY, ScriptedServer, assistant_turns, in_order,
                                   text, text_of, tool_results, tool_use, tool_uses)
 
 TOOLS = [{"name": "Read", "description": "read", "input_schema": {"type": "object"}}]

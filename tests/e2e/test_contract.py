@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.api_server import COMPACTION_MARKER, last_user_text, text_of, tool_results
+from tests.support.api_server import COMPACTION_MARKER, last_user_text, text_of, tool_results
 from tests.e2e.capture_fixtures import (compaction_session_payloads, payload_dir, tool_session_payloads,
                                         transcript_file, transcript_lines)
 from tests.e2e.claude_runner import Claude

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e import api_server as api
+from tests.support import api_server as api
 from tests.e2e.claude_runner import Claude
-from tests.helpers import REPO
+from tests.support.session import REPO
 
 pytestmark = pytest.mark.e2e
 

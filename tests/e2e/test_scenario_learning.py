@@ -15,9 +15,9 @@ from typing import NamedTuple
 
 import pytest
 
-from tests.e2e.api_server import ScriptedServer, in_order, messages_text, text, tool_use
+from tests.support.api_server import ScriptedServer, in_order, messages_text, text, tool_use
 from tests.e2e.claude_runner import Claude, Result, make_claude
-from tests.e2e.plugin_store import rows, wait_for_worker
+from tests.support.store import rows, wait_for_worker
 
 pytestmark = pytest.mark.e2e
 

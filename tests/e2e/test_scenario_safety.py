@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.api_server import ScriptedServer, in_order, messages_text, text, tool_results, tool_use
+from tests.support.api_server import ScriptedServer, in_order, messages_text, text, tool_results, tool_use
 from tests.e2e.claude_runner import REPO_ROOT, Claude, Result
-from tests.e2e.plugin_store import rows, wait_for_worker
-from tests.e2e.sources import line_of, python_module
+from tests.support.store import rows, wait_for_worker
+from tests.support.sources import line_of, python_module
 
 pytestmark = pytest.mark.e2e
 

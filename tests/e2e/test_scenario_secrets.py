@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.api_server import ScriptedServer, in_order, text, tool_use
+from tests.support.api_server import ScriptedServer, in_order, text, tool_use
 from tests.e2e.claude_runner import make_claude
-from tests.e2e.plugin_store import wait_for_worker
+from tests.support.store import wait_for_worker
 from tests.fixtures.secrets_corpus import SECRET_CASES, leaked
 
 pytestmark = pytest.mark.e2e

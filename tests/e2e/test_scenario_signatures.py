@@ -12,10 +12,10 @@ from typing import NamedTuple
 
 import pytest
 
-from tests.e2e.api_server import ScriptedServer, assistant_turns, text, tool_results, tool_use
+from tests.support.api_server import ScriptedServer, assistant_turns, text, tool_results, tool_use
 from tests.e2e.claude_runner import Claude, Result, make_claude
-from tests.e2e.plugin_store import rows, wait_for_worker
-from tests.e2e.sources import line_of, python_module, typescript_module
+from tests.support.store import rows, wait_for_worker
+from tests.support.sources import line_of, python_module, typescript_module
 
 pytestmark = pytest.mark.e2e
 

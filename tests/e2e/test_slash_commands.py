@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cli.conftest import Store, build_store
-from tests.e2e.api_server import text, text_of
+from tests.support.store import Store, build_store
+from tests.support.api_server import text, text_of
 
 pytestmark = pytest.mark.e2e
 

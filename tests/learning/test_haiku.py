@@ -7,7 +7,7 @@ import pytest
 from memory import store
 from memory.config import load_settings
 from memory.learning import budget, extractors, haiku
-from tests.learning.fakes import FakeAnthropic
+from tests.support.api_server import ScriptedServer
 
 
 
@@ -42,7 +42,7 @@ def anthropic_env(memory_home, monkeypatch):
 
 
 def test_haiku_is_asked_with_a_redacted_condensed_session_and_charged(anthropic_env):
-    with FakeAnthropic(ANSWER, input_tokens=1234, output_tokens=321) as server:
+    with ScriptedServer(extraction_learnings=ANSWER, usage=(1234, 321)) as server:
         config = anthropic_env(server)
         conn = store.connect()
         assert extractors.names(config.learning) == ["rules", "haiku"]
@@ -51,8 +51,8 @@ def test_haiku_is_asked_with_a_redacted_condensed_session_and_charged(anthropic_
     assert [(f.category, f.extractor) for f in found] == [("fact", "haiku"), ("instruction", "haiku")]
     assert found[0].files == ["Makefile"] and found[0].confidence == 0.9
     (request,) = server.requests
-    body = request["body"]
-    assert request["path"] == "/v1/messages" and body["model"] == config.learning.haiku_model
+    body = request.body
+    assert request.path == "/v1/messages" and body["model"] == config.learning.haiku_model
     assert body["tool_choice"] == {"type": "tool", "name": haiku.TOOL_NAME}
     sent = body["messages"][0]["content"]
     assert "make db" in sent and "relation invoices does not exist" in sent
@@ -64,7 +64,7 @@ def test_haiku_is_asked_with_a_redacted_condensed_session_and_charged(anthropic_
 
 def test_the_budget_is_checked_before_each_call(anthropic_env, monkeypatch):
     monkeypatch.setenv("MEMORY_LEARNING_DAILY_TOKEN_BUDGET", "5000")
-    with FakeAnthropic(ANSWER, input_tokens=2000, output_tokens=500) as server:
+    with ScriptedServer(extraction_learnings=ANSWER, usage=(2000, 500)) as server:
         config = anthropic_env(server)
         conn = store.connect()
         budget.charge(conn, "claude-haiku-4-5", "extract", 3500, 500)  # 4000 of 5000 spent today
@@ -88,7 +88,7 @@ def test_budget_zero_or_no_key_means_rules_only(memory_home, monkeypatch):
 def test_an_api_error_fails_the_job_for_a_retry_and_charges_nothing(anthropic_env):
     import anthropic
 
-    with FakeAnthropic(ANSWER, status=529) as server:
+    with ScriptedServer(extraction_learnings=ANSWER, fail_with=529) as server:
         config = anthropic_env(server)
         conn = store.connect()
         with pytest.raises(anthropic.APIStatusError):

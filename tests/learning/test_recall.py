@@ -12,7 +12,7 @@ from memory.learning.dedup import text_hash
 from memory.project import find_project
 from memory.store.core import upsert_project
 from memory.vectors import choose, codec, minilm
-from tests.helpers import hook_env, hook_output, payload, run_cli, run_hook
+from tests.support.session import hook_env, hook_output, payload, run_cli, run_hook
 
 LEARNINGS = [
     ("tip", "Run `make db` before `pytest`: the integration tests need the local Postgres schema loaded.", None),
@@ -204,3 +204,13 @@ def test_superseded_learnings_are_never_recalled_and_unlinked_older_ones_rank_be
     text = recall.recall_for(conn, config, project_id=project_id, session_id="s", event="UserPromptSubmit",
                              query=query, token_budget=400)
     assert f"#{ids['new']}]" in text and f"#{ids['old']}]" not in text
+
+
+def test_the_gate_decides_whether_and_the_margin_how_many():
+    ranked = [{"id": n, "score": s} for n, s in ((1, 0.62), (2, 0.55), (3, 0.47), (4, 0.30))]
+    # the best passes the gate: the runner-ups within the margin of it come along, even below the gate
+    assert [item["id"] for item in recall.relevant(ranked, 0.5, margin=0.1)] == [1, 2]
+    assert [item["id"] for item in recall.relevant(ranked, 0.6, margin=0.2)] == [1, 2, 3]
+    # the best misses the gate: nothing, however close the others are
+    assert recall.relevant(ranked, 0.63, margin=1.0) == []
+    assert recall.relevant([], 0.1) == []

@@ -1,6 +1,6 @@
 """Each rule of the rules extractor on short transcripts, in several languages.
 
-The transcripts are built with tests/learning/transcript_builder.py (the JSONL Claude Code writes). Every
+The transcripts are built with tests/support/transcript.py (the JSONL Claude Code writes). Every
 instruction case is paired with task text in the same language that must not become an instruction.
 """
 
@@ -12,10 +12,10 @@ import pytest
 
 from memory.learning.rules import extract
 from memory.transcript import iter_records
-from tests.learning.transcript_builder import Session
+from tests.support.transcript import Transcript
 
 
-def _learn(tmp_path: Path, session: Session):
+def _learn(tmp_path: Path, session: Transcript):
     path = session.save(tmp_path)
     return extract(iter_records(path), session_id=path.stem)
 
@@ -53,7 +53,7 @@ TASK_TEXT = [
 
 @pytest.mark.parametrize("language,sentence", STANDING, ids=[f"{l}-{i}" for i, (l, _) in enumerate(STANDING)])
 def test_a_standing_instruction_is_learned_for_the_project(tmp_path, language, sentence):
-    s = Session(f"standing-{language}", "/p", "2026-01-01T10:00:00")
+    s = Transcript(f"standing-{language}", "/p", "2026-01-01T10:00:00")
     s.user(sentence)
     s.say("OK.")
     (learning,) = _learn(tmp_path, s)
@@ -63,7 +63,7 @@ def test_a_standing_instruction_is_learned_for_the_project(tmp_path, language, s
 
 @pytest.mark.parametrize("language,sentence", TASK_TEXT, ids=[f"{l}-{i}" for i, (l, _) in enumerate(TASK_TEXT)])
 def test_task_text_is_never_an_instruction(tmp_path, language, sentence):
-    s = Session(f"task-{language}", "/p", "2026-01-01T10:00:00")
+    s = Transcript(f"task-{language}", "/p", "2026-01-01T10:00:00")
     s.user(sentence)
     s.say("Sure, starting now.")
     assert _learn(tmp_path, s) == []
@@ -77,14 +77,14 @@ def test_task_text_is_never_an_instruction(tmp_path, language, sentence):
     ("Always use tabs everywhere.", "everywhere"),
 ])
 def test_global_only_when_the_user_says_so(tmp_path, sentence, words):
-    s = Session("global", "/p", "2026-01-01T10:00:00")
+    s = Transcript("global", "/p", "2026-01-01T10:00:00")
     s.user(sentence)
     (learning,) = _learn(tmp_path, s)
     assert learning.scope == "global" and words in learning.scope_reason
 
 
 def test_install_it_globally_is_not_a_global_instruction(tmp_path):
-    s = Session("not-global", "/p", "2026-01-01T10:00:00")
+    s = Transcript("not-global", "/p", "2026-01-01T10:00:00")
     s.user("Install the CLI globally with npm, then run it.")
     assert _learn(tmp_path, s) == []
 
@@ -96,7 +96,7 @@ def test_install_it_globally_is_not_a_global_instruction(tmp_path):
     "Ne pousse jamais directement sur main.",
 ])
 def test_the_reason_given_when_rejecting_a_tool_call_is_an_instruction(tmp_path, reason):
-    s = Session("reject", "/p", "2026-01-01T10:00:00")
+    s = Transcript("reject", "/p", "2026-01-01T10:00:00")
     s.user("Set up the project.")
     s.reject("Bash", reason, command="npm install", description="Install")
     (learning,) = _learn(tmp_path, s)
@@ -105,7 +105,7 @@ def test_the_reason_given_when_rejecting_a_tool_call_is_an_instruction(tmp_path,
 
 
 def test_a_rejection_without_a_reason_teaches_nothing(tmp_path):
-    s = Session("reject-bare", "/p", "2026-01-01T10:00:00")
+    s = Transcript("reject-bare", "/p", "2026-01-01T10:00:00")
     tid = s.tool("Bash", command="rm -rf build", description="Clean")
     s.result(tid, "The user doesn't want to proceed with this tool use. The tool use was rejected (eg. if it was a "
                   "file edit, the new_string was NOT written to the file). STOP what you are doing and wait for the "
@@ -114,7 +114,7 @@ def test_a_rejection_without_a_reason_teaches_nothing(tmp_path):
 
 
 def test_subagent_prompts_are_not_the_users_instructions(tmp_path):
-    s = Session("subagent", "/p", "2026-01-01T10:00:00")
+    s = Transcript("subagent", "/p", "2026-01-01T10:00:00")
     s.user("Always keep functions under 50 lines.")
     s.lines[-1]["isSidechain"] = True  # a Task subagent's prompt, written by the orchestrating agent
     assert _learn(tmp_path, s) == []
@@ -124,7 +124,7 @@ def test_subagent_prompts_are_not_the_users_instructions(tmp_path):
 
 
 def test_fix_keeps_the_error_signature_the_file_and_the_change(tmp_path):
-    s = Session("fix", "/w/app", "2026-01-01T10:00:00")
+    s = Transcript("fix", "/w/app", "2026-01-01T10:00:00")
     s.user("the tests fail")
     s.bash("npm test", "FAIL src/sum.test.ts\n  ✕ adds\nTypeError: Cannot read properties of undefined (reading 'total')",
            "Run tests", code=1)
@@ -138,7 +138,7 @@ def test_fix_keeps_the_error_signature_the_file_and_the_change(tmp_path):
 
 
 def test_a_library_misuse_found_by_an_error_is_a_gotcha(tmp_path):
-    s = Session("gotcha", "/w/viz", "2026-01-01T10:00:00")
+    s = Transcript("gotcha", "/w/viz", "2026-01-01T10:00:00")
     s.bash("node check-ease.mjs", "file:///w/viz/check-ease.mjs:3\nTypeError: d3.easeElastic.out is not a function",
            "Check the easing", code=1)
     s.edit("/w/viz/src/anim.js", "d3.easeElastic.out(1, 0.3)", "d3.easeElastic.period(0.3)")
@@ -157,7 +157,7 @@ def test_a_library_misuse_found_by_an_error_is_a_gotcha(tmp_path):
     ("ko", "캐스팅은 효과가 없네요. 다른 방법으로 하겠습니다."),
 ])
 def test_dead_end_says_what_was_tried_and_what_worked(tmp_path, language, given_up):
-    s = Session(f"dead-end-{language}", "/w/shop", "2026-01-01T10:00:00")
+    s = Transcript(f"dead-end-{language}", "/w/shop", "2026-01-01T10:00:00")
     s.bash("npm run build", "src/cart.ts(3,5): error TS2322: Type 'string' is not assignable to type 'number'.",
            "Build", code=2)
     s.edit("/w/shop/src/cart.ts", "const q: number = raw.qty;", "const q: number = raw.qty as unknown as number;")
@@ -175,7 +175,7 @@ def test_dead_end_says_what_was_tried_and_what_worked(tmp_path, language, given_
 
 def test_the_fix_itself_is_not_filed_as_a_dead_end(tmp_path):
     """Issue 11: 'Let me fix this by using an event listener instead' was the fix, not an abandoned approach."""
-    s = Session("instead", "/w/page", "2026-01-01T10:00:00")
+    s = Transcript("instead", "/w/page", "2026-01-01T10:00:00")
     s.bash("npx playwright test", "Error: page.click: onclick handler is not defined in module scope", "E2E", code=1)
     s.say("Let me fix this by using an event listener instead.")
     s.edit("/w/page/index.html", '<button onclick="go()">', '<button id="go">')
@@ -186,7 +186,7 @@ def test_the_fix_itself_is_not_filed_as_a_dead_end(tmp_path):
 
 
 def test_an_approach_given_up_without_a_later_success_is_no_dead_end(tmp_path):
-    s = Session("no-success", "/w/x", "2026-01-01T10:00:00")
+    s = Transcript("no-success", "/w/x", "2026-01-01T10:00:00")
     s.bash("cargo build", "error[E0433]: failed to resolve: use of undeclared crate", "Build", code=101)
     s.say("That didn't work, let me try another approach.")
     s.edit("/w/x/Cargo.toml", "[dependencies]", "[dependencies]\nserde = \"1\"")
@@ -195,7 +195,7 @@ def test_an_approach_given_up_without_a_later_success_is_no_dead_end(tmp_path):
 
 
 def test_a_test_edited_to_match_the_code_is_not_a_fix(tmp_path):
-    s = Session("test-only", "/w/y", "2026-01-01T10:00:00")
+    s = Transcript("test-only", "/w/y", "2026-01-01T10:00:00")
     s.bash("pytest -q", "E   AssertionError: assert 'a' == 'b'\n1 failed", "Test", code=1)
     s.edit("/w/y/tests/test_y.py", "assert out == 'b'", "assert out == 'a'")
     s.bash("pytest -q", "1 passed", "Test")
@@ -206,7 +206,7 @@ def test_a_test_edited_to_match_the_code_is_not_a_fix(tmp_path):
 
 
 def test_a_test_command_that_worked_twice_is_a_fact(tmp_path):
-    s = Session("fact", "/w/z", "2026-01-01T10:00:00")
+    s = Transcript("fact", "/w/z", "2026-01-01T10:00:00")
     s.bash("uv run pytest -q", "12 passed", "Test")
     s.edit("/w/z/z.py", "x = 1", "x = 2")
     s.bash("uv run pytest tests/test_z.py -q", "3 passed", "Test one file")
@@ -216,7 +216,7 @@ def test_a_test_command_that_worked_twice_is_a_fact(tmp_path):
 
 
 def test_sudo_that_needs_a_password_is_for_the_user(tmp_path):
-    s = Session("sudo", "/w/z", "2026-01-01T10:00:00")
+    s = Transcript("sudo", "/w/z", "2026-01-01T10:00:00")
     s.bash("sudo setcap cap_dac_read_search=ep ./bin/app", "sudo: a terminal is required to read the password; "
            "either use the -S option", "Set capabilities", code=1)
     (fact,) = _by(_learn(tmp_path, s), "fact")

@@ -131,7 +131,7 @@ def test_import_keeps_created_and_last_seen_timestamps(conn):
 def test_show_says_why_a_learning_is_global_and_links_a_superseded_one(conn, memory_home):
     import os
 
-    from tests.helpers import hook_env, run_cli
+    from tests.support.session import hook_env, run_cli
 
     _store(conn, [Learning("instruction", "Answer in Chinese.", scope="global",
                            scope_reason='the user said "所有项目"')], 1, "g")

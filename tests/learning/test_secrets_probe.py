@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from benchmarks.secrets_bench import Probe, quick_cases, run_probe, scan
-from tests.e2e.api_server import ScriptedServer
+from tests.support.api_server import ScriptedServer
 from tests.fixtures.secrets_corpus import LOOKALIKES
 
 

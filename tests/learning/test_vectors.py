@@ -12,7 +12,7 @@ import pytest
 from memory import jobs, store
 from memory.config import load_settings
 from memory.vectors import builtin, choose, codec, lance, minilm, ollama, pack
-from tests.learning.fakes import FakeOllama, fake_embedding
+from tests.support.ollama_server import FakeOllama, fake_embedding
 
 
 def _insert(conn, text, project_id=None, model=builtin.MODEL, vector=None):

@@ -16,19 +16,8 @@ from pathlib import Path
 import pytest
 
 from memory import jobs, store, worker
-from tests.helpers import REPO, hook_env, hook_output, payload, run_hook
-from benchmarks.harness import REAL_TRANSCRIPTS
-
-REAL = REAL_TRANSCRIPTS
-LOCAL = REPO / "tests" / "fixtures" / "transcripts"
-
-
-def transcripts() -> list[Path]:
-    """Every transcript fixture we have: the real ones and the ones written for these tests."""
-    found = sorted(REAL.glob("*.jsonl")) + sorted(LOCAL.glob("*.jsonl"))
-    if not found:
-        pytest.skip("no transcript fixtures")
-    return found
+from tests.support.session import REPO, hook_env, hook_output, payload, run_hook
+from tests.support.transcript import fixture_transcripts
 
 
 def _extraction_job(conn, transcript: Path, session_id: str, project_root: str = "/tmp") -> int:
@@ -145,7 +134,7 @@ def _reference(tmp_path: Path, sessions: list[tuple[Path, str]]) -> list[tuple]:
 
 def test_worker_extracts_real_transcripts(memory_home):
     conn = store.connect()
-    sessions = [(t, f"s-{i}") for i, t in enumerate(transcripts())]
+    sessions = [(t, f"s-{i}") for i, t in enumerate(fixture_transcripts())]
     for transcript, session in sessions:
         _extraction_job(conn, transcript, session)
     stats = worker.run(conn)
@@ -170,7 +159,7 @@ def test_worker_extracts_real_transcripts(memory_home):
 
 
 def test_a_worker_killed_mid_job_is_retried_and_stores_nothing_twice(memory_home, tmp_path):
-    sessions = [(t, f"k-{i}") for i, t in enumerate(transcripts())]
+    sessions = [(t, f"k-{i}") for i, t in enumerate(fixture_transcripts())]
     conn = store.connect()
     for transcript, session in sessions:
         _extraction_job(conn, transcript, session)
@@ -194,7 +183,7 @@ def test_a_worker_killed_mid_job_is_retried_and_stores_nothing_twice(memory_home
 
 
 def test_two_workers_started_at_once_run_each_job_once(memory_home, tmp_path):
-    sessions = [(t, f"w-{i}") for i, t in enumerate(transcripts())]
+    sessions = [(t, f"w-{i}") for i, t in enumerate(fixture_transcripts())]
     conn = store.connect()
     for transcript, session in sessions:
         _extraction_job(conn, transcript, session)
@@ -207,7 +196,7 @@ def test_two_workers_started_at_once_run_each_job_once(memory_home, tmp_path):
 
 
 def test_session_end_hook_queues_and_the_detached_worker_learns(memory_home, project_dir):
-    transcript = max(transcripts(), key=lambda p: p.stat().st_size)
+    transcript = max(fixture_transcripts(), key=lambda p: p.stat().st_size)
     copy = project_dir / "transcript.jsonl"
     shutil.copy(transcript, copy)
     event = payload("SessionEnd", session_id="end-1", cwd=str(project_dir), transcript_path=str(copy),

@@ -7,7 +7,8 @@ import subprocess
 
 import pytest
 
-from tests.signatures.conftest import Session, context_of, outline_lines, python_source
+from tests.support.session import Session, context_of, outline_lines
+from tests.support.sources import python_source
 
 SYSTEM_PYTHON = shutil.which("python3.11") or shutil.which("python3")
 
@@ -20,15 +21,15 @@ def _lacks_tree_sitter(python: str | None) -> bool:
 
 
 @pytest.mark.skipif(not _lacks_tree_sitter(SYSTEM_PYTHON), reason="needs a Python 3.10+ without tree-sitter")
-def test_without_tree_sitter_reads_pass_untouched_and_cached_outlines_still_serve(project, home, py_file):
+def test_without_tree_sitter_reads_pass_untouched_and_cached_outlines_still_serve(project, home, env, py_file):
     path, _ = py_file
-    bare = Session(project, home, "bare", MEMORY_PYTHON=SYSTEM_PYTHON)
+    bare = Session(project, env, "bare", MEMORY_PYTHON=SYSTEM_PYTHON)
     process = bare.pre_read_process(path)
     assert process.returncode == 0 and process.stdout == b""
     log = (home / "logs" / "memory.log").read_text()
     assert "tree-sitter is not available" in log
-    assert Session(project, home, "full").read(path) is not None  # the plugin's own interpreter parses and caches
-    served = Session(project, home, "bare-again", MEMORY_PYTHON=SYSTEM_PYTHON).read(path)
+    assert Session(project, env, "full").pre_read(path) is not None  # the plugin's own interpreter parses and caches
+    served = Session(project, env, "bare-again", MEMORY_PYTHON=SYSTEM_PYTHON).pre_read(path)
     assert served is not None  # a cache hit needs no tree-sitter
 
 
@@ -37,7 +38,7 @@ def test_file_with_syntax_errors_gets_a_partial_outline(session, project):
     broken = text.replace("class Service5:", "class Service5(:", 1)
     path = project / "broken.py"
     path.write_text(broken)
-    context = context_of(session.read(path))
+    context = context_of(session.pre_read(path))
     assert "syntax error" not in context.lower()  # where the parser lost its way, not "the file is broken"
     assert f"[The parser could not read line {where['Service5']}: a definition there may be missing.]" in context
     shown = outline_lines(context)

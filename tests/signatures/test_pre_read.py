@@ -12,8 +12,8 @@ import pytest
 from memory.continuity.events import event_from_call
 from memory.signatures.view import MORE
 from memory.store import events
-from tests.helpers import run_cli
-from tests.signatures.conftest import Session, context_of, outline_lines, python_source, typescript_source
+from tests.support.session import Session, context_of, outline_lines, run_cli
+from tests.support.sources import python_source, typescript_source
 
 
 def numbered(context: str) -> dict[int, str]:
@@ -36,7 +36,7 @@ def assert_narrowed(answer: dict, path: Path, head: int = 1) -> str:
 
 def test_python_file_is_narrowed_to_head_and_signatures_with_true_line_numbers(session, py_file):
     path, where = py_file
-    context = assert_narrowed(session.read(path), path)
+    context = assert_narrowed(session.pre_read(path), path)
     header = context.splitlines()[0]
     assert header.startswith("[compound-memory] Only line 1 of src/services.py (600 lines) returned")
     assert header.endswith(f"{MORE}.")
@@ -57,7 +57,7 @@ def test_typescript_file_is_narrowed(session, project):
     text, where = typescript_source(600)
     path = project / "loader.ts"
     path.write_text(text)
-    context = assert_narrowed(session.read(path), path)
+    context = assert_narrowed(session.pre_read(path), path)
     assert "loader.ts (600 lines)" in context.splitlines()[0]
     shown = outline_lines(context)
     source = text.splitlines()
@@ -68,77 +68,77 @@ def test_typescript_file_is_narrowed(session, project):
 
 def test_other_tool_input_fields_are_kept(session, py_file):
     path, _ = py_file
-    answer = session.read(path, some_future_field="kept")
+    answer = session.pre_read(path, some_future_field="kept")
     assert answer["hookSpecificOutput"]["updatedInput"] == {
         "file_path": str(path), "some_future_field": "kept", "offset": 1, "limit": 1}
 
 
-def test_head_lines_setting_and_cap(project, home, py_file):
+def test_head_lines_setting_and_cap(project, env, py_file):
     path, _ = py_file
-    assert Session(project, home, "s-a", MEMORY_SIGNATURES_HEAD_LINES="25").read(path)[
+    assert Session(project, env, "s-a", MEMORY_SIGNATURES_HEAD_LINES="25").pre_read(path)[
         "hookSpecificOutput"]["updatedInput"]["limit"] == 25
-    assert Session(project, home, "s-b", MEMORY_SIGNATURES_HEAD_LINES="5000").read(path)[
+    assert Session(project, env, "s-b", MEMORY_SIGNATURES_HEAD_LINES="5000").pre_read(path)[
         "hookSpecificOutput"]["updatedInput"]["limit"] == 50
 
 
 def test_second_read_of_same_content_passes_untouched(session, py_file):
     path, _ = py_file
-    assert session.read(path) is not None
-    assert session.read(path) is None
-    assert session.read(path) is None
+    assert session.pre_read(path) is not None
+    assert session.pre_read(path) is None
+    assert session.pre_read(path) is None
 
 
-def test_other_session_is_narrowed_again(project, home, py_file):
+def test_other_session_is_narrowed_again(project, env, py_file):
     path, _ = py_file
-    assert Session(project, home, "one").read(path) is not None
-    assert Session(project, home, "two").read(path) is not None
+    assert Session(project, env, "one").pre_read(path) is not None
+    assert Session(project, env, "two").pre_read(path) is not None
 
 
 def test_changed_content_is_narrowed_again_in_the_same_session(session, py_file):
     path, _ = py_file
-    assert session.read(path) is not None
+    assert session.pre_read(path) is not None
     path.write_text(path.read_text().replace("class Service3:", "class Renamed3:"))
-    context = context_of(session.read(path))
+    context = context_of(session.pre_read(path))
     assert "Renamed3:" in context
 
 
-def test_file_edited_in_the_session_passes_untouched(session, py_file, project):
+def test_file_edited_in_the_session_passes_untouched(session, py_file, project, env):
     path, _ = py_file
     other = project / "other.py"
     other.write_text(python_source(600)[0])
     session.post("Edit", {"file_path": str(path), "old_string": "a", "new_string": "b"}, {"filePath": str(path)})
-    assert session.read(path) is None
+    assert session.pre_read(path) is None
     session.post("Write", {"file_path": str(other), "content": "x"}, {"type": "update", "filePath": str(other)})
-    assert session.read(other) is None
-    assert Session(session.project, session.home, "another-session").read(other) is not None
+    assert session.pre_read(other) is None
+    assert Session(session.project, session.env, "another-session").pre_read(other) is not None
 
 
 def test_file_edited_per_continuity_events_passes_untouched(session, py_file):
     path, _ = py_file
-    assert session.read(project_file := path.with_name("fresh.py")) is None  # creates the store (file absent)
+    assert session.pre_read(project_file := path.with_name("fresh.py")) is None  # creates the store (file absent)
     project_file.write_text(path.read_text())
     with session.db() as conn:  # the one writer of an edit, given the absolute path Claude Code sends
         event = event_from_call("Edit", {"file_path": str(project_file)}, {"filePath": str(project_file)},
                                 str(session.project))
         events.insert(conn, session.session_id, None, event)
-    assert session.read(project_file) is None
-    assert session.read(path) is not None
+    assert session.pre_read(project_file) is None
+    assert session.pre_read(path) is not None
 
 
 def test_file_edited_per_continuity_events_with_a_project_relative_path(session, py_file):
     """Continuity records paths inside the project relative to its root; those edits count too."""
     path, _ = py_file
-    assert session.read(path.with_name("absent.py")) is None  # creates the store
+    assert session.pre_read(path.with_name("absent.py")) is None  # creates the store
     with session.db() as conn:
         conn.execute("INSERT INTO events(session_id, tool, kind, path) VALUES (?, 'Edit', 'modify', ?)",
                      (session.session_id, str(path.relative_to(session.project))))
-    assert session.read(path) is None
+    assert session.pre_read(path) is None
 
 
 @pytest.mark.parametrize("extra", [{"offset": 1}, {"limit": 2000}, {"offset": 40, "limit": 10}, {"offset": None}])
 def test_read_that_names_a_range_is_never_rewritten(session, py_file, extra):
     path, _ = py_file
-    assert session.read(path, **extra) is None
+    assert session.pre_read(path, **extra) is None
 
 
 def _write(path: Path, data: bytes | str) -> Path:
@@ -174,7 +174,7 @@ BIG_PY = python_source(600)[0]
         ("script.py", "import os\n\nprint(os.getcwd())\n" + "print(1)\n" * 300, "no definitions found"),
     ],
 )
-def test_files_that_pass_untouched(session, project, relative, content, reason):
+def test_files_that_pass_untouched(session, project, relative, content, reason, env):
     path = _write(project / relative, content)
     process = session.pre_read_process(path)
     assert process.returncode == 0
@@ -185,14 +185,14 @@ def test_files_that_pass_untouched(session, project, relative, content, reason):
 
 
 def test_vanished_file_directory_and_unreadable_pass_untouched(session, project):
-    assert session.read(project / "gone.py") is None
+    assert session.pre_read(project / "gone.py") is None
     (project / "pkg.py").mkdir()
-    assert session.read(project / "pkg.py") is None
+    assert session.pre_read(project / "pkg.py") is None
     locked = _write(project / "locked.py", BIG_PY)
     locked.chmod(0)
     try:
         if os.geteuid() != 0:  # root reads anything
-            assert session.read(locked) is None
+            assert session.pre_read(locked) is None
     finally:
         locked.chmod(0o644)
 
@@ -200,30 +200,30 @@ def test_vanished_file_directory_and_unreadable_pass_untouched(session, project)
 def test_symlink_out_of_project_passes_untouched_inside_is_narrowed(session, project, tmp_path):
     outside = _write(tmp_path / "elsewhere" / "lib.py", BIG_PY)
     (project / "link.py").symlink_to(outside)
-    assert session.read(project / "link.py") is None
+    assert session.pre_read(project / "link.py") is None
     inside = _write(project / "real.py", BIG_PY)
     (project / "alias.py").symlink_to(inside)
-    assert session.read(project / "alias.py") is not None
+    assert session.pre_read(project / "alias.py") is not None
 
 
-def test_file_over_size_cap_passes_untouched(project, home):
+def test_file_over_size_cap_passes_untouched(project, env):
     path = _write(project / "big.py", BIG_PY)
-    assert Session(project, home, MEMORY_SIGNATURES_MAX_FILE_BYTES="1000").read(path) is None
+    assert Session(project, env, MEMORY_SIGNATURES_MAX_FILE_BYTES="1000").pre_read(path) is None
 
 
-def test_user_exclude_globs_and_tests_setting(project, home):
+def test_user_exclude_globs_and_tests_setting(project, env):
     generated = _write(project / "proto" / "api.py", BIG_PY)
     test_file = _write(project / "tests" / "test_api.py", BIG_PY)
-    strict = Session(project, home, "strict", MEMORY_SIGNATURES_EXCLUDE="proto/*",
+    strict = Session(project, env, "strict", MEMORY_SIGNATURES_EXCLUDE="proto/*",
                      MEMORY_SIGNATURES_INCLUDE_TESTS="false")
-    assert strict.read(generated) is None
-    assert strict.read(test_file) is None
-    default = Session(project, home, "default")
-    assert default.read(generated) is not None
-    assert default.read(test_file) is not None
+    assert strict.pre_read(generated) is None
+    assert strict.pre_read(test_file) is None
+    default = Session(project, env, "default")
+    assert default.pre_read(generated) is not None
+    assert default.pre_read(test_file) is not None
 
 
-def test_feature_switched_off(project, home, py_file):
+def test_feature_switched_off(project, env, py_file):
     path, _ = py_file
-    assert Session(project, home, MEMORY_SIGNATURES_ENABLED="0").read(path) is None
-    assert Session(project, home, "s2", MEMORY_DISABLE="1").read(path) is None
+    assert Session(project, env, MEMORY_SIGNATURES_ENABLED="0").pre_read(path) is None
+    assert Session(project, env, "s2", MEMORY_DISABLE="1").pre_read(path) is None

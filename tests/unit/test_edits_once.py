@@ -12,7 +12,7 @@ from memory import store
 from memory.project import canonical_path
 from memory.signatures import accounting
 from memory.store import migrations
-from tests.helpers import hook_env, hook_output, payload, run_hook
+from tests.support.session import hook_env, hook_output, payload, run_hook
 
 
 def test_canonical_path_inside_and_outside_the_project(tmp_path: Path) -> None:

@@ -3,12 +3,9 @@ no cycles. The layers are those of docs/architecture.md; every import counts, la
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.modules import imported_modules, product_modules
 
 # Bottom to top. A module belongs to the first entry that names it or a package above it.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
@@ -23,48 +20,13 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
 FEATURES = ("memory.continuity", "memory.learning", "memory.signatures", "memory.recall", "memory.health")
 
 
-def modules() -> dict[str, Path]:
-    """Every module of the product, by dotted name (the demo project's sample code is data, not product)."""
-    found = {}
-    for path in [*ROOT.joinpath("memory").rglob("*.py"), *ROOT.joinpath("parser").rglob("*.py")]:
-        if "demo" in path.relative_to(ROOT).parts[:2]:
-            continue
-        parts = list(path.relative_to(ROOT).with_suffix("").parts)
-        if parts[-1] == "__init__":
-            parts.pop()
-        found[".".join(parts)] = path
-    return found
-
-
 def import_graph() -> dict[str, set[str]]:
     """module -> the product modules it imports (``from pkg import sub`` counts as importing ``pkg.sub``)."""
-    mods = modules()
-
-    def owner(name: str) -> str | None:
-        while name and name not in mods:
-            name = name.rpartition(".")[0]
-        return name or None
-
+    mods = product_modules()
     graph: dict[str, set[str]] = {}
     for name, path in mods.items():
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        deps: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                deps.update(filter(None, (owner(alias.name) for alias in node.names)))
-            elif isinstance(node, ast.ImportFrom):
-                base = node.module or ""
-                if node.level:
-                    parent = package
-                    for _ in range(node.level - 1):
-                        parent = parent.rpartition(".")[0]
-                    base = f"{parent}.{base}" if base else parent
-                for alias in node.names:
-                    dep = owner(f"{base}.{alias.name}") if f"{base}.{alias.name}" in mods else owner(base)
-                    if dep:
-                        deps.add(dep)
-        deps.discard(name)
-        graph[name] = deps
+        graph[name] = imported_modules(path, package, mods) - {name}
     return graph
 
 
@@ -84,7 +46,7 @@ def feature_of(module: str) -> str | None:
 
 
 def test_every_module_has_a_layer() -> None:
-    for module in modules():
+    for module in product_modules():
         layer_of(module)
 
 

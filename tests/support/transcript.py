@@ -1,5 +1,6 @@
-"""Build Claude Code transcripts (the JSONL the CLI writes) in tests: prompts, prose, tool calls and their
-results, rejections, compactions, with the parentUuid chain and the fields of a 2.0.76 session."""
+"""Claude Code transcripts for tests: ``Transcript`` writes one (the JSONL the CLI writes: prompts, prose, tool
+calls and their results, rejections, compactions, with the parentUuid chain and the fields of a 2.0.76 session);
+``fixture_transcripts`` lists the committed ones (real and written); ``E2E_TRANSCRIPT`` is one the real CLI wrote."""
 
 from __future__ import annotations
 
@@ -8,12 +9,28 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
+
+from benchmarks.harness import REAL_TRANSCRIPTS
+from tests.support.session import REPO
+
+LOCAL_TRANSCRIPTS = REPO / "tests" / "fixtures" / "transcripts"
+E2E_TRANSCRIPT = REPO / "tests" / "fixtures" / "transcripts_e2e" / "tools-and-compaction.jsonl"
+
 MODEL = "claude-sonnet-4-5-20250929"
 REJECT = ("The user doesn't want to proceed with this tool use. The tool use was rejected (eg. if it was a file "
           "edit, the new_string was NOT written to the file). To tell you how to proceed, the user said:\n")
 
 
-class Session:
+def fixture_transcripts() -> list[Path]:
+    """Every transcript fixture we have: the real ones and the ones written for these tests."""
+    found = sorted(REAL_TRANSCRIPTS.glob("*.jsonl")) + sorted(LOCAL_TRANSCRIPTS.glob("*.jsonl"))
+    if not found:
+        pytest.skip("no transcript fixtures")
+    return found
+
+
+class Transcript:
     """Accumulates transcript lines with a parentUuid chain, like Claude Code writes them."""
 
     def __init__(self, name: str, cwd: str, start: str, branch: str = "main"):

@@ -1,10 +1,12 @@
-"""A scripted Anthropic Messages API server on loopback, for driving the real `claude` CLI offline.
+"""The one loopback Anthropic Messages API server of the tests: it drives the real `claude` CLI offline (e2e)
+and answers the plugin's own extractors (the Haiku SDK call, `claude -p`) in the learning tests.
 
 It speaks the real wire protocol (SSE streaming and plain JSON), records every request it receives, and
 answers the main conversation from a script: turn N (N assistant messages already in the request) gets
 reply N. Compaction requests get a canned `<analysis>…</analysis><summary>…</summary>`; the plugin worker's
 learning extraction (a forced `record_learnings` tool call) gets `extraction_learnings`; the CLI's side
-requests (titles, topic detection, …) get a short text without advancing the script.
+requests (titles, topic detection, …) get a short text without advancing the script. Every response reports
+the `usage` it is given; `fail_with` (e.g. 529) makes every /v1/messages answer that API error instead.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Callable, Iterator, Sequence, Union
+
+from tests.support.loopback import LoopbackServer
 
 COMPACTION_MARKER = "Your task is to create a detailed summary of the conversation"
 EXTRACTION_TOOL = "record_learnings"  # memory.learning.haiku.TOOL_NAME: the worker's Haiku extraction call
@@ -168,17 +172,20 @@ def is_main(request: dict) -> bool:
 
 # ---- the wire protocol ---------------------------------------------------------------------------
 
-def _message(reply: Reply, model: str) -> dict[str, Any]:
+DEFAULT_USAGE = (100, 20)  # (input_tokens, output_tokens) every response reports unless told otherwise
+
+
+def _message(reply: Reply, model: str, usage: tuple[int, int] = DEFAULT_USAGE) -> dict[str, Any]:
     """A complete (non-streamed) Messages API response."""
     return {"id": f"msg_e2e{next(_tool_ids):06d}", "type": "message", "role": "assistant", "model": model,
             "content": reply.content, "stop_reason": reply.stop_reason, "stop_sequence": None,
-            "usage": {"input_tokens": 100, "output_tokens": 20, "cache_creation_input_tokens": 0,
+            "usage": {"input_tokens": usage[0], "output_tokens": usage[1], "cache_creation_input_tokens": 0,
                       "cache_read_input_tokens": 0}}
 
 
-def sse_events(reply: Reply, model: str) -> Iterator[tuple[str, dict[str, Any]]]:
+def sse_events(reply: Reply, model: str, usage: tuple[int, int] = DEFAULT_USAGE) -> Iterator[tuple[str, dict[str, Any]]]:
     """The SSE events that stream a reply: message_start, one start/delta/stop per block, the end."""
-    start = _message(Reply([], reply.stop_reason), model)
+    start = _message(Reply([], reply.stop_reason), model, usage)
     start.update(stop_reason=None, usage={**start["usage"], "output_tokens": 1})
     yield "message_start", {"type": "message_start", "message": start}
     for index, block in enumerate(reply.content):
@@ -196,7 +203,7 @@ def sse_events(reply: Reply, model: str) -> Iterator[tuple[str, dict[str, Any]]]
         yield "content_block_stop", {"type": "content_block_stop", "index": index}
     yield "message_delta", {"type": "message_delta",
                             "delta": {"stop_reason": reply.stop_reason, "stop_sequence": None},
-                            "usage": {"output_tokens": 20}}
+                            "usage": {"output_tokens": usage[1]}}
     yield "message_stop", {"type": "message_stop"}
 
 
@@ -210,17 +217,21 @@ class Recorded:
     method: str
     path: str
     body: dict[str, Any] = field(default_factory=dict)
-    kind: str = ""  # main | compaction | extraction | cli_extraction | side | other
+    kind: str = ""  # main | compaction | extraction | cli_extraction | side | failed | other
     at: float = field(default_factory=time.monotonic)  # when it arrived (benchmarks time the CLI's turns by it)
 
 
-class ScriptedServer:
+class ScriptedServer(LoopbackServer):
     """The loopback Messages API server. Use as a context manager; `url` is its base URL."""
 
     def __init__(self, script: Script = (), *, summary: str = DEFAULT_SUMMARY,
                  side_reply: str = "Scripted side answer",
-                 extraction_learnings: Sequence[dict[str, Any]] = ()) -> None:
+                 extraction_learnings: Sequence[dict[str, Any]] = (), usage: tuple[int, int] = DEFAULT_USAGE,
+                 fail_with: int | None = None) -> None:
+        super().__init__()
         self.script = script
+        self.usage = usage
+        self.fail_with = fail_with
         self.summary = summary
         self.extraction_learnings = list(extraction_learnings)
         self.side_reply = side_reply
@@ -229,24 +240,6 @@ class ScriptedServer:
         self.unknown_paths: list[str] = []
         self.egress: list[str] = []  # proxy requests: the CLI tried to reach a host other than us
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
-
-    @property
-    def url(self) -> str:
-        """The base URL to give the CLI as ANTHROPIC_BASE_URL."""
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self) -> "ScriptedServer":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
 
     # -- views of what was received --
     def message_requests(self) -> list[dict]:
@@ -298,7 +291,8 @@ class ScriptedServer:
         with self._lock:
             self.requests.append(entry)
 
-    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+    def handler_class(self) -> type[BaseHTTPRequestHandler]:
+        """Routes /v1/messages (and count_tokens), refuses proxy requests, records everything."""
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -338,6 +332,10 @@ class ScriptedServer:
                 if route == "/v1/messages/count_tokens":
                     server._record(Recorded("POST", self.path, body, "other"))
                     self._send_json(200, {"input_tokens": len(json.dumps(body)) // 4})
+                elif route == "/v1/messages" and server.fail_with:
+                    server._record(Recorded("POST", self.path, body, "failed"))
+                    self._send_json(server.fail_with, {"type": "error", "error": {"type": "overloaded_error",
+                                                                                  "message": "Overloaded"}})
                 elif route == "/v1/messages":
                     kind, reply = server.reply_for(body)
                     server._record(Recorded("POST", self.path, body, kind))
@@ -345,7 +343,7 @@ class ScriptedServer:
                     if body.get("stream"):
                         self._send_stream(reply, model)
                     else:
-                        self._send_json(200, _message(reply, model))
+                        self._send_json(200, _message(reply, model, server.usage))
                 else:
                     server._record(Recorded("POST", self.path, body, "other"))
                     server.unknown_paths.append(f"POST {self.path}")
@@ -374,7 +372,7 @@ class ScriptedServer:
                 self.send_header("Cache-Control", "no-cache")
                 self.send_header("Connection", "close")
                 self.end_headers()
-                for event, data in sse_events(reply, model):
+                for event, data in sse_events(reply, model, server.usage):
                     self.wfile.write(f"event: {event}\ndata: {json.dumps(data)}\n\n".encode())
                     self.wfile.flush()
                 self.close_connection = True

@@ -1,6 +1,72 @@
-"""Realistic source files of about 600 lines (Python, TypeScript) for the signature scenarios, and a way to
-find the line a definition starts on, to check the line numbers the model is shown."""
+"""Generated source files for the tests: ``python_source``/``typescript_source`` (regular generated modules with
+the line of every definition, for the signatures tests) and ``python_module``/``typescript_module`` (realistic
+~600-line modules for the end-to-end scenarios, with ``line_of`` to find where a definition starts)."""
+
 from __future__ import annotations
+
+
+def python_source(lines_wanted: int = 600) -> tuple[str, dict[str, int]]:
+    """A Python module of about ``lines_wanted`` lines, and the line of each definition it holds."""
+    lines = ['"""A generated-for-test module of services."""', "", "import os", "import json", ""]
+    where: dict[str, int] = {}
+    index = 0
+    while len(lines) < lines_wanted - 12:
+        lines += ["", ""]
+        where[f"Service{index}"] = len(lines) + 1
+        lines += [f"class Service{index}:", f'    """Service number {index}."""', ""]
+        for method in range(2):
+            where[f"Service{index}.handle_{method}"] = len(lines) + 1
+            lines += [
+                f"    def handle_{method}(self, request: dict, retries: int = {method}) -> dict:",
+                f'        """Handle a request of kind {method}."""',
+                "        result = dict(request)",
+                "        for attempt in range(retries):",
+                "            result[str(attempt)] = os.getpid()",
+                "        return json.loads(json.dumps(result))",
+                "",
+            ]
+        index += 1
+    while len(lines) < lines_wanted:
+        lines.append(f"# padding line {len(lines) + 1}")
+    return "\n".join(lines) + "\n", where
+
+
+def typescript_source(lines_wanted: int = 600) -> tuple[str, dict[str, int]]:
+    """A TypeScript module of about ``lines_wanted`` lines, and the line of each definition it holds."""
+    lines = ["import { readFileSync } from 'fs';", ""]
+    where: dict[str, int] = {}
+    index = 0
+    while len(lines) + 27 <= lines_wanted:
+        lines.append("")
+        where[f"Options{index}"] = len(lines) + 1
+        lines += [f"export interface Options{index} {{", "  path: string;", "  retries: number;", "}", ""]
+        where[f"Loader{index}"] = len(lines) + 1
+        lines += [f"export class Loader{index} {{"]
+        where[f"Loader{index}.load"] = len(lines) + 1
+        lines += [
+            f"  load(options: Options{index}): string {{",
+            "    let text = '';",
+            "    for (let i = 0; i < options.retries; i++) {",
+            "      try {",
+            "        text = readFileSync(options.path, 'utf8');",
+            "        break;",
+            "      } catch (error) {",
+            "        if (i === options.retries - 1) {",
+            "          throw error;",
+            "        }",
+            "      }",
+            "    }",
+            "    if (text.length === 0) {",
+            "      return 'empty';",
+            "    }",
+            "    return text;",
+            "  }",
+            "}",
+        ]
+        index += 1
+    while len(lines) < lines_wanted:
+        lines.append(f"// padding line {len(lines) + 1}")
+    return "\n".join(lines) + "\n", where
 
 PY_HEAD = '''"""Inventory service: stock levels, reservations and restocking for the warehouse API."""
 
