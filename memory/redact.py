@@ -5,6 +5,9 @@ signatures, learnings, recalls, errors, hook runs, job errors), the log, the hoo
 and ``export`` all pass their text through ``redact`` / ``redact_data`` (or ``redact_thorough``), redacting
 *before* any cut to length (a cut token or a PEM without its BEGIN line is no longer recognizable).
 
+Its gate, ``memory.redacted``, lets through without loading these rules what was redacted already
+(``Redacted``: the outline cache stores its text redacted) and what no rule could change.
+
 ``redact`` is stdlib-only and fast enough for hooks (text without ``=:@``, a long run or a secret word returns
 at once; ~1-3 ms for a 16 KB source file). It knows:
 
@@ -34,6 +37,10 @@ from __future__ import annotations
 
 import re
 
+from memory.redacted import Redacted
+from memory.redacted import could_hold_secret as _could_hold_secret
+from memory.redacted import lines_from, restored, stamp  # noqa: F401 -- the gate's API, here too
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -56,14 +63,6 @@ class _Lazy:
         return getattr(self._compiled, name)
 
 
-class Redacted(str):
-    """Text that has been through ``redact``: ``redact`` and ``redact_data`` (the answer door) return it as it
-    is. Made only here: by ``redacted``, ``redact_code``, ``join_blocks``, ``lines_from``, and ``restored`` for
-    stored text whose stamp says it was redacted by these very rules."""
-
-    __slots__ = ()
-
-
 def redacted(text: str) -> Redacted:
     """``redact(text)``, marked as having been through the door."""
     return text if isinstance(text, Redacted) else Redacted(redact(text))
@@ -74,14 +73,6 @@ def join_blocks(blocks: list[str]) -> Redacted:
     redacting the whole only when no secret can span two of them: every block after the first must start
     with text of ours (a label such as "Previous learning:", a numbered outline line)."""
     return Redacted("\n".join(redacted(block) for block in blocks if block))
-
-
-def lines_from(text: str, first: int) -> str:
-    """``text`` from its line ``first`` (0-based) on, still ``Redacted`` when ``text`` was: a rule either matches
-    within one line or spans lines and was replaced whole, and its look-behinds see a line start as they see
-    a newline, so dropping whole lines from the front uncovers no secret."""
-    rest = "\n".join(text.split("\n")[first:])
-    return Redacted(rest) if isinstance(text, Redacted) else rest
 
 
 def redact_code(text: str, names: Iterable[str]) -> Redacted:
@@ -110,31 +101,6 @@ def _token_formats(text: str) -> str:
         if any(hint in text for hint in hints):
             text = pattern.sub(_marker(kind), text)
     return text
-
-
-_STAMP: list[str | None] = []
-
-
-def stamp() -> str | None:
-    """The identity of these rules, stored with text redacted ahead of time (the outline cache): this file's
-    size and modification time, as the cache identifies a source file (no hash: a cache hit would pay for
-    it). None when the file cannot be seen, and then nothing stored is trusted."""
-    if not _STAMP:
-        import os
-
-        try:
-            info = os.stat(__file__)
-            _STAMP.append(f"{info.st_size:x}.{info.st_mtime_ns:x}")
-        except (OSError, NameError):
-            _STAMP.append(None)
-    return _STAMP[0]
-
-
-def restored(text: str, text_stamp: str | None) -> str:
-    """Stored ``text`` as it comes back: ``Redacted`` when ``text_stamp`` says these rules redacted it before
-    it was stored, else plain text (the door redacts it again)."""
-    current = stamp()
-    return Redacted(text) if current is not None and text_stamp == current else text
 
 
 # (kind, pattern, substrings separated by "|"): a rule's regex runs only when one of its substrings occurs.
@@ -285,33 +251,6 @@ _ROOTS_RE = _Lazy("|".join(_SECRET_ROOTS))
 # src/app.py``) is returned at once. ``memory.store.events.MAYBE_SECRET`` is the same test.
 MAYBE_SECRET = r"[=:@]|[A-Za-z0-9_+/.\-]{20,}|(?i:token|secret|passw|bearer|auth|key|-----|mysql|maria|redis|sshpass|sudo|login| -[up])"
 _MAYBE_SECRET = _Lazy(MAYBE_SECRET)
-# What every rule below needs in the lower-cased text: its secret words (which name every PEM, header,
-# assignment, command-line and prose rule), the command-line rules' hints, a URL's "://". The token rules
-# need a hint inside a run of 16+ non-space characters, the random-run rule a run of 24+ that mixes upper
-# case, lower case and digits, the query rule "=" and one of "?&#;".
-_SUSPECT_WORDS = tuple(sorted(
-    set(_SECRET_ROOTS) | {h for _, _, hints in _CLI_HINTS for h in hints} | set(_API_HEADER_HINTS)
-    | {"bearer", "authorization", "private key", "://"}))
-
-
-def _could_hold_secret(text: str) -> bool:
-    """False only when no rule of ``redact`` can change ``text``: plain string tests, no pattern compiled (each
-    costs 0.05-0.4 ms the first time in a process), so a header line or a path costs microseconds."""
-    lower = text.lower()
-    if any(word in lower for word in _SUSPECT_WORDS):
-        return True
-    if "pin" in lower and (" is " in lower or " was " in lower):  # the prose rule's one word not above
-        return True
-    if "=" in text and any(c in text for c in "?&#;"):
-        return True
-    runs = [run for run in text.split() if len(run) >= 16]
-    if not runs:
-        return False
-    joined = "\n".join(runs)
-    if any(hint in joined for hint in _HINTS):
-        return True
-    return any(len(run) >= 24 and run != run.lower() and run != run.upper() and any(c.isdigit() for c in run)
-               for run in runs)
 
 
 def redact(text: str) -> str:

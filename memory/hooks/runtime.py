@@ -183,11 +183,18 @@ def _check_fields(payload: dict[str, Any], fields: dict[str, Any], *, required: 
 
 
 def _write_answer(stdout: TextIO, answer: dict[str, Any], event: str) -> None:
-    """Print the answer, every text in it redacted (a tool's ``updatedInput`` is structure, kept as is)."""
+    """Print the answer, every text in it redacted (a tool's ``updatedInput`` is structure, kept as is). The
+    rules load only when some text needs them (``memory.redacted``: a cache hit's answer was redacted when
+    its outline was stored)."""
     try:
-        from memory.redact import redact_data
+        from memory.redacted import needs_redaction
 
-        stdout.write(json.dumps(redact_data(answer, keep=frozenset({"updatedInput"}))))
+        keep = frozenset({"updatedInput"})
+        if needs_redaction(answer, keep):
+            from memory.redact import redact_data
+
+            answer = redact_data(answer, keep=keep)
+        stdout.write(json.dumps(answer))
         stdout.flush()
     except (OSError, ValueError) as exc:
         log.error(f"hook:{event}", f"could not write the answer: {exc}")

@@ -8,7 +8,7 @@ path) and the same parser version and render budget is reused. So any change -- 
 
 An outline is stored redacted, and its row's version ends with the stamp of the redaction rules that did it
 (``/r<stamp>``): a row redacted by other rules is not found (the file is parsed and stored again), and every
-outline the cache returns is ``memory.redact.Redacted``, which the hook's answer door passes as it is.
+outline the cache returns is ``memory.redacted.Redacted``, which the hook's answer door passes as it is.
 """
 
 from __future__ import annotations
@@ -66,7 +66,8 @@ def store(
 ) -> Outline:
     """Store (or replace) the outline of ``path``, redacted, and evict the least recently used rows beyond
     ``max_entries``; return it as stored (as a lookup will return it)."""
-    from memory.redact import redact, restored, stamp
+    from memory.redact import redact
+    from memory.redacted import restored, stamp
     from memory.store import now_iso
 
     now = now_iso()
@@ -118,13 +119,13 @@ def entries(conn: sqlite3.Connection, under: str | None = None) -> list[sqlite3.
 
 def _key(version: str) -> str:
     """The version a row is stored and found under: the caller's (parser, detail) and the redaction rules'."""
-    from memory.redact import stamp
+    from memory.redacted import stamp
 
     return f"{version}/r{stamp() or '-'}"
 
 
 def _outline(row: sqlite3.Row) -> Outline:
-    from memory.redact import restored
+    from memory.redacted import restored
 
     return Outline(
         hash=row["hash"],

@@ -62,10 +62,16 @@ def dropped_note(dropped: tuple[str, ...] | list[str]) -> str:
 
 def context(head_line: str, outline_text: str, note: str, learning_lines: list[str]) -> str:
     """Header, signatures, the dropped note and the learnings, one block each, in that order, redacted: the
-    cached signatures were redacted when stored (``memory.redact.Redacted``), the rest is redacted here."""
-    from memory.redact import join_blocks
+    cached signatures were redacted when stored (``memory.redacted.Redacted``), the rest goes through the door here."""
+    from memory.redacted import joined_if_clean
 
-    return join_blocks([head_line, outline_text, note, *learning_lines])
+    blocks = [head_line, outline_text, note, *learning_lines]
+    text = joined_if_clean(blocks)  # a cache hit: the rules are not even loaded
+    if text is None:
+        from memory.redact import join_blocks
+
+        text = join_blocks(blocks)
+    return text
 
 
 def after_head(outline_text: str, head: int) -> str:
@@ -80,6 +86,6 @@ def after_head(outline_text: str, head: int) -> str:
         if not number.isdigit() and line.strip() != "⋮":
             break
         start += 1
-    from memory.redact import lines_from
+    from memory.redacted import lines_from
 
     return lines_from(outline_text, start)

@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests.support.store import Store, store_env
-from tests.cli.test_commands import as_json, failed, ok
 from tests.fixtures.secrets_corpus import SECRET_CASES
-from tests.support.session import REPO, payload, run_cli, run_hook
+from tests.support.session import REPO, as_json, failed, ok, payload, run_cli, run_hook
 
 V1_DB = REPO / "tests" / "fixtures" / "db" / "v1.db"
 READERS = [["status"], ["learnings"], ["learnings", "pytest"], ["handoffs"], ["handoff", "current"],

@@ -4,35 +4,16 @@ the real hooks and worker filled (see conftest.py); exit codes; --help."""
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pytest
 
 from memory.cli.explain import where
 from tests.support.store import CURRENT_SESSION, CURRENT_TASK, FIRST_SESSION, Store
-from tests.support.session import run_cli
+from tests.support.session import as_json, failed, ok, run_cli
 
 HELP = [["status"], ["learnings"], ["search"], ["show"], ["forget"], ["unforget"], ["prune"], ["reindex"],
         ["worker"], ["handoffs"], ["handoff", "show"], ["handoff", "current"], ["signature"], ["signatures"],
         ["export"], ["import"], ["config"], ["doctor"], ["version"], ["why"], ["confirm"]]
-
-
-def ok(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
-    """Assert exit 0 and a clean stderr; return the result."""
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
-    return result
-
-
-def failed(result: subprocess.CompletedProcess, code: int, words: str) -> None:
-    """Assert exit ``code`` with a one-line message on stderr that contains ``words``."""
-    assert result.returncode == code, (result.stdout, result.stderr)
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("memory: ") and words in lines[0], result.stderr
-
-
-def as_json(result: subprocess.CompletedProcess):
-    return json.loads(ok(result).stdout)
 
 
 def learning_id(store: Store, words: str) -> int:

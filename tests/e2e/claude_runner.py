@@ -227,3 +227,14 @@ def make_claude(root: Path, server: ScriptedServer, *, binary: Path | None = Non
     for path in dirs.values():
         path.mkdir(parents=True, exist_ok=True)
     return Claude(binary or find_claude(), server, dirs["home"], dirs["data"], dirs["project"], plugin_dir)
+
+
+def clean_checkout(target: Path) -> Path:
+    """The files git tracks (what a user's clone holds: no .venv, no .tools), copied to ``target``."""
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=REPO_ROOT, capture_output=True, check=True).stdout.split(b"\0")
+    for name in filter(None, files):
+        source = REPO_ROOT / name.decode()
+        if source.is_file():
+            (target / name.decode()).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name.decode())
+    return target

@@ -19,8 +19,7 @@ from memory.transcript import iter_records
 from memory.learning import claude_cli, llm_prompt
 from memory.learning.model import Learning
 from tests.support import api_server as api
-from tests.e2e.claude_runner import Claude, claude_env
-from tests.e2e.test_plugin_install import clean_checkout
+from tests.e2e.claude_runner import Claude, claude_env, clean_checkout
 
 pytestmark = pytest.mark.e2e
 

@@ -3,29 +3,16 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.support import api_server as api
-from tests.e2e.claude_runner import Claude
+from tests.e2e.claude_runner import Claude, clean_checkout
 from tests.support.session import REPO
 
 pytestmark = pytest.mark.e2e
-
-
-def clean_checkout(target: Path) -> Path:
-    """The files git tracks (what a user's clone holds: no .venv, no .tools), copied to ``target``."""
-    files = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True).stdout.split(b"\0")
-    for name in filter(None, files):
-        source = REPO / name.decode()
-        if source.is_file():
-            (target / name.decode()).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / name.decode())
-    return target
 
 
 def test_plugin_and_marketplace_manifests_validate(claude: Claude) -> None:

@@ -13,7 +13,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 
 from memory import jobs, store, worker
 from tests.support.session import REPO, hook_env, hook_output, payload, run_hook

@@ -262,3 +262,12 @@ def test_a_read_after_the_next_prompt_is_not_a_follow_up(project, env, py_file):
     assert row["turn_ended"] == 1
     assert row["followup_reads"] == 1  # the ranged Read of the same turn, not the whole Read after the prompt
     assert row["followup_tokens"] == estimate_tokens(read_result(path.read_bytes().split(b"\n")[39:59], 40))
+
+
+def test_a_hit_never_loads_the_redaction_rules(project, env, py_file):
+    """The answer of a hit is a stored outline (redacted when stored) and a header the gate lets through."""
+    path, _ = py_file
+    miss = profiled(project, env, "a").pre_read_process(path)
+    hit = profiled(project, env, "b").pre_read_process(path)
+    assert re.search(rb"\|\s+memory\.redact\s*$", miss.stderr, re.MULTILINE)  # the miss redacts the outline
+    assert hit.stdout and not re.search(rb"\|\s+memory\.redact\s*$", hit.stderr, re.MULTILINE)

@@ -52,6 +52,25 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
                           cwd=cwd or REPO, env={**(env or hook_env()), "PYTHONPATH": str(REPO)})
 
 
+def ok(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
+    """Assert exit 0 and a clean stderr; return the result."""
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    return result
+
+
+def failed(result: subprocess.CompletedProcess, code: int, words: str) -> None:
+    """Assert exit ``code`` with a one-line message on stderr that contains ``words``."""
+    assert result.returncode == code, (result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("memory: ") and words in lines[0], result.stderr
+
+
+def as_json(result: subprocess.CompletedProcess) -> Any:
+    """Assert a clean exit (``ok``) and return the JSON it printed."""
+    return json.loads(ok(result).stdout)
+
+
 def payload(event: str, session_id: str = "session-1", cwd: str = "/tmp", **fields: Any) -> dict[str, Any]:
     """A hook payload with only the common fields of the contract doc (for bad-input and runtime tests)."""
     return {"session_id": session_id, "transcript_path": "/nonexistent/transcript.jsonl", "cwd": cwd,

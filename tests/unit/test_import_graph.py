@@ -10,7 +10,8 @@ from tests.support.modules import imported_modules, product_modules
 # Bottom to top. A module belongs to the first entry that names it or a package above it.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("foundation", ("parser", "memory", "memory.paths", "memory.locks", "memory.config", "memory.log",
-                    "memory.project", "memory.tokens", "memory.text", "memory.redact", "memory.shell",
+                    "memory.project", "memory.tokens", "memory.text", "memory.redact", "memory.redacted",
+                    "memory.shell",
                     "memory.hashing", "memory.prose", "memory.transcript", "memory.transcript_tail", "memory.deadline", "memory.hooks.wire")),
     ("store", ("memory.store",)),
     ("services", ("memory.jobs", "memory.vectors", "memory.bootstrap")),

@@ -213,3 +213,25 @@ def test_a_name_inside_a_longer_run_is_not_kept():
     token = "xK9mP2vL8qR4wN7tY3zB6cF1hJ5-EventLoopToken-aQ8sD3gH6jK9lZ2xC5vB"
     out = redact_code(f"   · EventLoopToken:72\n 90│ SESSION = '{token}'", ["EventLoopToken"])
     assert not leaked(token, out) and "EventLoopToken:72" in out
+
+
+def test_the_gate_knows_every_rule_word_and_hint():
+    """``memory.redacted`` decides without loading the rules: its words and hints are exactly the rules'."""
+    from memory import redact as module, redacted as gate
+
+    words = set(module._SECRET_ROOTS) | {h for _, _, hints in module._CLI_HINTS for h in hints}
+    words |= set(module._API_HEADER_HINTS) | {"bearer", "authorization", "private key", "://"}
+    assert set(gate.SUSPECT_WORDS) == words
+    assert set(gate.TOKEN_HINTS) == set(module._HINTS)
+
+
+def test_the_gate_sends_only_what_could_hold_a_secret_through_the_rules():
+    from memory.redacted import Redacted, joined_if_clean, needs_redaction
+
+    keep = frozenset({"updatedInput"})
+    clean = {"hookEventName": "PreToolUse", "permissionDecision": "allow", "additionalContext": Redacted("x=1"),
+             "updatedInput": {"file_path": "/p/token=abc123def456"}}
+    assert not needs_redaction(clean, keep)
+    assert needs_redaction({**clean, "reason": "token = abc123def456"}, keep)
+    assert joined_if_clean(["[compound-memory] Only line 1 of src/app.py", Redacted("password=[REDACTED:secret]")])
+    assert joined_if_clean(["header", "Previous learning: the password is hunter2xyz9"]) is None
