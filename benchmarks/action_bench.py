@@ -11,7 +11,9 @@ back from the additionalContext text the hook returned. Counted per run:
 - repeats: a learning shown twice in one session (must be 0);
 - stale shown: a learning shown while the script has changed what it is anchored to (must be 0);
 - missed (scripted sessions only): a call whose labelled-relevant learning (not shown earlier in the session,
-  not stale) was not shown (anchors are exact: a paraphrased command does not match).
+  not stale) was not shown (anchors are exact: a paraphrased command does not match);
+- store_opened (replays): the PreToolUse calls the anchor index could not answer alone (the others leave no
+  hook_runs row).
 
 1. Scripted sessions (``benchmarks/action_data/scripted.json``): written by us alongside the code, with hard
    cases (look-alike commands, another project's learning, forgotten and superseded learnings, generic symbol
@@ -22,9 +24,12 @@ back from the additionalContext text the hook returned. Counted per run:
    most common working directory, standing for the repository root), against learnings of that
    project: (a) extracted from the project's transcripts by the current extractor (``memory.learning.rules``;
    its anchors, or its ``files``/``symbols`` when it gives no anchors), and (b) learnings with anchors we
-   labelled for those projects (``benchmarks/action_data/real_anchored.json``). Each injection is judged
-   relevant or not in ``benchmarks/action_data/real_labels.json`` (written by reading the learning and the
-   tool call it preceded); an injection with no label counts as not relevant and is reported as unlabelled.
+   labelled for those projects (``benchmarks/action_data/real_anchored.json``). Held out
+   (``benchmarks/action_data/heldout``): three more real sessions of one of those users, that no rule was tuned
+   on, replayed against the memory of that user's labelled sessions (both kinds). Each injection is judged
+   relevant or not in ``benchmarks/action_data/blind_labels.json`` (how the labels were made, and what they
+   are worth, is written there: labelled from the learning and the tool call alone, without knowing which
+   version of the matching produced it); an injection with no label counts as not relevant.
 3. Latency (unless --no-latency): whole hook processes through ``hooks/run``, interleaved round by round with a
    bare interpreter start and with the PostToolUse of a tracked tool, on a store of 600 learnings.
 
@@ -48,6 +53,8 @@ from benchmarks.harness import REAL_TRANSCRIPTS, REPO, bare_python, hook, markdo
     time_interleaved, write_result
 
 DATA = REPO / "benchmarks" / "action_data"
+HELDOUT = DATA / "heldout"
+LABELS = DATA / "blind_labels.json"
 ACTION_TOOLS = ("Edit", "MultiEdit", "Write", "Bash")
 OBSERVED_TOOLS = ("Read", "Edit", "MultiEdit", "Write", "Bash")
 _ID = re.compile(r"^- Previous learning \[[a-z-]+ #(\d+)", re.MULTILINE)
@@ -217,6 +224,20 @@ def real_projects() -> dict[str, list[Path]]:
     return {name: [REAL_TRANSCRIPTS / f"{stem}.jsonl" for stem in stems] for name, stems in groups.items()}
 
 
+def real_plan() -> list[tuple[str, list[Path], list[Path], list[str]]]:
+    """The replay of the shared real transcripts: each project's sessions against its own learnings, as
+    (name, sessions replayed, transcripts extracted from, projects of real_anchored.json)."""
+    return [(name, paths, paths, [name]) for name, paths in real_projects().items()]
+
+
+def heldout_plan() -> list[tuple[str, list[Path], list[Path], list[str]]]:
+    """The held-out replay (``action_data/heldout/heldout.json``): sessions nobody labelled learnings for or
+    tuned a rule on, against the memory of the same user's labelled sessions."""
+    spec = json.loads((HELDOUT / "heldout.json").read_text(encoding="utf-8"))
+    learned = [REAL_TRANSCRIPTS / f"{stem}.jsonl" for stem in spec["extracted_from"]]
+    return [(stem, [HELDOUT / f"{stem}.jsonl"], learned, spec["labelled_from"]) for stem in spec["sessions"]]
+
+
 def session_cwd(path: Path) -> str:
     """The working directory the session ran in (the most common cwd of its tool calls)."""
     from memory.transcript import ToolCall, iter_records
@@ -228,8 +249,9 @@ def session_cwd(path: Path) -> str:
     return max(counts, key=counts.get) if counts else f"/replay/{path.stem}"
 
 
-def replay(source: str, dump: bool = False) -> dict:
-    """Replay every real project's sessions against learnings from ``source``: "extracted" or "labelled"."""
+def replay(source: str, dump: bool = False, plan: list | None = None) -> dict:
+    """Replay real sessions (``plan``: ``real_plan()`` by default) against learnings from ``source``:
+    "extracted" (by the current extractor) or "labelled" (real_anchored.json)."""
     from memory import store
     from memory.transcript import ToolCall, iter_records
     from memory.learning.rules import extract
@@ -238,10 +260,10 @@ def replay(source: str, dump: bool = False) -> dict:
     from memory.store import transaction
     from memory.store.core import upsert_project
 
-    labels = json.loads((DATA / "real_labels.json").read_text(encoding="utf-8"))
+    labels = json.loads(LABELS.read_text(encoding="utf-8"))
     anchored = json.loads((DATA / "real_anchored.json").read_text(encoding="utf-8"))
-    tally, per_project = Tally(), {}
-    for project, transcripts in real_projects().items():
+    tally, per_project, store_opened = Tally(), {}, 0
+    for project, transcripts, learned_from, anchored_from in (plan or real_plan()):
         with memory_home():
             cwd = session_cwd(transcripts[0])
             conn = store.connect()
@@ -249,13 +271,14 @@ def replay(source: str, dump: bool = False) -> dict:
             texts: dict[int, str] = {}
             with transaction(conn):
                 if source == "extracted":
-                    for path in transcripts:
+                    for path in learned_from:
                         for learning in extract(iter_records(path), session_id=path.stem):
                             add_or_reinforce(conn, project_id=None if learning.category == "preference" else pid,
                                              learning=learning, session_id=path.stem, vector=None, model=None)
                 else:
-                    for item in anchored.get(project, []):
-                        add_learning(conn, pid, item)
+                    for name in anchored_from:
+                        for item in anchored.get(name, []):
+                            add_learning(conn, pid, item)
             for row in conn.execute("SELECT id, text FROM learnings"):
                 texts[row["id"]] = row["text"]
             conn.close()
@@ -270,18 +293,40 @@ def replay(source: str, dump: bool = False) -> dict:
                                "tool_input": record.input, "tool_use_id": record.id}
                     if record.name in ACTION_TOOLS:
                         tally.calls += 1
-                        for learning_id in shown_ids(run_hook("PreToolUse", payload)):
+                        shown = shown_ids(run_hook("PreToolUse", payload))
+                        tally.stale_shown += _marked_stale(shown)
+                        for learning_id in shown:
                             _label(tally, labels, path.stem, record, texts[learning_id], learning_id in seen, dump)
                             seen.add(learning_id)
                     run_hook("PostToolUse", {**payload, "tool_response": {}})
+            conn = store.connect()  # a PreToolUse the anchor index answered alone leaves no hook_runs row
+            opened = conn.execute("SELECT count(*) FROM hook_runs WHERE event = 'PreToolUse'").fetchone()[0]
+            conn.close()
+            store_opened += opened
             per_project[project] = {"shown": tally.shown - before[0], "relevant": tally.relevant - before[1],
-                                    "learnings": len(texts)}
+                                    "learnings": len(texts), "store_opened": opened}
     return tally.as_dict() | {"labelled_relevant": None, "missed": None,  # relevance is labelled per injection
-                              "per_project": per_project, "injections": tally.details}
+                              "store_opened": store_opened, "per_project": per_project, "injections": tally.details}
+
+
+def _marked_stale(ids: list[int]) -> int:
+    """How many of ``ids`` the store marks "may be stale" right now. (In the replays nothing gets marked: their
+    files are not on this disk and no baseline is taken; the scripted sessions exercise staleness.)"""
+    if not ids:
+        return 0
+    from memory import store
+
+    conn = store.connect()
+    try:
+        marks = ",".join("?" * len(ids))
+        return conn.execute(f"SELECT count(DISTINCT learning_id) FROM anchor_marks WHERE state = 'stale' "
+                            f"AND learning_id IN ({marks})", ids).fetchone()[0]
+    finally:
+        conn.close()
 
 
 def label_key(learning_text: str) -> str:
-    """A learning's key in real_labels.json: the first 12 hex digits of the SHA-1 of its text."""
+    """A learning's key in blind_labels.json: the first 12 hex digits of the SHA-1 of its text."""
     return hashlib.sha1(learning_text.encode("utf-8")).hexdigest()[:12]
 
 
@@ -371,8 +416,10 @@ def main() -> None:
     parser.add_argument("--dump", action="store_true", help="print every real-replay injection (for labelling)")
     args = parser.parse_args()
     result = {"scripted": scripted(), "replay_extracted": replay("extracted", args.dump),
-              "replay_labelled": replay("labelled", args.dump)}
-    for part in ("scripted", "replay_extracted", "replay_labelled"):
+              "replay_labelled": replay("labelled", args.dump),
+              "heldout_extracted": replay("extracted", args.dump, heldout_plan()),
+              "heldout_labelled": replay("labelled", args.dump, heldout_plan())}
+    for part in ("scripted", "replay_extracted", "replay_labelled", "heldout_extracted", "heldout_labelled"):
         figures = {k: v for k, v in result[part].items() if k not in ("injections", "per_project")}
         print(part, json.dumps(figures), file=sys.stderr)
     if not args.no_latency:

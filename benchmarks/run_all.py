@@ -337,12 +337,17 @@ def action_lines() -> list[str]:
     if not (RESULTS / "action.json").exists():
         return []
     result = load("action")
-    lines = ["", "Learnings shown at the moment of action (before Edit/Write/Bash; benchmarks/action_bench.py):", "",
+    lines = ["", "Learnings shown at the moment of action (before Edit/Write/Bash; benchmarks/action_bench.py; "
+                 "relevance labelled blind, benchmarks/action_data/blind_labels.json):", "",
              "| run | tool calls | shown | relevant | repeats in a session | shown while stale |",
              "|---|---|---|---|---|---|"]
     for name, label in (("scripted", "scripted sessions (written by us: a regression check)"),
                         ("replay_extracted", "real sessions replayed, learnings of the current extractor"),
-                        ("replay_labelled", "real sessions replayed, labelled learnings with anchors")):
+                        ("replay_labelled", "real sessions replayed, labelled learnings with anchors"),
+                        ("heldout_extracted", "held-out real sessions, the same user's extracted learnings"),
+                        ("heldout_labelled", "held-out real sessions, the same user's labelled learnings")):
+        if name not in result:
+            continue
         t = result[name]
         share = f"{100 * t['relevant_share']:.1f}%" if t["relevant_share"] is not None else "—"
         lines.append(f"| {label} | {t['action_calls']} | {t['shown']} | {t['relevant']} ({share}) | {t['repeats']} "

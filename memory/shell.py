@@ -406,7 +406,8 @@ def invocation(words: list[str]) -> tuple[str, str | None] | None:
         if word.startswith(("-", "+")):
             continue
         # a subcommand is one short word: not inline code (`python -c "..."`), a path or a quoted sentence
-        return program, (word if len(word) <= 40 and not any(c.isspace() for c in word) else None)
+        return program, (word if len(word) <= 40 and "/" not in word and not any(c.isspace() for c in word)
+                         else None)
     return program, None
 
 

@@ -48,6 +48,10 @@ def handle(ctx: HookContext) -> dict[str, Any] | None:
                                    payload.get("tool_response"), tool_use_id, ctx.project.root)
     if ctx.settings.feature_enabled("learning"):
         _check_anchors(ctx, tool, tool_input)
+    if ctx.settings.feature_enabled("recall") and ctx.settings.recall.at_action:
+        from memory.learning import anchor_index
+
+        anchor_index.refresh(ctx.db)  # a learning stored since (by the worker) reaches the next PreToolUse
     return None
 
 

@@ -48,22 +48,45 @@ def _narrow_read(ctx: HookContext) -> dict[str, Any] | None:
 
 
 def _action_context(ctx: HookContext, tool: str, tool_input: dict[str, Any]) -> str | None:
-    """The learnings anchored to this edit or command, as context text (``memory.learning.at_action``)."""
-    from memory.learning import at_action
+    """The learnings anchored to this edit or command, as context text (``memory.learning.at_action``).
 
-    include_global = ctx.settings.recall.global_preferences
+    The anchor index is read first: when no learning is anchored to anything this call touches (most calls),
+    the hook ends there, without opening the store or recording the run (which would cost more than the rest).
+    """
+    from memory.learning import anchor_index, anchors, applies, at_action
+
     if tool == wire.BASH:
         command = wire.command(tool_input)
         if command is None:
             return None
-        return at_action.for_command(ctx.db, project_id=ctx.project_id, session_id=ctx.session_id,
-                                     command=command, include_global=include_global)
-    path = wire.file_path(tool_input)
-    if path is None:
-        return None
-    import os
+        keys = anchor_index.command_keys(command)
+    else:
+        path = wire.file_path(tool_input)
+        if path is None:
+            return None
+        import os
 
+        path = os.path.normpath(os.path.join(ctx.cwd, path))
+        texts = wire.edited_texts(tool_input)
+        # Every identifier of a code file's edited text: more than at_action matches (imports...), never fewer.
+        words = anchors.identifiers(*texts) if applies.names_code(path) else set()
+        keys = anchor_index.edit_keys(anchors.path_names(path, ctx.project.root), words)
+    if not keys:
+        ctx.record_run = False
+        return None
+    index = anchor_index.load()
+    if index is not None and not anchor_index.candidates(index, keys):
+        ctx.record_run = False  # the index answered: nothing is anchored to this call
+        return None
+    if anchor_index.refresh(ctx.db):  # the file was missing or out of date: ask the fresh one
+        index = anchor_index.load()
+    only = anchor_index.candidates(index, keys) if index is not None else None
+    if only is not None and not only:
+        return None
+    include_global = ctx.settings.recall.global_preferences
+    if tool == wire.BASH:
+        return at_action.for_command(ctx.db, project_id=ctx.project_id, session_id=ctx.session_id,
+                                     command=command, include_global=include_global, only=only)
     return at_action.for_edit(ctx.db, project_id=ctx.project_id, root=ctx.project.root,
-                              session_id=ctx.session_id, tool=tool,
-                              path=os.path.normpath(os.path.join(ctx.cwd, path)),
-                              texts=wire.edited_texts(tool_input), include_global=include_global)
+                              session_id=ctx.session_id, tool=tool, path=path, texts=texts,
+                              include_global=include_global, only=only)

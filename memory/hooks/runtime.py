@@ -55,6 +55,9 @@ class HookContext:
         self.project = project
         self._db: sqlite3.Connection | None = None
         self._project_id: int | None = None
+        # False when the handler answered without the store (the anchor index said nothing can match): the
+        # run is then not written to hook_runs, since opening the store would be most of its cost.
+        self.record_run = True
 
     @property
     def session_id(self) -> str:
@@ -134,7 +137,8 @@ def main(event: str, stdin: BinaryIO | None = None, stdout: TextIO | None = None
         _quarantine_if_corrupt(exc, ctx)
     if answer:
         _write_answer(stdout, answer, event)
-    _record_run(ctx, event, (time.perf_counter() - started) * 1000, outcome, detail)
+    if ctx is None or ctx.record_run or outcome != "noop":
+        _record_run(ctx, event, (time.perf_counter() - started) * 1000, outcome, detail)
     return 0
 
 

@@ -37,4 +37,8 @@ def handle(ctx: HookContext) -> dict[str, Any] | None:
 
         staleness.baseline_new(ctx.db, ctx.project_id, ctx.project.root)
         worker.start_if_pending(ctx.db)
+    if ctx.settings.feature_enabled("recall") and ctx.settings.recall.at_action:
+        from memory.learning import anchor_index
+
+        anchor_index.refresh(ctx.db)
     return wire.additional_context("SessionStart", "\n\n".join(part for part in parts if part))

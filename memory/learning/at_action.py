@@ -5,7 +5,10 @@ absolute, real or project-relative path) or a symbol that appears in the edited 
 prose such as Markdown: a plan that names a function is not a change to it); before a Bash command,
 when one of its command anchors is run by it (same program, and the same subcommand when the anchor names
 one: an anchor ``npm`` fires on ``npm install``, ``cargo test`` on ``cargo test --release``, neither on
-``pnpm install``). Exact matches only: no scores, no vectors, no model.
+``pnpm install``). Exact matches only: no scores, no vectors, no model. The learning's own words then narrow its anchors
+(``memory.learning.applies``): one placed in CI stays silent before a local command, one about installing a
+package before installing another, one that only names the command being run says nothing new; an import line
+or a data file is not a change to a symbol; a changelog is not what a fix is about.
 
 What fires: live learnings of this project or global ones -- never forgotten, superseded, or "may be stale"
 (``memory.learning.staleness``) -- not yet shown in this session by any event (``recalls``); at most
@@ -17,20 +20,18 @@ Standard library and sqlite only: this runs in the PreToolUse hook of every edit
 
 from __future__ import annotations
 
-import sqlite3
-
 from memory import shell
-from memory.learning import anchors
+from memory.learning import anchors, applies
 from memory.text import shorten
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import sqlite3
     from typing import Any
 
 MAX_ITEMS = 2
 MAX_TEXT_CHARS = 400
 EDIT_TOOLS = ("Edit", "MultiEdit", "Write")
-PROSE_SUFFIXES = (".md", ".markdown", ".mdx", ".txt", ".rst", ".adoc", ".org")
 # How telling a matched anchor is: the more specific, the earlier it is shown.
 SPECIFICITY = {"command+sub": 4, "symbol": 3, "file": 2, "command": 1}
 
@@ -46,27 +47,35 @@ _COLUMNS = "l.id, l.project_id, l.category, l.text, l.confidence, l.recall_count
 _ANCHORS = "json_each(CASE WHEN json_valid(l.anchors_json) THEN l.anchors_json ELSE '[]' END) AS a"
 
 
-def for_edit(conn: sqlite3.Connection, *, project_id: int | None, root: str | None, session_id: str, tool: str,
-             path: str, texts: list[str], include_global: bool = True) -> str | None:
-    """Before an edit of ``path`` (absolute) whose edited text is ``texts``: the context to add, or None.
-    ``include_global``: global learnings count too (``recall.global_preferences``)."""
+def edit_subject(path: str, root: str | None, texts: list[str]) -> tuple[list[str], set[str]]:
+    """What an edit of ``path`` (absolute) can be matched on: the names of the file and the identifiers of its
+    edited ``texts`` (``applies.code_texts``: none in prose or data files -- a symbol named in a plan or a
+    package.json is not the code it names -- and none on import lines)."""
     names = anchors.path_names(path, root)
-    # A symbol named in prose (a plan, a README) is not the code it names: symbols match edits of code only.
-    words = set() if path.lower().endswith(PROSE_SUFFIXES) else anchors.identifiers(*texts)
+    return names, anchors.identifiers(*applies.code_texts(path, texts))
+
+
+def for_edit(conn: sqlite3.Connection, *, project_id: int | None, root: str | None, session_id: str, tool: str,
+             path: str, texts: list[str], include_global: bool = True, only: set[int] | None = None) -> str | None:
+    """Before an edit of ``path`` (absolute) whose edited text is ``texts``: the context to add, or None.
+    ``include_global``: global learnings count too (``recall.global_preferences``); ``only``: the learnings
+    the anchor index says may match (None: ask about every learning)."""
+    names, words = edit_subject(path, root, texts)
     scope = (project_id or 0, 0 if include_global else -1)
-    rows = _edit_candidates(conn, scope, session_id, names, words)
+    rows = _edit_candidates(conn, scope, session_id, names, words, only)
     matched = []
     for row in rows:
         hit = _edit_match(row, names, words)
-        if hit:
+        if hit and applies.edit_applies(str(row["text"]), hit[0], path):
             matched.append((row, *hit))
     shown_path = (anchors.relative_to(path, root) if root else None) or path
     return _inject(conn, matched, session_id, f"PreToolUse:{tool}", f"before this edit of {shown_path}")
 
 
 def for_command(conn: sqlite3.Connection, *, project_id: int | None, session_id: str, command: str,
-                include_global: bool = True) -> str | None:
-    """Before the shell command ``command`` runs: the context to add, or None (``include_global``: as above)."""
+                include_global: bool = True, only: set[int] | None = None) -> str | None:
+    """Before the shell command ``command`` runs: the context to add, or None (``include_global``, ``only``:
+    as above)."""
     keys = shell.invocations(command)
     if not keys:
         return None
@@ -78,7 +87,8 @@ def for_command(conn: sqlite3.Connection, *, project_id: int | None, session_id:
         args += [program, _like_prefix(program) + " %"]
     program_test = " OR ".join("instr(l.anchors_json, ?)" for _ in programs)
     rows = conn.execute(
-        f"SELECT {_COLUMNS} FROM learnings AS l WHERE {_SCOPE} AND instr(l.anchors_json, '\"command\"') "
+        f"SELECT {_COLUMNS} FROM learnings AS l WHERE {_SCOPE} AND {_only(only)} "
+        f"AND instr(l.anchors_json, '\"command\"') "
         f"AND ({program_test}) AND EXISTS (SELECT 1 FROM {_ANCHORS} WHERE a.type = 'object' "
         f"AND a.value ->> 'kind' = 'command' "
         f"AND ({likes})) AND {_NEW}",
@@ -87,7 +97,7 @@ def for_command(conn: sqlite3.Connection, *, project_id: int | None, session_id:
     for row in rows:
         for anchor in anchors.of_row(row):
             hit = anchors.command_match(anchor["value"], keys) if anchor["kind"] == "command" else None
-            if hit:
+            if hit and applies.command_applies(str(row["text"]), hit, command):
                 anchored = shell.invocations(anchor["value"])[0]
                 kind = "command+sub" if anchored[1] else "command"
                 matched.append((row, kind, f"command `{shell.describe_invocation(anchored)}`"))
@@ -97,12 +107,17 @@ def for_command(conn: sqlite3.Connection, *, project_id: int | None, session_id:
     return _inject(conn, matched, session_id, "PreToolUse:Bash", where)
 
 
+def _only(ids: set[int] | None) -> str:
+    """The SQL test restricting the rows to ``ids`` (integers, written inline: at most a handful)."""
+    return "1" if ids is None else f"l.id IN ({','.join(str(int(i)) for i in sorted(ids)) or 'NULL'})"
+
+
 def _like_prefix(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _edit_candidates(conn: sqlite3.Connection, scope: tuple[int, int], session_id: str, names: list[str],
-                     words: set[str]) -> list[sqlite3.Row]:
+                     words: set[str], only: set[int] | None) -> list[sqlite3.Row]:
     """Live learnings with a file anchor among ``names``, or a symbol anchor that may be among ``words``
     (exact names here; ``Class.method`` and ``mod::fn`` anchors are checked in Python). Cheap text tests on
     the JSON columns come first, so only a few rows are parsed."""
@@ -116,7 +131,7 @@ def _edit_candidates(conn: sqlite3.Connection, scope: tuple[int, int], session_i
     return conn.execute(
         f"""
         SELECT {_COLUMNS} FROM learnings AS l
-        WHERE {_SCOPE} AND ({base_test} OR {symbol_test})
+        WHERE {_SCOPE} AND {_only(only)} AND ({base_test} OR {symbol_test})
           AND (EXISTS (SELECT 1 FROM {_ANCHORS} WHERE a.type = 'object' AND (
                        (a.value ->> 'kind' = 'file' AND a.value ->> 'value' IN ({file_marks}))
                     OR (a.value ->> 'kind' = 'symbol' AND (a.value ->> 'value' IN ({word_marks})
@@ -135,11 +150,15 @@ def _edit_candidates(conn: sqlite3.Connection, scope: tuple[int, int], session_i
 def _edit_match(row: Any, names: list[str], words: set[str]) -> tuple[str, str] | None:
     """The best anchor of ``row`` for this edit as (kind, description), or None."""
     best = None
-    for anchor in anchors.of_row(row):
+    found = anchors.of_row(row)
+    files = [a["value"] for a in found if a["kind"] == "file"]
+    for anchor in found:
         kind, value = anchor["kind"], anchor["value"]
         if kind == "symbol" and anchors.is_specific_symbol(value) and anchors.symbol_name(value) in words:
             return "symbol", f"symbol `{value}` in the edited text"
         if kind == "file" and value in names and best is None:
+            if applies.is_bookkeeping(value) and any(not applies.is_bookkeeping(f) for f in files):
+                continue  # where the fix was recorded, not what it is about
             best = ("file", f"file {value}")
     return best
 

@@ -91,6 +91,10 @@ def store_learnings(conn: sqlite3.Connection, learnings: list[Any], *, project_i
             jobs.complete(conn, job_id)
     enqueue_reembed_if_needed(conn, embedder.model)
     refresh_indexes(conn, touched, scopes)
+    if counts["added"] or counts["superseded"] or counts["promoted"]:
+        from memory.learning import anchor_index
+
+        anchor_index.refresh(conn)  # the next PreToolUse sees the new anchors without waiting for a hook
     return counts
 
 

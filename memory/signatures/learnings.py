@@ -1,7 +1,8 @@
 """Stored learnings that concern one file, shown under its signatures ("Previous learning: …").
 
-A learning concerns a file when its ``files_json`` list names it -- by absolute path, by real path, or by
-path relative to the project root. Only live learnings (not forgotten) of this project or global ones count,
+A learning concerns a file when one of its file anchors names it (``anchors_json``, the anchors the moment of
+action matches too, or the older ``files_json`` list) -- by absolute path, by real path, or by path relative to
+the project root. Only live learnings (not forgotten) of this project or global ones count,
 highest confidence, then most recalled, first; those that "may be stale" (an anchor changed) last, labelled.
 In a session, a learning already shown (``recalls``) is not shown again, and one shown here is recorded
 there, so recall does not repeat it either.
@@ -31,13 +32,16 @@ def for_file(
                               AND m.state = 'stale' LIMIT 1) AS stale FROM learnings AS l
         WHERE l.forgotten_at IS NULL AND l.superseded_by IS NULL
           AND (l.project_id IS NULL OR l.project_id = ?)
-          AND EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(l.files_json) THEN l.files_json ELSE '[]' END)
-                      WHERE value IN ({marks}))
+          AND (EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(l.files_json) THEN l.files_json ELSE '[]' END)
+                       WHERE value IN ({marks}))
+               OR (instr(l.anchors_json, '"file"') AND EXISTS (
+                   SELECT 1 FROM json_each(CASE WHEN json_valid(l.anchors_json) THEN l.anchors_json ELSE '[]' END)
+                   AS a WHERE a.type = 'object' AND a.value ->> 'kind' = 'file' AND a.value ->> 'value' IN ({marks}))))
           AND NOT EXISTS (SELECT 1 FROM recalls AS r WHERE r.learning_id = l.id AND r.session_id = ?)
         ORDER BY stale IS NOT NULL, l.confidence DESC, l.recall_count DESC, l.last_seen_at DESC, l.id DESC
         LIMIT ?
         """,
-        (project_id, *names, session_id or "", MAX_LEARNINGS),
+        (project_id, *names, *names, session_id or "", MAX_LEARNINGS),
     ).fetchall()
 
 

@@ -112,11 +112,12 @@ def test_context_cap_degrades_the_form_never_the_set_and_says_so(project, env):
     assert Session(project, env, "tiny", MEMORY_SIGNATURES_MAX_CONTEXT_CHARS="3000").pre_read(path) is None
 
 
-def _insert_learning(conn, project_id, text, files, confidence=0.5, forgotten=False, recalls=0):
+def _insert_learning(conn, project_id, text, files, confidence=0.5, forgotten=False, recalls=0, anchors=()):
     conn.execute(
         "INSERT INTO learnings(project_id, category, text, text_hash, files_json, confidence, recall_count,"
-        " forgotten_at) VALUES (?, 'pattern', ?, ?, ?, ?, ?, ?)",
-        (project_id, text, text, json.dumps(files), confidence, recalls, "2026-01-01T00:00:00Z" if forgotten else None),
+        " forgotten_at, anchors_json) VALUES (?, 'pattern', ?, ?, ?, ?, ?, ?, ?)",
+        (project_id, text, text, json.dumps(files), confidence, recalls, "2026-01-01T00:00:00Z" if forgotten else None,
+         json.dumps(list(anchors))),
     )
 
 
@@ -131,6 +132,8 @@ def test_learnings_about_the_file_are_shown_best_first(project, env, py_file):
         mine, theirs = (r[0] for r in conn.execute("SELECT id FROM projects ORDER BY id"))
         _insert_learning(conn, mine, "Retries in handle_0 must stay idempotent", ["src/services.py"], 0.9)
         _insert_learning(conn, None, "Global: services log with json", [str(path)], 0.7)
+        _insert_learning(conn, mine, "Anchored note", [], 0.3, anchors=[{"kind": "file", "value": "src/services.py"}])
+        _insert_learning(conn, mine, "Symbol-only note", [], 1.0, anchors=[{"kind": "symbol", "value": "src/services.py"}])
         _insert_learning(conn, mine, "Low confidence note", ["src/services.py"], 0.2)
         _insert_learning(conn, mine, "Lowest note", ["src/services.py"], 0.1)
         _insert_learning(conn, theirs, "Another project's note", ["src/services.py"], 1.0)
@@ -141,7 +144,7 @@ def test_learnings_about_the_file_are_shown_best_first(project, env, py_file):
     assert learned == [
         "Previous learning: Retries in handle_0 must stay idempotent",
         "Previous learning: Global: services log with json",
-        "Previous learning: Low confidence note",
+        "Previous learning: Anchored note",  # a file anchor names it, as the moment of action matches it
     ]
     assert context.splitlines()[-1] == learned[-1]  # under the signatures
     with session.db() as conn:
