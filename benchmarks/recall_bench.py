@@ -163,7 +163,8 @@ def worker_throughput() -> dict:
         os.environ["MEMORY_HOME"] = home
         os.environ["MEMORY_EMBEDDINGS_PROVIDER"] = "minilm"
         os.environ.pop("ANTHROPIC_API_KEY", None)
-        from memory import jobs, store, worker
+        from memory import store, worker
+        from memory.store import jobs
 
         conn = store.connect()
         copies = 5

@@ -67,17 +67,25 @@ def start_detached() -> int | None:
 
 def extract_later(conn: sqlite3.Connection, *, reason: str, session_id: str, project: Project, project_id: int,
                   transcript_path: str | None, cwd: str) -> None:
-    """Queue learning extraction for a session and start a detached worker (PreCompact, SessionEnd)."""
-    from memory import jobs
+    """Queue learning extraction for a session (once per session, reason and transcript size) and start a
+    detached worker (PreCompact, SessionEnd). A session without a transcript yet has nothing to learn from."""
+    from memory.store import jobs
 
-    jobs.enqueue_extraction(conn, reason=reason, session_id=session_id, project=project, project_id=project_id,
-                            transcript_path=transcript_path, cwd=cwd)
+    transcript = transcript_path or ""
+    try:
+        size = os.path.getsize(transcript) if transcript else 0
+    except OSError:
+        size = 0
+    if size:
+        payload = {"session_id": session_id, "project": {"id": project_id, "key": project.key, "root": project.root},
+                   "transcript_path": transcript, "cwd": cwd, "reason": reason}
+        jobs.enqueue(conn, jobs.EXTRACT, payload, f"{jobs.EXTRACT}:{session_id}:{reason}:{size}")
     start_detached()
 
 
 def start_if_pending(conn: sqlite3.Connection) -> int | None:
     """SessionStart: start a worker when due jobs wait and none is running; return its pid or None."""
-    from memory import jobs
+    from memory.store import jobs
 
     if jobs.due_count(conn) == 0:
         return None
@@ -86,7 +94,8 @@ def start_if_pending(conn: sqlite3.Connection) -> int | None:
 
 def run(conn: sqlite3.Connection | None = None, *, max_jobs: int | None = None) -> dict[str, int]:
     """Take the lock and drain the queue; return counts (done, retried, failed; ``locked`` 1 if another ran)."""
-    from memory import jobs, store
+    from memory import store
+    from memory.store import jobs
 
     stats = {"done": 0, "retried": 0, "failed": 0, "reclaimed": 0, "locked": 0}
     fd = _try_lock()
@@ -115,7 +124,8 @@ def run(conn: sqlite3.Connection | None = None, *, max_jobs: int | None = None) 
 
 
 def _drain(conn: sqlite3.Connection, worker_id: str, stats: dict[str, int], max_jobs: int | None) -> None:
-    from memory import jobs, log
+    from memory import log
+    from memory.store import jobs
 
     while max_jobs is None or stats["done"] + stats["retried"] + stats["failed"] < max_jobs:
         job = jobs.claim(conn, worker_id)
@@ -128,15 +138,27 @@ def _drain(conn: sqlite3.Connection, worker_id: str, stats: dict[str, int], max_
             message = f"{type(exc).__name__}: {exc}"
             log.error("worker", f"job {job['id']} ({job['kind']}) failed: {message}", exc)
             settings = _worker_settings(job)
-            status = jobs.fail(conn, job, message, max_attempts=settings.max_attempts,
-                               backoff_seconds=settings.backoff_seconds)
-            stats["failed" if status == "failed" else "retried"] += 1
+            gave_up = _retry_or_give_up(conn, job, message, settings)
+            stats["failed" if gave_up else "retried"] += 1
             _record_error(conn, message, job)
+
+
+def _retry_or_give_up(conn: sqlite3.Connection, job: sqlite3.Row, error: str, settings: Worker) -> bool:
+    """After a failed attempt, retry the job later (the backoff doubling each attempt) or, after
+    ``settings.max_attempts`` attempts, give it up; True when given up."""
+    from memory.store import jobs
+
+    attempts = int(job["attempts"])
+    if attempts >= settings.max_attempts:
+        jobs.give_up(conn, job["id"], error)
+        return True
+    jobs.retry_later(conn, job["id"], error, float(settings.backoff_seconds) * (2 ** (attempts - 1)))
+    return False
 
 
 def run_job(conn: sqlite3.Connection, job: sqlite3.Row) -> None:
     """Run one claimed job; the handler marks it done inside its own write transaction."""
-    from memory import jobs
+    from memory.store import jobs
 
     payload = _payload(job)
     if job["kind"] == jobs.EXTRACT:

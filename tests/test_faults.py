@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from memory import jobs, log, paths, store, worker
+from memory import log, paths, store, worker
+from memory.store import jobs
 from memory.config import load_settings
 from memory.store import migrations
 from tests.support.session import hook_env, payload, run_hook

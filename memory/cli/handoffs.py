@@ -42,11 +42,12 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     """List handoffs."""
-    from memory.continuity import inspection, queries
+    from memory.continuity import inspection
+    from memory.store import handoffs
 
     conn = open_store()
     project = None if args.all else project_id(conn, current_project())
-    rows = [] if (not args.all and project is None) else queries.list_handoffs(conn, project, args.limit)
+    rows = [] if (not args.all and project is None) else handoffs.listing(conn, project, args.limit)
     records = [inspection.handoff_record(r) for r in rows]
     if args.json:
         print_json(records)
@@ -63,11 +64,12 @@ def run_list(args: argparse.Namespace) -> int:
 def run_show(args: argparse.Namespace) -> int:
     """Show one handoff."""
     from memory.config import load_settings
-    from memory.continuity import inspection, queries
+    from memory.continuity import inspection
+    from memory.store import handoffs
     from memory.continuity.render import format_handoff
 
     conn = open_store()
-    row = queries.get_handoff(conn, args.id)
+    row = handoffs.get(conn, args.id)
     if row is None:
         raise CliError(f"no handoff with id {args.id} (see `python -m memory handoffs`)")
     record = inspection.handoff_record(row)

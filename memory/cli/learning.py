@@ -301,7 +301,8 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     """``status``: the queue and the worker; ``run``: drain the queue in this process."""
-    from memory import jobs, worker
+    from memory import worker
+    from memory.store import jobs
 
     if args.action == "run":
         conn = open_store(create=True)

@@ -25,18 +25,20 @@ so PreCompact stays fast on any size.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 
 from memory import prose, shell
 from memory.continuity import blockers as session_blockers
-from memory.continuity import queries
 from memory.continuity import requests as session_requests
 from memory.continuity import results as session_results
 from memory.continuity import state as session_state
 from memory.continuity.events import scrub
 from memory.hooks.wire import EDIT_TOOLS
 from memory.project import canonical_path
+from memory.store import events, handoffs
+from memory.store.core import upsert_session
 from memory.continuity.inspection import handoff_state
 from memory.continuity.render import one_line
 
@@ -100,9 +102,9 @@ def on_session_end(conn: sqlite3.Connection, continuity: Continuity, *, session_
     transcript only when that is small (``continuity.transcript_max_mb``, 4 MB by default), so SessionEnd stays
     well inside Claude Code's ~1.5 s.
     """
-    queries.end_session(conn, session_id, project_id, reason, transcript_path)
-    last_event = queries.last_event_id(conn, session_id)
-    previous = queries.latest_session_handoff(conn, session_id)
+    upsert_session(conn, session_id, project_id, transcript_path=transcript_path, ended=True, end_reason=reason)
+    last_event = events.last_event_id(conn, session_id)
+    previous = handoffs.latest_of_session(conn, session_id)
     if last_event == 0 or last_event <= _covered_event_id(previous):
         return None
     handoff = build(conn, session_id, project_root, transcript_path=transcript_path,
@@ -119,8 +121,13 @@ def on_post_compact(conn: sqlite3.Connection, *, session_id: str, summary: str |
     """
     if not isinstance(summary, str) or not summary.strip():
         return None
-    return queries.attach_to_latest_handoff(conn, session_id, "compact_summary",
-                                            scrub(summary.strip()[:SUMMARY_CAP]))
+    row = handoffs.latest_of_session(conn, session_id)
+    if row is None:
+        return None
+    state = json.loads(row["state_json"] or "{}")
+    state["compact_summary"] = scrub(summary.strip()[:SUMMARY_CAP])
+    handoffs.set_state(conn, row["id"], state)
+    return int(row["id"])
 
 
 def summary_facts(summary: str) -> dict[str, Any]:
@@ -144,7 +151,7 @@ def recover_crash(conn: sqlite3.Connection, session: sqlite3.Row, project_root: 
     """Store a ``crash`` handoff for a session that stopped without PreCompact or SessionEnd; return its id."""
     handoff = build(conn, session["id"], project_root, transcript_path=session["transcript_path"],
                     max_transcript_bytes=max_transcript_bytes, skip_larger=True)
-    snapshot = queries.load_snapshot(conn, session["id"])
+    snapshot = handoffs.load_snapshot(conn, session["id"])
     if snapshot and not handoff.get("files_modified"):
         handoff["files_modified"] = snapshot.get("files_modified", [])
     handoff["unexpected_end"] = True
@@ -156,14 +163,14 @@ def build(conn: sqlite3.Connection, session_id: str, project_root: str, *, trans
           instructions: str | None = None, max_transcript_bytes: int, skip_larger: bool = False) -> dict[str, Any]:
     """The handoff state of a session from its events, its transcript (``max_transcript_bytes`` of it at most: see
     ``transcript_facts``) and its previous handoff."""
-    rows = queries.session_events(conn, session_id)
+    rows = events.session_events(conn, session_id)
     handoff = session_state.fold_events(session_id, rows)
     handoff["last_event_id"] = rows[-1]["id"] if rows else 0
     if not rows:
-        snapshot = queries.load_snapshot(conn, session_id)
+        snapshot = handoffs.load_snapshot(conn, session_id)
         if snapshot:
             handoff.update({k: snapshot[k] for k in handoff if k in snapshot and snapshot[k]})
-    previous = queries.latest_session_handoff(conn, session_id)
+    previous = handoffs.latest_of_session(conn, session_id)
     prior = handoff_state(previous)
     try:
         facts = transcript_facts(transcript_path, project_root, max_transcript_bytes, skip_larger)
@@ -230,7 +237,7 @@ def store(conn: sqlite3.Connection, session_id: str, project_id: int | None, tri
 
     handoff["trigger"] = trigger
     handoff["created_at"] = now_iso()
-    return queries.insert_handoff(conn, session_id, project_id, trigger, handoff, summary_line(handoff))
+    return handoffs.insert(conn, session_id, project_id, trigger, handoff, summary_line(handoff))
 
 
 def summary_line(handoff: dict[str, Any]) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from memory.continuity import queries, state
+from memory.continuity import state
+from memory.store import core, events, handoffs
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -19,14 +20,14 @@ def current_session_summary(conn: sqlite3.Connection, project: Project,
     """Session ``session_id`` (default: the project's most recently seen one): task, status, files,
     decisions, todos, last action; or None when there is no such session."""
     if session_id:
-        session = queries.session_row(conn, session_id)
+        session = core.session_row(conn, session_id)
     else:
         row = conn.execute("SELECT id FROM projects WHERE key = ?", (project.key,)).fetchone()
-        session = queries.latest_session(conn, row["id"]) if row else None
+        session = core.latest_session(conn, row["id"]) if row else None
     if session is None:
         return None
-    current = state.fold_events(session["id"], queries.session_events(conn, session["id"]))
-    previous = handoff_state(queries.latest_session_handoff(conn, session["id"]))
+    current = state.fold_events(session["id"], events.session_events(conn, session["id"]))
+    previous = handoff_state(handoffs.latest_of_session(conn, session["id"]))
     return {
         "session_id": session["id"],
         "started_at": session["started_at"],

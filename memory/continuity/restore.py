@@ -16,8 +16,8 @@ from __future__ import annotations
 import json
 import time
 
-from memory.continuity import queries
 from memory.continuity.render import format_handoff
+from memory.store import handoffs
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ def session_start_context(conn: sqlite3.Connection, continuity: Continuity, *, s
     source = source or "startup"
     row = None
     if source in SAME_SESSION_SOURCES:
-        row = queries.latest_session_handoff(conn, session_id)
+        row = handoffs.latest_of_session(conn, session_id)
     if row is None and source != "compact":
         recover_crashed_sessions(conn, continuity, session_id=session_id, project_id=project_id,
                                  project_root=project_root)
@@ -44,7 +44,7 @@ def session_start_context(conn: sqlite3.Connection, continuity: Continuity, *, s
     if row is None:
         return None
     text = render(row, session_id, continuity.handoff_tokens)
-    queries.mark_resumed(conn, row["id"])
+    handoffs.mark_resumed(conn, row["id"])
     return text
 
 
@@ -64,13 +64,13 @@ def pending_handoff(conn: sqlite3.Connection, project_id: int, session_id: str |
     gets (``"new_session"``). (None, reason) when there is none.
     """
     if session_id:
-        row = queries.latest_session_handoff(conn, session_id)
+        row = handoffs.latest_of_session(conn, session_id)
         if row is not None:
             return row, "this_session"
     row = _offerable_project_handoff(conn, project_id, session_id or "", max_age_hours)
     if row is not None:
         return row, "new_session"
-    newest = queries.latest_project_handoff(conn, project_id, session_id or "")
+    newest = handoffs.latest_of_project(conn, project_id, session_id or "")
     if newest is None:
         return None, "no handoff saved for this project"
     if newest["status"] == "completed":
@@ -87,7 +87,7 @@ def recover_crashed_sessions(conn: sqlite3.Connection, continuity: Continuity, *
     from memory.continuity import handoff
 
     made = []
-    for session in queries.abandoned_sessions(conn, project_id, session_id, continuity.crash_idle_minutes,
+    for session in handoffs.abandoned_sessions(conn, project_id, session_id, continuity.crash_idle_minutes,
                                               continuity.restore_max_age_hours):
         made.append(handoff.recover_crash(conn, session, project_root, handoff.transcript_cap(continuity)))
     return made
@@ -95,7 +95,7 @@ def recover_crashed_sessions(conn: sqlite3.Connection, continuity: Continuity, *
 
 def _offerable_project_handoff(conn: sqlite3.Connection, project_id: int, session_id: str,
                                max_age_hours: float) -> sqlite3.Row | None:
-    row = queries.latest_project_handoff(conn, project_id, session_id)
+    row = handoffs.latest_of_project(conn, project_id, session_id)
     if row is None or row["status"] == "completed" or row["resumed_at"] is not None:
         return None
     if _age_hours(row["created_at"]) > max_age_hours:

@@ -119,13 +119,13 @@ def derive_status(todos: list[dict[str, Any]], blockers: list[str], turn_open: b
 
 def save(conn: sqlite3.Connection, state: dict[str, Any], project_id: int | None, action_count: int) -> None:
     """Store the snapshot in ``session_state`` and, when it is the newest, in the readable session file."""
-    from memory.continuity import queries
+    from memory.store import handoffs
     from memory.store import now_iso
 
     from memory.redact import redact_data
 
     state = redact_data({**state, "action_count": action_count, "saved_at": now_iso()})
-    if queries.save_snapshot(conn, state["session_id"], project_id, state, action_count):
+    if handoffs.save_snapshot(conn, state["session_id"], project_id, state, action_count):
         paths.write_private_file(state_file(state["session_id"]), json.dumps(state, indent=2, ensure_ascii=False))
 
 

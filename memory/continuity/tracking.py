@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 
-from memory.continuity import queries
 from memory.continuity.events import TRACKED_TOOLS, event_from_call, with_task_subject
 from memory.store import events
 
@@ -41,7 +40,7 @@ def record(conn: sqlite3.Connection, continuity: Continuity, *, session_id: str,
         return
     event = event_from_call(tool, tool_input, response, project_root, error=error, failed=failed)
     if event.kind == "task" and not event.data.get("subject") and event.data.get("id") is not None:
-        subject = queries.task_subjects(conn, session_id).get(event.data["id"])
+        subject = events.task_subjects(conn, session_id).get(event.data["id"])
         if subject:
             event = with_task_subject(event, subject)
     at = None
@@ -67,7 +66,7 @@ def save_snapshot(conn: sqlite3.Connection, session_id: str, project_id: int | N
     """Fold the session's events into its state and save it (DB row and readable file); return the state."""
     from memory.continuity import state
 
-    current = state.fold_events(session_id, queries.session_events(conn, session_id))
+    current = state.fold_events(session_id, events.session_events(conn, session_id))
     state.save(conn, current, project_id, action_count)
     return current
 

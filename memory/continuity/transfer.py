@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from memory.continuity import queries
+from memory.store import handoffs
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ def import_handoff(conn: sqlite3.Connection, item: dict[str, Any], project_id: i
         (values["session_id"], values["created_at"], values["trigger"])).fetchone()
     if exists:
         return "unchanged"
-    queries.insert_handoff(conn, values["session_id"], project_id, values["trigger"], state, values["summary"],
+    handoffs.insert(conn, values["session_id"], project_id, values["trigger"], state, values["summary"],
                            task=values["task"], status=values["status"], created_at=values["created_at"],
                            resumed=True)
     return "added"

@@ -1,19 +1,17 @@
 """The daily LLM token budget (``learning.daily_token_budget``; 0 means never call).
 
 Checked before each call with an estimate (input estimate + the output cap) and charged after from the
-usage the API reported, in ``llm_usage``. "Daily" is the UTC day.
+usage the API reported, in ``llm_usage`` (``memory.store.llm_usage``: ``charge``, ``used_today``). "Daily" is
+the UTC day.
 """
 
 from __future__ import annotations
 
 import sqlite3
 
+from memory.store.llm_usage import charge, used_today
 
-def used_today(conn: sqlite3.Connection) -> int:
-    """Input + output tokens charged today (UTC)."""
-    return conn.execute(
-        "SELECT coalesce(sum(input_tokens + output_tokens), 0) FROM llm_usage WHERE day = strftime('%Y-%m-%d', 'now')"
-    ).fetchone()[0]
+__all__ = ["allows", "charge", "used_today"]
 
 
 def allows(conn: sqlite3.Connection, daily_budget: int, estimated_tokens: int) -> bool:
@@ -21,11 +19,3 @@ def allows(conn: sqlite3.Connection, daily_budget: int, estimated_tokens: int) -
     if daily_budget <= 0:
         return False
     return used_today(conn) + estimated_tokens <= daily_budget
-
-
-def charge(conn: sqlite3.Connection, model: str, purpose: str, input_tokens: int, output_tokens: int) -> None:
-    """Record what a call actually cost."""
-    conn.execute(
-        "INSERT INTO llm_usage(model, purpose, input_tokens, output_tokens) VALUES (?, ?, ?, ?)",
-        (model, purpose, int(input_tokens), int(output_tokens)),
-    )

@@ -62,7 +62,7 @@ def store_learnings(conn: sqlite3.Connection, learnings: list[Any], *, project_i
     refresh the derived indexes. Return how many were added, reinforced, unchanged, suppressed, superseded
     (older learnings a new one replaced) and promoted (instructions made global because a second project
     learned them). ``times`` gives (created_at, last_seen_at) per learning, for imports."""
-    from memory import jobs
+    from memory.store import jobs
     from memory.learning.storage import add_or_reinforce, scope_for
     from memory.store import transaction
     from memory.vectors.choose import enqueue_reembed_if_needed, worker_embedder
@@ -132,7 +132,8 @@ def refresh_indexes(conn: sqlite3.Connection, learning_ids: list[int], scopes: s
     """Rewrite the touched scopes' pack files and upsert the rows into LanceDB; on failure queue a reindex."""
     if not learning_ids:
         return
-    from memory import jobs, log
+    from memory import log
+    from memory.store import jobs
     from memory.vectors import choose, lance
 
     try:

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 def learning_summary(conn: sqlite3.Connection, learning: Learning) -> dict[str, Any]:
     """Counts (live, forgotten, per category, global), LLM tokens today vs the budget, and the job queue."""
-    from memory import jobs
+    from memory.store import jobs
     from memory.learning import budget
     from memory.learning.extractors import names
 

@@ -91,3 +91,15 @@ def prune_hook_runs(conn: sqlite3.Connection, keep_days: int) -> int:
     cur = conn.execute(f"DELETE FROM hook_runs WHERE ts < {SQL_NOW_OFFSET}", (cutoff,))
     conn.execute(f"DELETE FROM errors WHERE ts < {SQL_NOW_OFFSET}", (cutoff,))
     return cur.rowcount
+
+
+def session_row(conn: sqlite3.Connection, session_id: str) -> sqlite3.Row | None:
+    """The session's row, or None."""
+    return conn.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
+
+
+def latest_session(conn: sqlite3.Connection, project_id: int) -> sqlite3.Row | None:
+    """The project's most recently seen session, ended or not."""
+    return conn.execute(
+        "SELECT * FROM sessions WHERE project_id = ? ORDER BY last_seen_at DESC, rowid DESC LIMIT 1", (project_id,)
+    ).fetchone()

@@ -1,4 +1,5 @@
-"""The ``events`` table (the only module that writes it): one row per tracked tool call of a session.
+"""The ``events`` table (the only module that writes it): one row per tracked tool call of a session, and
+the reads of a session's events that continuity folds.
 
 An edit is stored here once, whichever feature needs it: continuity folds events into session state and
 handoffs, and the pre-read reads the session's ``modify`` events before narrowing a Read
@@ -65,3 +66,32 @@ def maybe_secret(value: Any) -> bool:
     if isinstance(value, (list, tuple)):
         return any(maybe_secret(item) for item in value)
     return False
+
+
+def session_events(conn: sqlite3.Connection, session_id: str, limit: int = 5000) -> list[sqlite3.Row]:
+    """The session's most recent ``limit`` events, oldest first (by when the call was made, then arrival)."""
+    rows = conn.execute(
+        "SELECT id, ts, tool, kind, path, summary, outcome, data_json FROM events WHERE session_id = ?"
+        " ORDER BY ts DESC, id DESC LIMIT ?",
+        (session_id, limit),
+    ).fetchall()
+    rows.reverse()
+    return rows
+
+
+def task_subjects(conn: sqlite3.Connection, session_id: str) -> dict[str, str]:
+    """Task id -> subject for the session's TaskCreate/TaskUpdate events (TaskUpdate often names only the id)."""
+    subjects: dict[str, str] = {}
+    for (data_json,) in conn.execute(
+        "SELECT data_json FROM events WHERE session_id = ? AND kind = 'task' ORDER BY ts, id", (session_id,)
+    ):
+        data = json.loads(data_json or "{}")
+        if data.get("id") is not None and data.get("subject"):
+            subjects[str(data["id"])] = data["subject"]
+    return subjects
+
+
+def last_event_id(conn: sqlite3.Connection, session_id: str) -> int:
+    """Id of the session's newest event (0 when it has none)."""
+    row = conn.execute("SELECT max(id) FROM events WHERE session_id = ?", (session_id,)).fetchone()
+    return int(row[0] or 0)

@@ -52,7 +52,7 @@ def stale_count(conn: sqlite3.Connection, model: str) -> int:
 
 def enqueue_reembed_if_needed(conn: sqlite3.Connection, model: str) -> int | None:
     """Queue a ``reembed`` job when stored vectors do not match ``model``; return the job id or None."""
-    from memory import jobs
+    from memory.store import jobs
 
     stale = stale_count(conn, model)
     if not stale:
@@ -63,7 +63,7 @@ def enqueue_reembed_if_needed(conn: sqlite3.Connection, model: str) -> int | Non
 
 def reembed_all(conn: sqlite3.Connection, job_id: int, payload: dict[str, Any], *, batch: int = 64) -> int:
     """Re-embed every stale learning with the current embedder, rebuild the indexes, mark the job done."""
-    from memory import jobs
+    from memory.store import jobs
     from memory.config import load_settings
     from memory.store import learnings, transaction
     from memory.vectors.codec import to_blob

@@ -9,7 +9,8 @@ import sys
 
 import pytest
 
-from memory import jobs, store
+from memory import store
+from memory.store import jobs
 from memory.config import load_settings
 from memory.vectors import builtin, choose, codec, lance, minilm, ollama, pack
 from tests.support.ollama_server import FakeOllama, fake_embedding

@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 
-from memory import jobs, store, worker
+from memory import store, worker
+from memory.store import jobs
 from tests.support.session import REPO, hook_env, hook_output, payload, run_hook
 from tests.support.transcript import fixture_transcripts
 

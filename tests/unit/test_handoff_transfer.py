@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from memory.continuity import queries, transfer
+from memory.continuity import transfer
+from memory.store import handoffs
 from tests.support.store import open_store
 
 SECRET = "ghp_" + "A1b2C3d4" * 5
@@ -13,7 +14,7 @@ SECRET = "ghp_" + "A1b2C3d4" * 5
 def test_export_then_import_carries_a_handoff_once_and_never_a_secret(memory_home: Path, project_dir: Path,
                                                                        tmp_path: Path) -> None:
     s = open_store(project_dir)
-    queries.insert_handoff(s.conn, "s1", s.project_id, "manual", {"task": "Fix login", "decisions": [
+    handoffs.insert(s.conn, "s1", s.project_id, "manual", {"task": "Fix login", "decisions": [
         f"use the token {SECRET} for the staging API"]}, "Fix login - 1 decision", task="Fix login",
                            status="in_progress")
     (item,) = transfer.export_handoffs(s.conn, s.project_id)
@@ -23,5 +24,5 @@ def test_export_then_import_carries_a_handoff_once_and_never_a_secret(memory_hom
     other = open_store(tmp_path)  # another project in the same store
     assert transfer.import_handoff(other.conn, {**item, "session_id": "s1-copy"}, other.project_id) == "added"
     assert transfer.import_handoff(other.conn, {"session_id": 3}, other.project_id) == "skipped"
-    (copied,) = queries.list_handoffs(other.conn, other.project_id)
+    (copied,) = handoffs.listing(other.conn, other.project_id)
     assert copied["task"] == "Fix login" and copied["resumed_at"] is not None  # not offered to a session again

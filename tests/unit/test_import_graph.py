@@ -14,7 +14,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
                     "memory.shell",
                     "memory.hashing", "memory.prose", "memory.transcript", "memory.transcript_tail", "memory.deadline", "memory.hooks.wire")),
     ("store", ("memory.store",)),
-    ("services", ("memory.jobs", "memory.vectors", "memory.bootstrap")),
+    ("services", ("memory.vectors", "memory.bootstrap")),
     ("features", ("memory.continuity", "memory.learning", "memory.signatures", "memory.recall", "memory.health")),
     ("entry points", ("memory.hooks", "memory.cli", "memory.worker", "memory.__main__")),
 ]

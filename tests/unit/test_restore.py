@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from memory.continuity import handoff, inspection, queries, restore, tracking
+from memory.continuity import handoff, inspection, restore, tracking
+from memory.store import core, handoffs
 from tests.support.store import StoreFixture, open_store
 
 TASK = "Add rate limiting to the API"
@@ -45,7 +46,7 @@ def test_the_cli_view_of_the_session_and_its_handoff(memory_home: Path, project_
     now = inspection.current_session_summary(s.conn, s.project)
     assert (now["session_id"], now["actions"], now["files_modified"]) == ("old", 2, ["api.py"])
     handoff_id = handoff.on_pre_compact(s.conn, s.settings.continuity, **where, trigger="manual", instructions=None)
-    record = inspection.handoff_record(queries.get_handoff(s.conn, handoff_id))
+    record = inspection.handoff_record(handoffs.get(s.conn, handoff_id))
     assert record["task"] == TASK and record["state"]["files_modified"] == ["api.py"]
     assert inspection.current_session_summary(s.conn, s.project, "old")["task"] == TASK
 
@@ -55,8 +56,8 @@ def test_session_end_hands_off_only_what_is_new(memory_home: Path, project_dir: 
     where = _work(s, project_dir)
     assert handoff.on_session_end(s.conn, s.settings.continuity, **where, reason="other") is not None
     assert handoff.on_session_end(s.conn, s.settings.continuity, **where, reason="other") is None  # nothing since
-    assert queries.session_row(s.conn, "old")["ended_at"] is not None
-    assert [row["session_id"] for row in queries.list_handoffs(s.conn, s.project_id)] == ["old"]
+    assert core.session_row(s.conn, "old")["ended_at"] is not None
+    assert [row["session_id"] for row in handoffs.listing(s.conn, s.project_id)] == ["old"]
 
 
 def test_the_next_session_continues_the_unfinished_work_once(memory_home: Path, project_dir: Path) -> None:

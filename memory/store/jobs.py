@@ -1,22 +1,22 @@
-"""The durable job queue (the ``jobs`` table) that the detached worker drains.
+"""The ``jobs`` table (the only module that writes it): the durable queue the detached worker drains.
 
 A job is ``pending`` until a worker claims it (``running``, attempts + 1), then ``done``, or back to
-``pending`` with a growing ``not_before`` after a failure, or ``failed`` for good after ``worker.max_attempts``
-attempts (its ``last_error`` kept for ``status``). ``dedupe_key`` is unique over all jobs, so the same piece
-of work is never queued twice. Only one worker runs at a time (it holds a lock), so a ``running`` job seen by
-a worker that just took the lock belongs to a worker that died: it is put back to ``pending``.
+``pending`` with a later ``not_before`` after a failure, or ``failed`` for good (its ``last_error`` kept for
+``status``); when to retry and when to give up is the worker's decision (``memory.worker``). ``dedupe_key`` is
+unique over all jobs, so the same piece of work is never queued twice. Only one worker runs at a time (it holds
+a lock), so a ``running`` job seen by a worker that just took the lock belongs to a worker that died: it is put
+back to ``pending``.
 
 Claiming a job takes a lease of ``LEASE_SECONDS`` (from ``locked_at``), longer than a job may run (the API
 calls of a job are capped well below it). A ``running`` job whose lease expired was left by a dead worker: it
 counts as due, so the next SessionStart starts a worker, which reclaims it.
 
-``enqueue_extraction`` runs inside SessionEnd and PreCompact hooks: one INSERT, stdlib only.
+``enqueue`` runs inside SessionEnd and PreCompact hooks: one INSERT, stdlib only.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 
 from memory.store import SQL_NOW, SQL_NOW_OFFSET, transaction
@@ -25,12 +25,11 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from memory.project import Project
-
 EXTRACT = "extract"
 REEMBED = "reembed"
 REINDEX = "reindex"
 LEASE_SECONDS = 600
+ERROR_CHARS = 2000
 
 
 def enqueue(conn: sqlite3.Connection, kind: str, payload: dict[str, Any], dedupe_key: str | None = None) -> int | None:
@@ -40,26 +39,6 @@ def enqueue(conn: sqlite3.Connection, kind: str, payload: dict[str, Any], dedupe
         (kind, json.dumps(payload), dedupe_key),
     )
     return cur.lastrowid if cur.rowcount else None
-
-
-def enqueue_extraction(conn: sqlite3.Connection, *, reason: str, session_id: str, project: Project,
-                       project_id: int, transcript_path: str | None, cwd: str) -> int | None:
-    """Queue learning extraction for a session (once per session, reason and transcript size)."""
-    transcript = transcript_path or ""
-    try:
-        size = os.path.getsize(transcript) if transcript else 0
-    except OSError:
-        size = 0
-    if not size:
-        return None  # nothing to learn from (no transcript yet)
-    payload = {
-        "session_id": session_id,
-        "project": {"id": project_id, "key": project.key, "root": project.root},
-        "transcript_path": transcript,
-        "cwd": cwd,
-        "reason": reason,
-    }
-    return enqueue(conn, EXTRACT, payload, f"{EXTRACT}:{session_id}:{reason}:{size}")
 
 
 def due_count(conn: sqlite3.Connection, lease_seconds: float = LEASE_SECONDS) -> int:
@@ -103,25 +82,27 @@ def complete(conn: sqlite3.Connection, job_id: int) -> None:
     )
 
 
-def fail(conn: sqlite3.Connection, job: sqlite3.Row, error: str, *, max_attempts: int, backoff_seconds: float) -> str:
-    """Record a failed attempt: retry later (backoff doubling each attempt) or give up; return the new status."""
-    from memory.redact import redact
+def give_up(conn: sqlite3.Connection, job_id: int, error: str) -> None:
+    """Mark a job ``failed`` for good, keeping ``error`` (redacted, cut to ``ERROR_CHARS``)."""
+    conn.execute(
+        f"UPDATE jobs SET status = 'failed', locked_by = NULL, last_error = ?, updated_at = {SQL_NOW} WHERE id = ?",
+        (_error_text(error), job_id),
+    )
 
-    error = redact(error)
-    attempts = int(job["attempts"])
-    if attempts >= max_attempts:
-        conn.execute(
-            f"UPDATE jobs SET status = 'failed', locked_by = NULL, last_error = ?, updated_at = {SQL_NOW} WHERE id = ?",
-            (error[:2000], job["id"]),
-        )
-        return "failed"
-    delay = float(backoff_seconds) * (2 ** (attempts - 1))
+
+def retry_later(conn: sqlite3.Connection, job_id: int, error: str, delay_seconds: float) -> None:
+    """Put a failed job back to ``pending``, due in ``delay_seconds``, keeping ``error`` (redacted, cut)."""
     conn.execute(
         "UPDATE jobs SET status = 'pending', locked_by = NULL, last_error = ?, "
         f"not_before = {SQL_NOW_OFFSET}, updated_at = {SQL_NOW} WHERE id = ?",
-        (error[:2000], f"+{delay:.3f} seconds", job["id"]),
+        (_error_text(error), f"+{float(delay_seconds):.3f} seconds", job_id),
     )
-    return "pending"
+
+
+def _error_text(error: str) -> str:
+    from memory.redact import redact
+
+    return redact(error)[:ERROR_CHARS]
 
 
 def queue_summary(conn: sqlite3.Connection) -> dict[str, Any]:
