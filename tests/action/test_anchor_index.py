@@ -7,7 +7,7 @@ import json
 
 from memory import store
 from memory.learning import anchor_index, at_action
-from tests.action.test_recall_action import CARGO, MONEY, PNPM, add, post, pre, seed
+from tests.support.action import CARGO, MONEY, PNPM, add, post, pre, seed
 from tests.support.store import open_store
 
 

@@ -90,7 +90,7 @@ def test_a_changelog_is_not_what_a_fix_is_about_unless_it_is_its_only_file():
 
 def test_at_the_moment_of_action_a_changelog_edit_fires_only_learnings_about_the_changelog(memory_home, project_dir):
     from memory.learning import at_action
-    from tests.action.test_recall_action import add
+    from tests.support.action import add
     from tests.support.store import open_store
 
     fixture = open_store(project_dir)
