@@ -66,15 +66,18 @@ def canonical_path(path: str, root: str) -> tuple[str, bool]:
         path = os.path.join(root, path)
     path = os.path.normpath(path)
     root = os.path.normpath(root)
-    inside = _inside(path, root)
+    inside = relative_to(path, root)
     if inside is None:
-        inside = _inside(os.path.realpath(path), root)
+        inside = relative_to(os.path.realpath(path), root)
     return (path, True) if inside is None else (inside, False)
 
 
-def _inside(path: str, root: str) -> str | None:
-    """``path`` relative to ``root`` when it lies inside it, else None."""
+def relative_to(path: str, root: str) -> str | None:
+    """``path`` relative to the folder ``root`` when it lies inside it (``"."`` for the root itself), else None.
+
+    Both are compared as spelled: nothing is normalized or resolved (``canonical_path`` does that first)."""
+    root = root.rstrip(os.sep) or os.sep
     if path == root:
         return "."
-    prefix = root.rstrip(os.sep) + os.sep
+    prefix = root if root.endswith(os.sep) else root + os.sep
     return path[len(prefix):] if path.startswith(prefix) else None

@@ -6,7 +6,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from memory.project import find_project
+from memory.project import find_project, relative_to
 
 
 def git(*args: str, cwd: Path) -> None:
@@ -33,3 +33,14 @@ def test_folder_outside_git_is_keyed_by_its_real_path(tmp_path: Path) -> None:
     link = tmp_path / "link"
     os.symlink(folder, link)
     assert find_project(str(link)).key == find_project(str(folder)).key == str(folder.resolve())
+
+
+def test_relative_to_names_a_path_inside_a_folder_as_spelled() -> None:
+    """The one relative_to (signatures, anchors and canonical_path share it): the root itself is ".", a sibling
+    whose name starts with the root's is outside, and nothing is normalized."""
+    assert relative_to("/work/app/src/main.py", "/work/app") == "src/main.py"
+    assert relative_to("/work/app/src/main.py", "/work/app/") == "src/main.py"
+    assert relative_to("/work/app", "/work/app") == "."
+    assert relative_to("/work/application/x.py", "/work/app") is None
+    assert relative_to("/etc/hosts", "/") == "etc/hosts"
+    assert relative_to("/work/app/../other.py", "/work/app") == "../other.py"  # as spelled: normalize first

@@ -71,7 +71,7 @@ def show_one(args: argparse.Namespace) -> int:
 def show_cache(args: argparse.Namespace) -> int:
     """Print the cache entries and the savings (per recent session and in total)."""
     from memory.signatures import accounting, cache
-    from memory.signatures.eligibility import relative_to
+    from memory.project import relative_to
 
     conn = open_store()
     try:

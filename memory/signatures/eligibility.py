@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import re
 
+from memory.project import relative_to
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -123,12 +125,3 @@ def count_lines(source: bytes) -> int:
     if not source:
         return 0
     return source.count(b"\n") + (0 if source.endswith(b"\n") else 1)
-
-
-def relative_to(path: str, root: str) -> str | None:
-    """``path`` relative to the folder ``root``, or None when it is not inside it."""
-    root = root.rstrip(os.sep) or os.sep
-    if path == root:
-        return ""
-    prefix = root if root.endswith(os.sep) else root + os.sep
-    return path[len(prefix):] if path.startswith(prefix) else None

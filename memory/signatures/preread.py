@@ -16,6 +16,7 @@ import sqlite3
 import stat
 from collections import namedtuple
 
+from memory.project import relative_to
 from memory.signatures import accounting, cache, eligibility, learnings, view
 from memory.tokens import estimate_tokens
 
@@ -89,7 +90,7 @@ def plan_read(
     head = max(1, min(settings.head_lines, MAX_HEAD_LINES, outline.total_lines))
     head_tokens = estimate_tokens(_head_text(real, head, source))
     # Learnings name their file as written when they were learned: absolute, real or project-relative.
-    names = [path, real, eligibility.relative_to(path, project_root) or ""]
+    names = [path, real, relative_to(path, project_root) or ""]
     shown = learnings.for_file(conn, names, project_id(), session_id)
     text = _context(settings, project_root, path, outline, head, learnings.lines(shown))
     delivered = head_tokens + estimate_tokens(text)
@@ -217,7 +218,7 @@ def _context(
 ) -> str:
     """The context text: header, the outline past the head, what it leaves out, learnings; under the cap."""
     max_chars = settings.max_context_chars
-    shown_path = eligibility.relative_to(path, project_root) or path
+    shown_path = relative_to(path, project_root) or path
     body = view.after_head(outline.text, head)
     compact = any(line.lstrip().startswith("· ") for line in body.split("\n"))
     top = view.header(shown_path, outline.language, outline.total_lines, head, outline.definitions, compact)
