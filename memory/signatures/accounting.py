@@ -1,6 +1,6 @@
 """Honest accounting of narrowed Reads, and the session record that keeps narrowing safe.
 
-Per narrowed Read (table ``signature_reads``): the tokens a plain Read would have returned (``original``), the
+Per narrowed Read (table ``signature_reads``, written by ``memory.store.signatures``): the tokens a plain Read would have returned (``original``), the
 tokens delivered instead (head lines + context), and every later Read of the same file in the same session,
 of any range, which counts against the saving (``followup``) -- until the session edits the file (a Read after
 an edit reads text that neither the narrowed Read nor a whole one could have shown) or the user sends the next
@@ -22,40 +22,16 @@ import os
 import sqlite3
 
 from memory.project import canonical_path
+from memory.store import signatures as table
+from memory.store.signatures import already_claimed, claim_read, end_turn
 from memory.tokens import estimate_tokens
+
+__all__ = ["absolute", "already_claimed", "claim_read", "end_turn", "record_read", "response_tokens",
+           "savings_by_session", "savings_summary", "was_edited"]
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
-
-
-def claim_read(
-    conn: sqlite3.Connection,
-    *,
-    session_id: str,
-    project_id: int | None,
-    path: str,
-    content_hash: str,
-    tool_use_id: str | None,
-    head_limit: int,
-    original_tokens: int,
-    delivered_tokens: int,
-) -> bool:
-    """Record a narrowed Read; False when this session already narrowed this content of this file."""
-    cur = conn.execute(
-        "INSERT OR IGNORE INTO signature_reads(session_id, project_id, path, hash, tool_use_id, head_limit,"
-        " original_tokens, delivered_tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (session_id, project_id, path, content_hash, tool_use_id, head_limit, original_tokens, delivered_tokens),
-    )
-    return cur.rowcount == 1
-
-
-def already_claimed(conn: sqlite3.Connection, session_id: str, path: str, content_hash: str) -> bool:
-    """True when this session already narrowed a Read of this content of this file."""
-    row = conn.execute(
-        "SELECT 1 FROM signature_reads WHERE session_id = ? AND path = ? AND hash = ?", (session_id, path, content_hash)
-    ).fetchone()
-    return row is not None
 
 
 def was_edited(conn: sqlite3.Connection, session_id: str, path: str, project_root: str) -> bool:
@@ -70,36 +46,22 @@ def was_edited(conn: sqlite3.Connection, session_id: str, path: str, project_roo
     return row is not None
 
 
-def end_turn(conn: sqlite3.Connection, session_id: str) -> None:
-    """The user sent a new prompt: later Reads no longer count against this session's narrowed Reads."""
-    conn.execute("UPDATE signature_reads SET turn_ended = 1 WHERE session_id = ? AND turn_ended = 0", (session_id,))
-
-
 def record_read(conn: sqlite3.Connection, session_id: str, path: str, tool_input: dict[str, Any],
                 response: Any, tool_use_id: str | None, project_root: str) -> None:
     """Account for a completed Read of ``path`` (absolute) in the project at ``project_root``: the narrowed Read
     itself, or a follow-up that costs tokens."""
-    row = conn.execute(
-        "SELECT id, tool_use_id, head_limit, own_read_seen, turn_ended FROM signature_reads WHERE session_id = ? "
-        "AND path = ? "
-        "ORDER BY id DESC LIMIT 1",
-        (session_id, path),
-    ).fetchone()
+    row = table.latest_read(conn, session_id, path)
     if row is None:
         return
     if _is_narrowed_read(row, tool_input, tool_use_id):
-        conn.execute("UPDATE signature_reads SET own_read_seen = 1 WHERE id = ?", (row["id"],))
+        table.own_read_seen(conn, row["id"])
         return
     if row["turn_ended"]:  # a Read for a later request: not one the narrowing caused
         return
     if was_edited(conn, session_id, path, project_root):  # edits stop narrowing, so this edit followed the narrowed Read
         return
     tokens = response_tokens(response)
-    conn.execute(
-        "UPDATE signature_reads SET followup_reads = followup_reads + 1, followup_tokens = followup_tokens + ? "
-        "WHERE id = ?",
-        (tokens, row["id"]),
-    )
+    table.add_followup(conn, row["id"], tokens)
 
 
 def _is_narrowed_read(row: sqlite3.Row, tool_input: dict[str, Any], tool_use_id: str | None) -> bool:

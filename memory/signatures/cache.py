@@ -1,4 +1,5 @@
-"""The signature cache (table ``file_signatures``): one outline per path, valid for one content hash.
+"""The signature cache (table ``file_signatures``, its SQL in ``memory.store.signatures``): one outline per
+path, valid for one content hash.
 
 A lookup first compares the file's (mtime_ns, size) with the row's: when both match, the row is used without
 reading the file. Otherwise the caller hashes the content; a row for the same content (at this or any other
@@ -17,6 +18,11 @@ import json
 import sqlite3
 from collections import namedtuple
 
+from memory.store import signatures as table
+from memory.store.signatures import entries, evict, touch
+
+__all__ = ["Outline", "entries", "evict", "lookup_content", "lookup_fresh", "store", "touch"]
+
 Outline = namedtuple(
     "Outline", "hash language total_lines definitions text dropped partial original_tokens signature_tokens"
 )
@@ -25,17 +31,12 @@ Outline.__doc__ = """A file's outline as delivered: the rendered signatures (``t
 ``definitions`` counts the definitions visible in ``text`` (0: nothing worth showing); ``dropped`` lists the
 detail removed to fit the budget; ``original_tokens`` estimates what a whole-file Read returns."""
 
-_COLUMNS = (
-    "hash, language, total_lines, definitions, signature, dropped, partial, original_tokens, signature_tokens, "
-    "size, mtime_ns, parser_version, render_chars"
-)
-
 
 def lookup_fresh(
     conn: sqlite3.Connection, path: str, size: int, mtime_ns: int, version: str, render_chars: int
 ) -> Outline | None:
     """The cached outline of ``path`` if the file's size and mtime are unchanged since it was stored."""
-    row = conn.execute(f"SELECT {_COLUMNS} FROM file_signatures WHERE path = ?", (path,)).fetchone()
+    row = table.outline_row(conn, path)
     if row is None or (row["size"], row["mtime_ns"]) != (size, mtime_ns):
         return None
     if (row["parser_version"], row["render_chars"]) != (_key(version), render_chars):
@@ -45,11 +46,7 @@ def lookup_fresh(
 
 def lookup_content(conn: sqlite3.Connection, content_hash: str, version: str, render_chars: int) -> Outline | None:
     """A cached outline of exactly this content (stored under any path), or None."""
-    row = conn.execute(
-        f"SELECT {_COLUMNS} FROM file_signatures WHERE hash = ? AND parser_version = ? AND render_chars = ? "
-        "LIMIT 1",
-        (content_hash, _key(version), render_chars),
-    ).fetchone()
+    row = table.outline_row_of_content(conn, content_hash, _key(version), render_chars)
     return _outline(row) if row is not None else None
 
 
@@ -68,53 +65,15 @@ def store(
     ``max_entries``; return it as stored (as a lookup will return it)."""
     from memory.redact import redact
     from memory.redacted import restored, stamp
-    from memory.store import now_iso
 
-    now = now_iso()
     outline = outline._replace(text=restored(redact(outline.text), stamp()))
-    conn.execute(
-        "INSERT OR REPLACE INTO file_signatures(path, language, signature, hash, original_tokens, signature_tokens,"
-        " created_at, accessed_at, parser_version, size, mtime_ns, total_lines, definitions, dropped, partial,"
-        " render_chars) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            path, outline.language, outline.text, outline.hash, outline.original_tokens, outline.signature_tokens,
-            now, now, _key(version), size, mtime_ns, outline.total_lines, outline.definitions,
-            json.dumps(list(outline.dropped)), int(outline.partial), render_chars,
-        ),
-    )
+    table.put_outline(conn, path, language=outline.language, text=outline.text, content_hash=outline.hash,
+                      original_tokens=outline.original_tokens, signature_tokens=outline.signature_tokens,
+                      version=_key(version), size=size, mtime_ns=mtime_ns, total_lines=outline.total_lines,
+                      definitions=outline.definitions, dropped_json=json.dumps(list(outline.dropped)),
+                      partial=outline.partial, render_chars=render_chars)
     evict(conn, max_entries)
     return outline
-
-
-def touch(conn: sqlite3.Connection, path: str) -> None:
-    """Mark the row of ``path`` as just used (the LRU order)."""
-    from memory.store import now_iso
-
-    conn.execute("UPDATE file_signatures SET accessed_at = ? WHERE path = ?", (now_iso(), path))
-
-
-def evict(conn: sqlite3.Connection, max_entries: int) -> int:
-    """Delete the least recently used rows beyond ``max_entries``; return how many went."""
-    cur = conn.execute(
-        "DELETE FROM file_signatures WHERE path IN (SELECT path FROM file_signatures "
-        "ORDER BY accessed_at DESC, rowid DESC LIMIT -1 OFFSET ?)",
-        (max(int(max_entries), 0),),
-    )
-    return cur.rowcount
-
-
-def entries(conn: sqlite3.Connection, under: str | None = None) -> list[sqlite3.Row]:
-    """Cache rows, most recently used first; only paths equal to or inside ``under`` when given."""
-    sql = (
-        "SELECT path, language, total_lines, definitions, original_tokens, signature_tokens, partial, dropped,"
-        " accessed_at, created_at, parser_version, length(signature) AS chars FROM file_signatures"
-    )
-    if under is None:
-        return conn.execute(sql + " ORDER BY accessed_at DESC").fetchall()
-    prefix = under.rstrip("/") + "/"
-    return conn.execute(
-        sql + " WHERE path = ? OR substr(path, 1, ?) = ? ORDER BY accessed_at DESC", (under, len(prefix), prefix)
-    ).fetchall()
 
 
 def _key(version: str) -> str:

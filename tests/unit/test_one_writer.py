@@ -83,6 +83,12 @@ def test_each_table_has_exactly_one_writer_module() -> None:
     assert wrong == {}, "each table is written by one module: call its writer instead of writing SQL"
 
 
+def test_every_writer_is_in_the_store() -> None:
+    """Features decide what to write; the SQL that writes it lives in ``memory/store/``."""
+    outside = {t: sorted(m) for t, m in writers().items() if any(not w.startswith("memory/store/") for w in m)}
+    assert outside == {}, "move the write into a module of memory/store/ and call it from the feature"
+
+
 def test_the_architecture_document_names_each_writer() -> None:
     found = {t: next(iter(m)) for t, m in writers().items() if len(m) == 1}
     assert documented_writers() == found

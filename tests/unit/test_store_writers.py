@@ -1,11 +1,12 @@
-"""The store's writers of continuity, the job queue and the LLM budget, in-process: ``store.handoffs`` (a newer
-snapshot wins, texts are redacted), ``store.jobs`` (retry later, give up) and ``store.llm_usage``."""
+"""The store's writers of continuity, the job queue, the LLM budget and narrowed Reads, in-process:
+``store.handoffs`` (a newer snapshot wins, texts are redacted), ``store.jobs`` (retry later, give up),
+``store.llm_usage`` and ``store.signatures`` (a Read claimed once, follow-ups charged, the cache kept small)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from memory.store import handoffs, jobs, llm_usage
+from memory.store import handoffs, jobs, llm_usage, signatures
 from tests.support.store import open_store
 
 SECRET = "sk-ant-api03-" + "A" * 90
@@ -53,3 +54,35 @@ def test_llm_usage_sums_today(memory_home: Path, project_dir: Path) -> None:
     llm_usage.charge(s.conn, "claude-haiku-4-5", "extract", 1000, 200)
     llm_usage.charge(s.conn, "claude-haiku-4-5", "extract", 10, 2)
     assert llm_usage.used_today(s.conn) == 1212
+
+
+def test_a_narrowed_read_is_claimed_once_and_charged_its_followups(memory_home: Path, project_dir: Path) -> None:
+    s = open_store(project_dir)
+    claim = dict(session_id="a", project_id=s.project_id, path="/p/big.py", content_hash="h1", tool_use_id="t1",
+                 head_limit=40, original_tokens=5000, delivered_tokens=600)
+    assert signatures.claim_read(s.conn, **claim)
+    assert not signatures.claim_read(s.conn, **claim)
+    assert signatures.already_claimed(s.conn, "a", "/p/big.py", "h1")
+    assert not signatures.already_claimed(s.conn, "b", "/p/big.py", "h1")
+    read = signatures.latest_read(s.conn, "a", "/p/big.py")
+    signatures.own_read_seen(s.conn, read["id"])
+    signatures.add_followup(s.conn, read["id"], 700)
+    signatures.add_followup(s.conn, read["id"], 50)
+    signatures.end_turn(s.conn, "a")
+    row = s.conn.execute("SELECT own_read_seen, followup_reads, followup_tokens, turn_ended FROM signature_reads"
+                         ).fetchone()
+    assert tuple(row) == (1, 2, 750, 1)
+
+
+def test_the_outline_cache_keeps_the_most_recently_used(memory_home: Path, project_dir: Path) -> None:
+    s = open_store(project_dir)
+    for path in ("/p/a.py", "/p/b.py", "/p/c.py"):
+        signatures.put_outline(s.conn, path, language="python", text="def f(): ...", content_hash=path,
+                               original_tokens=100, signature_tokens=10, version="v1", size=1, mtime_ns=1,
+                               total_lines=10, definitions=1, dropped_json="[]", partial=False, render_chars=100)
+    s.conn.execute("UPDATE file_signatures SET accessed_at = '2000-01-01T00:00:00.000Z'")
+    signatures.touch(s.conn, "/p/a.py")
+    assert signatures.evict(s.conn, 2) == 1
+    assert signatures.entries(s.conn)[0]["path"] == "/p/a.py" and len(signatures.entries(s.conn, "/p")) == 2
+    assert signatures.outline_row_of_content(s.conn, "/p/a.py", "v1", 100)["hash"] == "/p/a.py"
+    assert signatures.outline_row(s.conn, "/p/nothing.py") is None
