@@ -22,9 +22,13 @@ def record(conn: sqlite3.Connection, session_id: str, event: str, query: str | N
     """Note that the learnings ``shown`` (id, score) reached ``session_id``; return the ids shown for the first time
     in that session (only those count as a recall). The caller owns the transaction. The query is redacted,
     then cut to ``QUERY_CHARS``."""
-    from memory.redact import redact
+    from memory.redacted import could_hold_secret
 
-    query = redact(query)[:QUERY_CHARS] if query else query
+    if query and could_hold_secret(query):  # the gate: an anchor or a prompt no rule could change passes as is
+        from memory.redact import redact
+
+        query = redact(query)
+    query = query[:QUERY_CHARS] if query else query
     first = []
     for learning_id, score in shown:
         cur = conn.execute(
