@@ -18,6 +18,7 @@ import os
 import re
 
 from memory import shell
+from memory.project import relative_to
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -83,15 +84,9 @@ def path_names(path: str, root: str | None) -> list[str]:
     if root:
         for candidate in (path, names[1]):
             relative = relative_to(candidate, root)
-            if relative:
+            if relative and relative != ".":  # the root folder is not a file's name
                 names.append(relative)
     return list(dict.fromkeys(n for n in names if n))
-
-
-def relative_to(path: str, root: str) -> str | None:
-    """``path`` relative to ``root`` when it lies inside it, else None."""
-    root = root.rstrip("/") + "/"
-    return path[len(root):] if path.startswith(root) else None
 
 
 def is_specific_symbol(symbol: str) -> bool:

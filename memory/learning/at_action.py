@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from memory import shell
 from memory.learning import anchors, applies
+from memory.project import relative_to
 from memory.text import shorten
 
 TYPE_CHECKING = False
@@ -68,7 +69,7 @@ def for_edit(conn: sqlite3.Connection, *, project_id: int | None, root: str | No
         hit = _edit_match(row, names, words)
         if hit and applies.edit_applies(str(row["text"]), hit[0], path):
             matched.append((row, *hit))
-    shown_path = (anchors.relative_to(path, root) if root else None) or path
+    shown_path = (relative_to(path, root) if root else None) or path
     return _inject(conn, matched, session_id, f"PreToolUse:{tool}", f"before this edit of {shown_path}")
 
 

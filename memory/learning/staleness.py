@@ -21,6 +21,7 @@ import sqlite3
 
 from memory import hashing, shell
 from memory.learning import anchors
+from memory.project import relative_to
 from memory.store import anchor_marks
 
 TYPE_CHECKING = False
@@ -82,7 +83,7 @@ def check(conn: sqlite3.Connection, row: Any, path: str, names: list[str], sourc
           root: str | None, *, confirm: bool = False) -> list[str]:
     """Compare one learning's anchors on ``path`` with their marks and record the outcome; return the reasons
     of anchors that turned stale now. ``confirm`` takes the current state as the new baseline."""
-    shown = anchors.relative_to(path, root) if root else None
+    shown = relative_to(path, root) if root else None
     shown = shown or path
     text = source.decode("utf-8", "replace") if source is not None else None
     file_hash = hashing.content_hash(source) if source is not None else None
