@@ -97,11 +97,12 @@ def whole(file: dict | None) -> bool:
 
 def replay(conn, signatures, transcript: Path, turns: bool = True) -> list[dict]:
     """Every whole-file Read of ``transcript`` whose file is recoverable, with what the hook does to it. With
-    ``turns`` each user prompt ends the turn as the UserPromptSubmit hook does (``accounting.end_turn``);
+    ``turns`` each user prompt ends the turn as the UserPromptSubmit hook does (``store.signatures.end_turn``);
     without, every later Read in the session is charged (the accounting before turns counted)."""
     from memory.signatures.preread import PassThrough, plan_read
     from memory.continuity.events import event_from_call
-    from memory.signatures.accounting import end_turn, record_read
+    from memory.signatures.accounting import record_read
+    from memory.store.signatures import end_turn
     from memory.store import events
 
     cwd, calls = reads_of(transcript)

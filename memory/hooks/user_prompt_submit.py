@@ -14,9 +14,9 @@ if TYPE_CHECKING:
 def handle(ctx: HookContext) -> dict[str, Any] | None:
     """Inject "Previous learning: …" lines within the per-prompt token budget."""
     if ctx.settings.feature_enabled("signatures"):
-        from memory.signatures import accounting
+        from memory.store.signatures import end_turn  # the turn's narrowed Reads stop counting follow-ups
 
-        accounting.end_turn(ctx.db, ctx.session_id)
+        end_turn(ctx.db, ctx.session_id)
     if not ctx.settings.feature_enabled("recall"):
         return None
     from memory import recall

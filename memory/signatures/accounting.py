@@ -23,10 +23,10 @@ import sqlite3
 
 from memory.project import canonical_path
 from memory.store import signatures as table
-from memory.store.signatures import already_claimed, claim_read, end_turn
+from memory.store.signatures import already_claimed, claim_read
 from memory.tokens import estimate_tokens
 
-__all__ = ["absolute", "already_claimed", "claim_read", "end_turn", "record_read", "response_tokens",
+__all__ = ["absolute", "already_claimed", "claim_read", "record_read", "response_tokens",
            "savings_by_session", "savings_summary", "was_edited"]
 
 TYPE_CHECKING = False
