@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 
 MAX_ITEMS = 2
 MAX_TEXT_CHARS = 400
-EDIT_TOOLS = ("Edit", "MultiEdit", "Write")
 # How telling a matched anchor is: the more specific, the earlier it is shown.
 SPECIFICITY = {"command+sub": 4, "symbol": 3, "file": 2, "command": 1}
 
