@@ -186,7 +186,7 @@ _CLI_RULES = [
     ("cli-password", _Lazy(r"(?P<head>\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlimport|mysqlsh)\b"
                            r"[^|;&\n]*?\s-p)(?P<value>'[^'\n]+'|\"[^\"\n]+\"|[^\s'\"]+)"), "mysql|mariadb"),
     ("cli-password", _Lazy(r"(?P<head>\b(?:curl|wget|http|httpie)\b[^|;&\n]*?\s(?:-u|--user)[ =]?['\"]?[^\s:'\"]+:)"
-                           r"(?P<value>[^\s'\"@]+)"), "-u|--user"),
+                           r"(?P<value>[^\s'\"@]+)"), "curl|wget|http"),
     ("cli-password", _Lazy(r"(?P<head>\bredis-cli\b[^|;&\n]*?\s(?:-a|--pass|--askpass)\s+)(?P<value>'[^'\n]+'|\"[^\"\n]+\"|\S+)"),
      "redis-cli"),
     ("cli-password", _Lazy(r"(?P<head>\bsshpass\s+-p\s*)(?P<value>'[^'\n]+'|\"[^\"\n]+\"|\S+)"), "sshpass"),

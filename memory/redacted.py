@@ -17,9 +17,9 @@ if TYPE_CHECKING:
 # Lower-cased words every rule but the token formats and the random-run rule needs: the secret words of the
 # assignment, PEM, header and prose rules, the command-line rules' hints, a URL's "://".
 SUSPECT_WORDS = (
-    "--user", "-u", "://", "api-key", "auth", "auth-token", "authorization", "bearer", "conn", "credential",
-    "dsn", "key", "login", "mariadb", "mysql", "pass", "pat", "private key", "private-token", "pwd",
-    "redis-cli", "secret", "sshpass", "subscription-key", "sudo", "token", "webhook",
+    "://", "api-key", "auth", "auth-token", "authorization", "bearer", "conn", "credential", "curl", "dsn",
+    "http", "key", "login", "mariadb", "mysql", "pass", "pat", "private key", "private-token", "pwd",
+    "redis-cli", "secret", "sshpass", "subscription-key", "sudo", "token", "webhook", "wget",
 )
 # What a provider token format holds (case kept), found in a run of 16+ non-space characters.
 TOKEN_HINTS = (

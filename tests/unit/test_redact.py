@@ -235,3 +235,14 @@ def test_the_gate_sends_only_what_could_hold_a_secret_through_the_rules():
     assert needs_redaction({**clean, "reason": "token = abc123def456"}, keep)
     assert joined_if_clean(["[compound-memory] Only line 1 of src/app.py", Redacted("password=[REDACTED:secret]")])
     assert joined_if_clean(["header", "Previous learning: the password is hunter2xyz9"]) is None
+
+
+def test_the_gate_asks_the_curl_rule_for_its_program_not_for_a_dash_u():
+    from memory.redact import redact
+    from memory.redacted import could_hold_secret
+
+    for plain in ("round_total rounds half-up with Decimal.", "a follow-up edit", "git push -u origin main"):
+        assert not could_hold_secret(plain) and redact(plain) == plain
+    for command in ("curl -u admin:s3cretPassw0rd https://api.example.com", "wget --user=bob:hunter2xyz ftp.example.com"):
+        assert could_hold_secret(command)
+        assert "s3cretPassw0rd" not in redact(command) and "hunter2xyz" not in redact(command)
