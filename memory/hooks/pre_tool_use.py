@@ -53,7 +53,7 @@ def _action_context(ctx: HookContext, tool: str, tool_input: dict[str, Any]) -> 
     The anchor index is read first: when no learning is anchored to anything this call touches (most calls),
     the hook ends there, without opening the store or recording the run (which would cost more than the rest).
     """
-    from memory.learning import anchor_index, anchors, applies, at_action
+    from memory.learning import anchor_index, at_action
 
     if tool == wire.BASH:
         command = wire.command(tool_input)
@@ -68,9 +68,7 @@ def _action_context(ctx: HookContext, tool: str, tool_input: dict[str, Any]) -> 
 
         path = os.path.normpath(os.path.join(ctx.cwd, path))
         texts = wire.edited_texts(tool_input)
-        # Every identifier of a code file's edited text: more than at_action matches (imports...), never fewer.
-        words = anchors.identifiers(*texts) if applies.names_code(path) else set()
-        keys = anchor_index.edit_keys(anchors.path_names(path, ctx.project.root), words)
+        keys = anchor_index.edit_keys(*at_action.edit_subject(path, ctx.project.root, texts))
     if not keys:
         ctx.record_run = False
         return None
