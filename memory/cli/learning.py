@@ -206,7 +206,8 @@ def _evidence_line(entry: Any) -> str:
 
 def cmd_forget(args: argparse.Namespace) -> int:
     """Forget (or purge) one learning and drop it from the indexes."""
-    from memory.learning.storage import forget, get
+    from memory.learning.storage import get
+    from memory.store.learnings import forget
 
     conn = open_store()
     row = get(conn, args.id)
@@ -231,7 +232,8 @@ def cmd_forget(args: argparse.Namespace) -> int:
 def cmd_unforget(args: argparse.Namespace) -> int:
     """Bring a forgotten learning back: recall it again, with a fresh vector in the indexes."""
     from memory.learning.pipeline import refresh_indexes
-    from memory.learning.storage import get, set_vector, unforget
+    from memory.learning.storage import get
+    from memory.store.learnings import set_vector, unforget
     from memory.vectors.choose import worker_embedder
     from memory.vectors.codec import to_blob
 
@@ -260,7 +262,8 @@ def _drop_from_indexes(conn: sqlite3.Connection, ids: list[int]) -> None:
 
 def cmd_prune(args: argparse.Namespace) -> int:
     """Forget learnings never recalled, below the confidence floor, unseen for ``prune_after_days``."""
-    from memory.learning.storage import forget, prunable
+    from memory.learning.storage import prunable
+    from memory.store.learnings import forget
 
     conn = open_store()
     learning = load_settings(current_project().root).learning

@@ -101,7 +101,8 @@ def store_learnings(conn: sqlite3.Connection, learnings: list[Any], *, project_i
 def _promote_if_learned_elsewhere(conn: sqlite3.Connection, item: Any, scope: int | None, learning_id: int,
                                   counts: dict[str, int]) -> tuple[int | None, int]:
     """An instruction already learned in another project becomes global (both projects' copies point to it)."""
-    from memory.learning.storage import make_global, same_instruction_elsewhere, supersede
+    from memory.learning.storage import same_instruction_elsewhere
+    from memory.store.learnings import make_global, supersede
 
     if scope is None or item.category != "instruction":
         return scope, learning_id
@@ -118,7 +119,8 @@ def _promote_if_learned_elsewhere(conn: sqlite3.Connection, item: Any, scope: in
 
 def _supersede_older(conn: sqlite3.Connection, item: Any, scope: int | None, learning_id: int) -> int:
     """Mark the live learnings of the same scope that ``item`` replaces (memory.learning.supersede)."""
-    from memory.learning.storage import live_on_subject, supersede
+    from memory.learning.storage import live_on_subject
+    from memory.store.learnings import supersede
     from memory.learning.supersede import replaces
 
     done = 0

@@ -1,6 +1,6 @@
-"""Learnings kept: add or reinforce, list, show, forget, prune, export and import. Every write of the
-``learnings`` table is ``memory.store.learnings`` (``forget``, ``unforget``, ``set_vector``, ``supersede`` and
-``make_global`` are its own, named here for the features and commands that use this module).
+"""Learnings kept: what to add or reinforce, list, show, prune, export and import. Every write of the
+``learnings`` table is ``memory.store.learnings``; the writes that need no decision (``forget``, ``unforget``,
+``set_vector``, ``supersede``, ``make_global``) are called there directly.
 
 Writing is idempotent per session: a learning already backed by evidence from a session is not reinforced
 again by that session (a transcript extracted at PreCompact and again at SessionEnd, or a job retried after
@@ -16,12 +16,7 @@ import sqlite3
 from memory.learning.dedup import DEFAULT_NEAR_THRESHOLD, is_near_duplicate, text_hash
 from memory.store import SQL_NOW_OFFSET
 from memory.store import learnings as table
-from memory.store.learnings import forget, make_global, set_vector, supersede, unforget
 from memory.vectors.codec import to_blob
-
-__all__ = ["add_or_reinforce", "evidence_entries", "export_rows", "forget", "get", "list_learnings", "live_on_subject",
-           "make_global", "prunable", "recalls_of", "same_instruction_elsewhere", "scope_for", "set_vector",
-           "successor_of", "supersede", "unforget"]
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
